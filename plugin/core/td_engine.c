@@ -1,0 +1,844 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * td_engine.c - conversation and endpoint state machine, and the diagnosis
+ * rules of the handshake.
+ *
+ * Model: an endpoint's netstat state is derived from what the capture proves
+ * it knows.  A side is in SYN_RECV once it has sent a SYN-ACK, ESTABLISHED
+ * once it has acknowledged the peer's SYN and had its own acknowledged, in
+ * CLOSE_WAIT once it has acknowledged the peer's FIN, and so on.  Evidence
+ * from the endpoint's own segments is preferred over assuming that every
+ * segment that passed the capture point was delivered: a SYN-ACK dropped
+ * after the capture point must not make the client look ESTABLISHED.
+ * Resets and ICMP errors cannot be acknowledged, so for those delivery is
+ * assumed (RFC 9293 3.10.7, Linux tcp_v4_err()).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "td_engine.h"
+
+#define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
+const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_DIAG_ROW) };
+const td_diag_info td_event_info[TD_EV_COUNT] = { TD_EVENTS(TD_DIAG_ROW) };
+#undef TD_DIAG_ROW
+
+#define TD_ERR_NAME(id, name, text) name,
+#define TD_ERR_TEXT(id, name, text) text,
+const char *const td_client_error_name[TD_ERR_COUNT] = { TD_CLIENT_ERRORS(TD_ERR_NAME) };
+const char *const td_client_error_text[TD_ERR_COUNT] = { TD_CLIENT_ERRORS(TD_ERR_TEXT) };
+#undef TD_ERR_NAME
+#undef TD_ERR_TEXT
+
+static const char *const state_names[TD_STATE_COUNT] = {
+    "CLOSED", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1",
+    "FIN_WAIT2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"
+};
+
+const char *td_state_name(td_state s)
+{
+    return (unsigned)s < TD_STATE_COUNT ? state_names[s] : "UNKNOWN";
+}
+
+const char *td_role_basis_name(td_role_basis b)
+{
+    switch (b) {
+    case TD_ROLE_SYN:    return "syn";
+    case TD_ROLE_SYNACK: return "syn-ack";
+    case TD_ROLE_PORT:   return "port";
+    case TD_ROLE_FIRST:  return "first-packet";
+    default:             return "unknown";
+    }
+}
+
+void td_prefs_default(td_prefs *p)
+{
+    p->answer_wait = 3.0;
+}
+
+/* An acknowledgement `ack` covers sequence number `s` (it is s+1 or later,
+ * but not absurdly far: a quarter of the sequence space). */
+static bool ack_covers(uint32_t ack, uint32_t s)
+{
+    return (uint32_t)(ack - (s + 1)) < 0x40000000u;
+}
+
+void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
+{
+    memset(c, 0, sizeof *c);
+    c->port[0] = port0;
+    c->port[1] = port1;
+    c->rst_by = 0xff;
+}
+
+/*
+ * Which endpoint is the server when no SYN was seen.  A port below 1024
+ * facing one that is not is a service; so is a port outside the Linux
+ * ephemeral range (32768-60999, net.ipv4.ip_local_port_range) facing one
+ * inside it.  Otherwise the lower port.  Returns 0/1, or -1 if equal.
+ */
+static int server_by_port(uint16_t p0, uint16_t p1)
+{
+    bool w0 = p0 < 1024, w1 = p1 < 1024;
+    bool e0 = p0 >= 32768 && p0 <= 60999, e1 = p1 >= 32768 && p1 <= 60999;
+
+    if (w0 != w1)
+        return w0 ? 0 : 1;
+    if (e0 != e1)
+        return e0 ? 1 : 0;
+    if (p0 == p1)
+        return -1;
+    return p0 < p1 ? 0 : 1;
+}
+
+static td_state derive_state(const td_endpoint *e)
+{
+    const uint16_t k = e->know;
+    const uint16_t synced = TD_K_SENT_SYN | TD_K_SYN_ACKED | TD_K_GOT_SYN;
+
+    if (k & (TD_K_SENT_RST | TD_K_GOT_RST | TD_K_ICMP_ABORT))
+        return TD_CLOSED;
+    if (!(k & TD_K_ASSUMED) && (k & synced) != synced) {
+        if (!(k & TD_K_SENT_SYN))
+            return TD_CLOSED;
+        if (!(k & TD_K_GOT_SYN))
+            return TD_SYN_SENT;   /* includes: SYN-ACK passed, not yet acked */
+        return TD_SYN_RECV;
+    }
+    if (!(k & TD_K_SENT_FIN))
+        return (k & TD_K_GOT_FIN) ? TD_CLOSE_WAIT : TD_ESTABLISHED;
+    if (k & TD_K_PASSIVE)
+        return (k & TD_K_FIN_ACKED) ? TD_CLOSED : TD_LAST_ACK;
+    if (k & TD_K_FIN_ACKED)
+        return (k & TD_K_GOT_FIN) ? TD_TIME_WAIT : TD_FIN_WAIT2;
+    return (k & TD_K_GOT_FIN) ? TD_CLOSING : TD_FIN_WAIT1;
+}
+
+static void start_conversation(td_conv *c, const td_segment *s)
+{
+    const uint8_t me = s->sender, peer = (uint8_t)(1 - s->sender);
+
+    c->flags |= TD_C_STARTED;
+    c->first_frame = s->frame;
+    c->first_ts = s->ts;
+
+    if ((s->flags & (TD_TH_SYN | TD_TH_ACK | TD_TH_RST)) == TD_TH_SYN) {
+        c->client = me;
+        c->role_basis = TD_ROLE_SYN;
+        return;
+    }
+    if ((s->flags & (TD_TH_SYN | TD_TH_ACK | TD_TH_RST)) == (TD_TH_SYN | TD_TH_ACK)) {
+        /* The SYN itself was not captured, but the SYN-ACK proves it. */
+        c->client = peer;
+        c->role_basis = TD_ROLE_SYNACK;
+        c->ep[peer].know |= TD_K_SENT_SYN;
+        c->ep[peer].isn = s->ack - 1;
+        return;
+    }
+    /* Midstream: the handshake happened before the capture began. */
+    c->flags |= TD_C_MIDSTREAM;
+    c->ep[0].know |= TD_K_ASSUMED;
+    c->ep[1].know |= TD_K_ASSUMED;
+    int server = server_by_port(c->port[0], c->port[1]);
+    if (server < 0) {
+        c->client = me;
+        c->role_basis = TD_ROLE_FIRST;
+    } else {
+        c->client = (uint8_t)(1 - server);
+        c->role_basis = TD_ROLE_PORT;
+    }
+}
+
+static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
+{
+    td_endpoint *e = &c->ep[s->sender];
+    td_endpoint *p = &c->ep[1 - s->sender];
+    const bool is_client = s->sender == c->client;
+    double prev_ts = c->last_syn_ts;
+
+    if ((e->know & TD_K_SENT_SYN) && e->syn_count > 0) {
+        e->syn_count++;
+        if (s->seq == e->isn) {
+            st->event = TD_EV_SYN_RETRANS;
+        } else {
+            /* A new attempt on the same ports: start its handshake over. */
+            st->event = TD_EV_SYN_NEW_ISN;
+            e->isn = s->seq;
+            e->know &= (uint16_t)~(TD_K_SYN_ACKED | TD_K_GOT_SYN);
+        }
+        st->count = (uint32_t)(e->syn_count - 1);
+        st->interval = s->ts - prev_ts;
+        if (is_client && p->synack_count > 0 && !(e->know & TD_K_GOT_SYN)) {
+            /* The client is still in SYN_SENT although a SYN-ACK passed
+             * the capture point: it never received that SYN-ACK. */
+            c->flags |= TD_C_CLIENT_RETRY_AFTER_SYNACK;
+            c->syn_retries_after_synack++;
+        }
+    } else {
+        if ((p->know & TD_K_SENT_SYN) && p->syn_count > 0 &&
+            !(e->know & TD_K_GOT_SYN) && !(p->know & TD_K_GOT_SYN)) {
+            /* Both ends sent a bare SYN: they crossed (RFC 9293 3.5,
+             * figure 8). */
+            c->flags |= TD_C_SIMOPEN;
+            c->simopen_frame = s->frame;
+        }
+        e->know |= TD_K_SENT_SYN;
+        e->isn = s->seq;
+        e->syn_count = 1;
+    }
+    if (is_client) {
+        if (e->syn_count == 1) {
+            c->syn_frame = s->frame;
+        }
+        if (e->syn_count <= TD_MAX_SYN_TIMES)
+            c->syn_ts[e->syn_count - 1] = s->ts;
+        c->prev_syn_ts = c->last_syn_ts;
+        c->last_syn_ts = s->ts;
+        c->last_syn_frame = s->frame;
+    }
+}
+
+static void on_synack(td_conv *c, const td_segment *s, td_step *st)
+{
+    td_endpoint *e = &c->ep[s->sender];
+
+    if (!(e->know & TD_K_SENT_SYN)) {
+        e->know |= TD_K_SENT_SYN;
+        e->isn = s->seq;
+    } else if (s->seq != e->isn && e->synack_count > 0) {
+        e->isn = s->seq; /* e.g. a SYN cookie computed anew */
+    }
+    e->synack_count++;
+    /* Sending a SYN-ACK proves the peer's SYN arrived. */
+    e->know |= TD_K_GOT_SYN;
+    if (e->synack_count > 1) {
+        st->event = TD_EV_SYNACK_RETRANS;
+        st->count = (uint32_t)(e->synack_count - 1);
+        st->interval = s->ts - c->last_synack_ts;
+    }
+    if (c->synack_frame == 0) {
+        c->synack_frame = s->frame;
+        c->synack_ts = s->ts;
+        c->hs_syn_ts = c->last_syn_ts;
+    }
+    c->last_synack_frame = s->frame;
+    c->last_synack_ts = s->ts;
+}
+
+static void on_ack(td_conv *c, const td_segment *s)
+{
+    td_endpoint *e = &c->ep[s->sender];
+    td_endpoint *p = &c->ep[1 - s->sender];
+
+    if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
+        ack_covers(s->ack, p->isn)) {
+        p->know |= TD_K_SYN_ACKED;
+        e->know |= TD_K_GOT_SYN;
+    }
+    if ((p->know & TD_K_SENT_FIN) && !(p->know & TD_K_FIN_ACKED) &&
+        ack_covers(s->ack, p->fin_seq)) {
+        p->know |= TD_K_FIN_ACKED;
+        e->know |= TD_K_GOT_FIN;
+    }
+}
+
+static void on_fin(td_conv *c, const td_segment *s)
+{
+    td_endpoint *e = &c->ep[s->sender];
+    uint32_t fin_seq = s->seq + s->payload_len + ((s->flags & TD_TH_SYN) ? 1u : 0u);
+
+    if (!(e->know & TD_K_SENT_FIN)) {
+        e->know |= TD_K_SENT_FIN;
+        e->fin_seq = fin_seq;
+        /* It had the peer's FIN before closing: the passive closer
+         * (CLOSE_WAIT -> LAST_ACK, RFC 9293 3.6). */
+        if (e->know & TD_K_GOT_FIN)
+            e->know |= TD_K_PASSIVE;
+    }
+    e->fin_count++;
+}
+
+static void on_rst(td_conv *c, const td_segment *s)
+{
+    td_endpoint *e = &c->ep[s->sender];
+    td_endpoint *p = &c->ep[1 - s->sender];
+    bool accepted;
+
+    if (c->rst_frame == 0) {
+        c->rst_frame = s->frame;
+        c->rst_ts = s->ts;
+        c->rst_by = s->sender;
+        c->rst_state = e->state;
+        c->rst_peer_state = p->state;
+        c->bytes_at_rst = c->ep[0].bytes + c->ep[1].bytes;
+    }
+    e->know |= TD_K_SENT_RST;
+    e->rst_count++;
+
+    switch ((td_state)p->state) {
+    case TD_CLOSED:
+        accepted = false;
+        break;
+    case TD_SYN_SENT:
+        /* RFC 9293 3.10.7.3: in SYN-SENT a reset is acceptable only if it
+         * acknowledges the SYN. */
+        accepted = (s->flags & TD_TH_ACK) && s->ack == p->isn + 1;
+        break;
+    default:
+        /* Window checks (RFC 5961) belong to RST forensics. */
+        accepted = true;
+        break;
+    }
+    if (accepted)
+        p->know |= TD_K_GOT_RST;
+}
+
+static void finish_step(td_conv *c, td_step *st, uint8_t prev_client, uint8_t prev_server)
+{
+    c->ep[0].state = (uint8_t)derive_state(&c->ep[0]);
+    c->ep[1].state = (uint8_t)derive_state(&c->ep[1]);
+    st->client_state = c->ep[c->client].state;
+    st->server_state = c->ep[1 - c->client].state;
+    st->changed = st->event != TD_EV_NONE || st->client_state != prev_client ||
+                  st->server_state != prev_server;
+}
+
+td_step td_conv_on_segment(td_conv *c, const td_segment *s)
+{
+    td_step st;
+    uint8_t prev_client, prev_server;
+    const uint8_t fl = s->flags;
+
+    memset(&st, 0, sizeof st);
+    if (s->sender > 1)
+        return st;
+    if (!(c->flags & TD_C_STARTED))
+        start_conversation(c, s);
+    prev_client = c->ep[c->client].state;
+    prev_server = c->ep[1 - c->client].state;
+    if (c->packets == 0) {
+        /* The first packet always gets a record. */
+        prev_client = prev_server = 0xff;
+    }
+    c->packets++;
+    if (s->ts > c->last_ts)
+        c->last_ts = s->ts;
+
+    if (fl & TD_TH_RST) {
+        on_rst(c, s);
+    } else {
+        if ((fl & (TD_TH_SYN | TD_TH_ACK)) == TD_TH_SYN)
+            on_pure_syn(c, s, &st);
+        else if ((fl & (TD_TH_SYN | TD_TH_ACK)) == (TD_TH_SYN | TD_TH_ACK))
+            on_synack(c, s, &st);
+        if (fl & TD_TH_ACK)
+            on_ack(c, s);
+        if (fl & TD_TH_FIN)
+            on_fin(c, s);
+        c->ep[s->sender].bytes += s->payload_len;
+    }
+
+    if (!(c->flags & TD_C_HANDSHAKE) && !(c->flags & TD_C_MIDSTREAM)) {
+        const uint16_t synced = TD_K_SENT_SYN | TD_K_SYN_ACKED | TD_K_GOT_SYN;
+        if ((c->ep[0].know & synced) == synced && (c->ep[1].know & synced) == synced &&
+            !(c->ep[0].know & (TD_K_SENT_RST | TD_K_GOT_RST)) &&
+            !(c->ep[1].know & (TD_K_SENT_RST | TD_K_GOT_RST))) {
+            c->flags |= TD_C_HANDSHAKE;
+            c->hs_ack_frame = s->frame;
+            c->hs_ack_ts = s->ts;
+        }
+    }
+    finish_step(c, &st, prev_client, prev_server);
+    return st;
+}
+
+bool td_icmp_is_error(uint8_t type, bool v6)
+{
+    if (v6)
+        return type == 1 || type == 3 || type == 4; /* unreach, time exceeded, param problem */
+    return type == 3 || type == 11 || type == 12;   /* unreach, time exceeded, param problem */
+}
+
+/* Linux: icmp_err_convert[] (net/ipv4/icmp.c) and icmpv6_err_convert()
+ * (net/ipv6/icmp.c).  In SYN_SENT every such error aborts the connect
+ * (tcp_v4_err()/tcp_v6_err(): sk_err = err; tcp_done()). */
+td_client_error td_icmp_client_error(const td_icmp *m)
+{
+    if (m->v6) {
+        if (m->type == 1) {
+            switch (m->code) {
+            case 0: return TD_ERR_ENETUNREACH;
+            case 1: case 5: case 6: return TD_ERR_EACCES;
+            case 4: return TD_ERR_ECONNREFUSED;
+            default: return TD_ERR_EHOSTUNREACH;
+            }
+        }
+        if (m->type == 3)
+            return TD_ERR_EHOSTUNREACH;
+        if (m->type == 4)
+            return TD_ERR_EPROTO;
+        return TD_ERR_NONE;
+    }
+    if (m->type == 3) {
+        switch (m->code) {
+        case 0: case 6: case 9: case 11: return TD_ERR_ENETUNREACH;
+        case 2: return TD_ERR_ENOPROTOOPT;
+        case 3: return TD_ERR_ECONNREFUSED;
+        case 7: return TD_ERR_EHOSTDOWN;
+        case 8: return TD_ERR_ENONET;
+        default: return TD_ERR_EHOSTUNREACH;
+        }
+    }
+    if (m->type == 11)
+        return TD_ERR_EHOSTUNREACH;
+    if (m->type == 12)
+        return TD_ERR_EPROTO;
+    return TD_ERR_NONE;
+}
+
+const char *td_icmp_describe(const td_icmp *m)
+{
+    if (m->v6) {
+        if (m->type == 1) {
+            switch (m->code) {
+            case 0: return "ICMPv6 destination unreachable (no route)";
+            case 1: return "ICMPv6 destination unreachable (administratively prohibited)";
+            case 3: return "ICMPv6 destination unreachable (address unreachable)";
+            case 4: return "ICMPv6 destination unreachable (port unreachable)";
+            case 5: return "ICMPv6 destination unreachable (source address failed policy)";
+            case 6: return "ICMPv6 destination unreachable (reject route)";
+            default: return "ICMPv6 destination unreachable";
+            }
+        }
+        if (m->type == 3)
+            return "ICMPv6 time exceeded";
+        return "ICMPv6 parameter problem";
+    }
+    if (m->type == 3) {
+        switch (m->code) {
+        case 0: return "ICMP destination unreachable (network unreachable)";
+        case 1: return "ICMP destination unreachable (host unreachable)";
+        case 2: return "ICMP destination unreachable (protocol unreachable)";
+        case 3: return "ICMP destination unreachable (port unreachable)";
+        case 9: return "ICMP destination unreachable (network administratively prohibited)";
+        case 10: return "ICMP destination unreachable (host administratively prohibited)";
+        case 13: return "ICMP destination unreachable (communication administratively prohibited)";
+        default: return "ICMP destination unreachable";
+        }
+    }
+    if (m->type == 11)
+        return "ICMP time exceeded";
+    return "ICMP parameter problem";
+}
+
+td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
+{
+    td_step st;
+    uint8_t prev_client = c->ep[c->client].state;
+    uint8_t prev_server = c->ep[1 - c->client].state;
+
+    memset(&st, 0, sizeof st);
+    st.event = TD_EV_ICMP_ERROR;
+    if (!(c->flags & TD_C_STARTED) || m->about > 1) {
+        st.client_state = prev_client;
+        st.server_state = prev_server;
+        st.changed = true;
+        return st;
+    }
+    if (ts > c->last_ts)
+        c->last_ts = ts;
+    td_endpoint *e = &c->ep[m->about];
+    if (c->icmp_frame == 0) {
+        c->icmp_frame = frame;
+        c->icmp_ts = ts;
+        c->icmp = *m;
+    }
+    /* A hard error in SYN_SENT ends the connect (Linux tcp_v4_err()). */
+    if (e->state == TD_SYN_SENT && td_icmp_client_error(m) != TD_ERR_NONE) {
+        e->know |= TD_K_ICMP_ABORT;
+        if (c->icmp_frame != frame) {
+            c->icmp_frame = frame;
+            c->icmp_ts = ts;
+            c->icmp = *m;
+        }
+    }
+    finish_step(c, &st, prev_client, prev_server);
+    st.changed = true;
+    return st;
+}
+
+/* ---- verdict ---------------------------------------------------------- */
+
+static double last_syn_interval(const td_conv *c)
+{
+    if (c->ep[c->client].syn_count < 2)
+        return 0.0;
+    return c->last_syn_ts - c->prev_syn_ts;
+}
+
+/* Has the client stopped sending SYNs?  A client still in its retry
+ * schedule would have sent the next SYN after twice the last interval
+ * (exponential backoff, RFC 6298 5.5); after a single SYN, after the
+ * initial RTO of 1 s (RFC 6298 2.1). */
+static bool client_gave_up(const td_conv *c, double now, const td_prefs *p)
+{
+    double interval = last_syn_interval(c);
+    double next = interval > 0.0 ? 2.0 * interval : 1.0;
+    double wait = next * 1.1 + 0.05;
+
+    if (wait < p->answer_wait)
+        wait = p->answer_wait;
+    return now - c->last_syn_ts >= wait;
+}
+
+td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
+{
+    td_verdict v;
+    const uint8_t cli = c->client, srv = (uint8_t)(1 - c->client);
+    const td_endpoint *cl = &c->ep[cli], *sv = &c->ep[srv];
+
+    memset(&v, 0, sizeof v);
+    if (!(c->flags & TD_C_STARTED))
+        return v;
+
+    if (c->flags & TD_C_MIDSTREAM) {
+        v.outcome = TD_OUT_MIDSTREAM;
+        v.key_frame = c->first_frame;
+        return v;
+    }
+
+    if (c->flags & TD_C_HANDSHAKE) {
+        v.answer_frame = c->synack_frame;
+        if (c->rst_frame && c->rst_frame >= c->hs_ack_frame) {
+            v.outcome = c->bytes_at_rst == 0 ? TD_OUT_RESET_AFTER_HANDSHAKE : TD_OUT_RESET;
+            v.key_frame = c->rst_frame;
+            if (c->rst_by == srv)
+                v.client_error = TD_ERR_ECONNRESET;
+            return v;
+        }
+        if (c->flags & TD_C_SIMOPEN) {
+            v.outcome = TD_OUT_SIMULTANEOUS_OPEN;
+            v.key_frame = c->simopen_frame;
+            return v;
+        }
+        if ((cl->know & TD_K_SENT_FIN) && (sv->know & TD_K_SENT_FIN) &&
+            (cl->know & TD_K_FIN_ACKED) && (sv->know & TD_K_FIN_ACKED))
+            v.outcome = TD_OUT_CLOSED;
+        else if ((cl->know | sv->know) & TD_K_SENT_FIN)
+            v.outcome = TD_OUT_CLOSING;
+        else
+            v.outcome = TD_OUT_ESTABLISHED;
+        return v;
+    }
+
+    /* The handshake did not complete.  The first of a reset or an ICMP
+     * error that ended it decides. */
+    bool rst_counts = c->rst_frame != 0;
+    bool icmp_counts = c->icmp_frame != 0 && (cl->know & TD_K_ICMP_ABORT);
+    if (rst_counts && c->rst_by == srv && !(cl->know & TD_K_GOT_RST) && sv->synack_count == 0)
+        rst_counts = false; /* the client would ignore it (wrong ACK) */
+    if (rst_counts && icmp_counts) {
+        if (c->icmp_frame < c->rst_frame)
+            rst_counts = false;
+        else
+            icmp_counts = false;
+    }
+    if (icmp_counts) {
+        v.outcome = TD_OUT_ICMP_UNREACHABLE;
+        v.key_frame = c->icmp_frame;
+        v.answer_frame = c->icmp_frame;
+        v.client_error = td_icmp_client_error(&c->icmp);
+        return v;
+    }
+    if (rst_counts) {
+        v.key_frame = c->rst_frame;
+        if (c->rst_by == cli) {
+            v.outcome = TD_OUT_CLIENT_ABORTED;
+            v.answer_frame = c->synack_frame;
+        } else if (sv->synack_count > 0) {
+            v.outcome = TD_OUT_SERVER_ABORTED;
+            v.answer_frame = c->synack_frame;
+            v.client_error = (cl->know & TD_K_GOT_RST) ? TD_ERR_ECONNREFUSED : TD_ERR_NONE;
+        } else {
+            v.outcome = TD_OUT_REFUSED;
+            v.answer_frame = c->rst_frame;
+            v.client_error = TD_ERR_ECONNREFUSED;
+        }
+        return v;
+    }
+
+    if (sv->synack_count > 0) {
+        v.answer_frame = c->synack_frame;
+        v.key_frame = c->last_synack_frame;
+        if (now - c->last_synack_ts < p->answer_wait &&
+            now - c->last_syn_ts < p->answer_wait) {
+            v.outcome = TD_OUT_SYNACK_PENDING;
+            return v;
+        }
+        v.outcome = TD_OUT_SYNACK_UNANSWERED;
+        /* The client re-sent its SYN after SYN-ACKs passed: it never got
+         * them, so it times out like an unanswered SYN. */
+        if ((c->flags & TD_C_CLIENT_RETRY_AFTER_SYNACK) && client_gave_up(c, now, p)) {
+            v.client_gave_up = true;
+            v.client_error = TD_ERR_ETIMEDOUT;
+        }
+        return v;
+    }
+
+    if (cl->syn_count > 0) {
+        v.key_frame = c->last_syn_frame;
+        if (now - c->last_syn_ts < p->answer_wait) {
+            v.outcome = TD_OUT_SYN_PENDING;
+            return v;
+        }
+        v.outcome = TD_OUT_SYN_UNANSWERED;
+        if (client_gave_up(c, now, p)) {
+            v.client_gave_up = true;
+            v.client_error = TD_ERR_ETIMEDOUT;
+        }
+        return v;
+    }
+    return v;
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+typedef struct {
+    char  *buf;
+    size_t n, len;
+} td_text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void put(td_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    if (t->len + 1 >= t->n)
+        return;
+    va_start(ap, fmt);
+    r = vsnprintf(t->buf + t->len, t->n - t->len, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        return;
+    t->len += (size_t)r;
+    if (t->len >= t->n)
+        t->len = t->n - 1;
+}
+
+/* A duration in the unit a person reads best. */
+static void put_duration(td_text *t, double d)
+{
+    if (d < 0)
+        d = 0;
+    if (d < 0.001)
+        put(t, "%.0f us", d * 1e6);
+    else if (d < 1.0)
+        put(t, "%.1f ms", d * 1e3);
+    else
+        put(t, "%.1f s", d);
+}
+
+size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n)
+{
+    td_text t = { buf, n, 0 };
+    const td_endpoint *cl = &c->ep[c->client];
+    unsigned k = cl->syn_count < TD_MAX_SYN_TIMES ? cl->syn_count : TD_MAX_SYN_TIMES;
+
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < k; i++)
+        put(&t, "%s%.2f", i ? ", " : "", c->syn_ts[i] - c->syn_ts[0]);
+    if (cl->syn_count > TD_MAX_SYN_TIMES)
+        put(&t, ", ... %.2f", c->last_syn_ts - c->syn_ts[0]);
+    return t.len;
+}
+
+static void put_times(td_text *t, unsigned count)
+{
+    if (count == 1)
+        put(t, "once");
+    else if (count == 2)
+        put(t, "twice");
+    else
+        put(t, "%u times", count);
+}
+
+static void put_client_error(td_text *t, const td_verdict *v)
+{
+    if (v->client_error != TD_ERR_NONE)
+        put(t, "; the client reports %s", td_client_error_text[v->client_error]);
+}
+
+size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
+                       const char *icmp_source, char *buf, size_t n)
+{
+    td_text t = { buf, n, 0 };
+    const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
+    const char *rst_side = c->rst_by == c->client ? "client" : "server";
+    char sched[96];
+
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+
+    switch (v->outcome) {
+    case TD_OUT_NONE:
+        put(&t, "No TCP segment of this conversation seen yet");
+        break;
+    case TD_OUT_SYN_PENDING:
+        put(&t, "SYN sent ");
+        put_times(&t, cl->syn_count);
+        put(&t, ", no answer in the ");
+        put_duration(&t, now - c->last_syn_ts);
+        put(&t, " after the last one until %s: too soon to tell whether it was dropped",
+            now >= c->last_ts ? "the capture ended" : "this packet");
+        break;
+    case TD_OUT_SYN_UNANSWERED:
+        td_conv_syn_schedule(c, sched, sizeof sched);
+        put(&t, "SYN sent ");
+        put_times(&t, cl->syn_count);
+        if (cl->syn_count > 1) {
+            put(&t, " over ");
+            put_duration(&t, c->last_syn_ts - c->syn_ts[0]);
+            put(&t, " (at %s s)", sched);
+        }
+        put(&t, ", never answered: dropped silently by a firewall or on the path");
+        if (v->client_gave_up) {
+            put(&t, "; the client gave up (no SYN in the ");
+            put_duration(&t, now - c->last_syn_ts);
+            put(&t, " after the last)");
+        } else {
+            put(&t, "; the client was still retrying when the capture ended ");
+            put_duration(&t, now - c->last_syn_ts);
+            put(&t, " after the last SYN (if no answer comes it reports Connection timed out)");
+        }
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_REFUSED:
+        put(&t, "SYN answered by a reset from the server after ");
+        put_duration(&t, c->rst_ts - c->last_syn_ts);
+        if (cl->syn_count > 1) {
+            put(&t, " (SYN sent ");
+            put_times(&t, cl->syn_count);
+            put(&t, ")");
+        }
+        put(&t, ": nothing listens on port %u, or a firewall rejects with tcp-reset",
+            c->port[1 - c->client]);
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_ICMP_UNREACHABLE:
+        put(&t, "SYN rejected by %s", td_icmp_describe(&c->icmp));
+        if (icmp_source && *icmp_source)
+            put(&t, " from %s", icmp_source);
+        put(&t, " (%s) after ", c->icmp.from_destination ? "the server itself"
+                                                         : "a router or firewall on the path");
+        put_duration(&t, c->icmp_ts - c->last_syn_ts);
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_SYNACK_PENDING:
+        put(&t, "Server answered with SYN-ACK ");
+        put_times(&t, sv->synack_count);
+        put(&t, ", not acknowledged in the ");
+        put_duration(&t, now - c->last_synack_ts);
+        put(&t, " until %s: too soon to tell",
+            now >= c->last_ts ? "the capture ended" : "this packet");
+        break;
+    case TD_OUT_SYNACK_UNANSWERED:
+        put(&t, "Server answered with SYN-ACK ");
+        put_times(&t, sv->synack_count);
+        if (sv->synack_count > 1) {
+            put(&t, " over ");
+            put_duration(&t, c->last_synack_ts - c->synack_ts);
+        }
+        put(&t, ", never acknowledged: the server sat half-open in SYN_RECV");
+        if (c->flags & TD_C_CLIENT_RETRY_AFTER_SYNACK) {
+            put(&t, "; the client re-sent its SYN ");
+            put_times(&t, c->syn_retries_after_synack);
+            put(&t, " after a SYN-ACK passed, so the SYN-ACKs were lost or filtered on the way back to it");
+        } else if (cl->syn_count > 0) {
+            put(&t, "; the client sent no ACK: its ACK was lost after the capture point, "
+                    "or the SYN came from a spoofed or vanished source");
+        }
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_CLIENT_ABORTED:
+        put(&t, "The client reset its own connection attempt ");
+        put_duration(&t, c->rst_ts - c->syn_ts[0]);
+        put(&t, " after its first SYN");
+        if (sv->synack_count > 0)
+            put(&t, ", answering the server's SYN-ACK with RST: the client application "
+                    "had already given up (its own timeout) or a SYN scanner probed the port");
+        else
+            put(&t, " before any answer: the client application cancelled the connect");
+        break;
+    case TD_OUT_SERVER_ABORTED:
+        put(&t, "The server answered with SYN-ACK, then reset the attempt ");
+        put_duration(&t, c->rst_ts - c->synack_ts);
+        put(&t, " later before the handshake completed");
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_RESET_AFTER_HANDSHAKE:
+    case TD_OUT_RESET:
+        put(&t, "Handshake completed (RTT ");
+        put_duration(&t, c->hs_ack_ts - c->hs_syn_ts);
+        put(&t, "), then the %s reset the connection ", rst_side);
+        put_duration(&t, c->rst_ts - c->hs_ack_ts);
+        put(&t, " later");
+        if (v->outcome == TD_OUT_RESET_AFTER_HANDSHAKE)
+            put(&t, " before any data");
+        else
+            put(&t, " after %llu bytes from the client and %llu from the server",
+                (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
+        if (c->rst_by == c->client)
+            put(&t, ": the client application aborted (close with SO_LINGER 0, or a scanner)");
+        else
+            put(&t, ": the server application aborted it or refused the client after accepting");
+        put_client_error(&t, v);
+        break;
+    case TD_OUT_SIMULTANEOUS_OPEN:
+        put(&t, "Simultaneous open: both ends sent a SYN (frames %u and %u) and the "
+                "handshake completed in ", c->syn_frame, c->simopen_frame);
+        put_duration(&t, c->hs_ack_ts - c->first_ts);
+        put(&t, "; rare outside NAT hole punching and fixed-port peers");
+        break;
+    case TD_OUT_MIDSTREAM:
+        put(&t, "Capture began in the middle of this conversation (frame %u is not a SYN): "
+                "handshake not seen; ", c->first_frame);
+        if (c->role_basis == TD_ROLE_PORT)
+            put(&t, "the server is taken to be port %u by its port number", c->port[1 - c->client]);
+        else
+            put(&t, "the first sender is taken to be the client");
+        put(&t, "; now client %s, server %s", td_state_name(td_client_state(c)),
+            td_state_name(td_server_state(c)));
+        break;
+    case TD_OUT_ESTABLISHED:
+    case TD_OUT_CLOSING:
+    case TD_OUT_CLOSED:
+        put(&t, "Handshake completed (RTT ");
+        put_duration(&t, c->hs_ack_ts - c->hs_syn_ts);
+        put(&t, "); %llu bytes from the client, %llu from the server; ",
+            (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
+        if (v->outcome == TD_OUT_ESTABLISHED) {
+            put(&t, "open, last packet ");
+            put_duration(&t, now - c->last_ts);
+            put(&t, " before %s", now >= c->last_ts ? "the end of the capture" : "this one");
+        } else if (v->outcome == TD_OUT_CLOSING) {
+            put(&t, "close in progress: client %s, server %s",
+                td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));
+        } else {
+            put(&t, "closed gracefully, the %s closed first",
+                (cl->know & TD_K_PASSIVE) ? "server" : "client");
+        }
+        break;
+    default:
+        if ((unsigned)v->outcome < TD_OUT_COUNT)
+            put(&t, "%s", td_outcome_info[v->outcome].headline);
+        break;
+    }
+    return t.len;
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * td_engine.h - tcpdiag's engine: one TCP conversation, both endpoints,
+ * followed segment by segment as seen at the capture point.
+ *
+ * Plain C, no epan includes: plain structs in, plain structs out.  The
+ * Wireshark glue (packet-tcpdiag.c) feeds it segments and ICMP errors and
+ * turns its answers into fields and expert items.
+ *
+ * Endpoint indices: 0 is the endpoint that sent the first packet the
+ * capture shows of this conversation, 1 the other.  Which of them is the
+ * client is decided by the engine (td_conv.client).
+ */
+#ifndef TD_ENGINE_H
+#define TD_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "td_diag.h"
+
+/* Endpoint states, named after what netstat prints on that host. */
+typedef enum {
+    TD_CLOSED = 0,
+    TD_SYN_SENT,
+    TD_SYN_RECV,
+    TD_ESTABLISHED,
+    TD_FIN_WAIT1,
+    TD_FIN_WAIT2,
+    TD_CLOSE_WAIT,
+    TD_CLOSING,
+    TD_LAST_ACK,
+    TD_TIME_WAIT,
+    TD_STATE_COUNT
+} td_state;
+
+const char *td_state_name(td_state s);
+
+/* TCP header flag bits, as in the header (RFC 9293 3.1). */
+#define TD_TH_FIN 0x01u
+#define TD_TH_SYN 0x02u
+#define TD_TH_RST 0x04u
+#define TD_TH_PSH 0x08u
+#define TD_TH_ACK 0x10u
+
+/* How the client role was decided. */
+typedef enum {
+    TD_ROLE_UNKNOWN = 0,
+    TD_ROLE_SYN,        /* the client sent the first SYN */
+    TD_ROLE_SYNACK,     /* only the SYN-ACK was seen: its receiver is the client */
+    TD_ROLE_PORT,       /* no SYN: the endpoint with the service port is the server */
+    TD_ROLE_FIRST       /* no SYN, no port hint: the first sender is the client */
+} td_role_basis;
+
+const char *td_role_basis_name(td_role_basis b);
+
+/* Endpoint knowledge bits (td_endpoint.know). */
+enum {
+    TD_K_SENT_SYN    = 1u << 0, /* sent a SYN or SYN-ACK */
+    TD_K_SYN_ACKED   = 1u << 1, /* the peer acknowledged that SYN */
+    TD_K_GOT_SYN     = 1u << 2, /* acknowledged the peer's SYN: it has it */
+    TD_K_SENT_FIN    = 1u << 3,
+    TD_K_FIN_ACKED   = 1u << 4, /* the peer acknowledged that FIN */
+    TD_K_GOT_FIN     = 1u << 5, /* acknowledged the peer's FIN */
+    TD_K_PASSIVE     = 1u << 6, /* had the peer's FIN before sending its own */
+    TD_K_SENT_RST    = 1u << 7,
+    TD_K_GOT_RST     = 1u << 8, /* received a reset it would accept */
+    TD_K_ICMP_ABORT  = 1u << 9, /* its connect() was aborted by an ICMP error */
+    TD_K_ASSUMED     = 1u << 10 /* synchronised state assumed (midstream) */
+};
+
+#define TD_MAX_SYN_TIMES 8
+
+typedef struct {
+    uint64_t bytes;          /* payload bytes sent */
+    uint32_t isn;            /* sequence number of its SYN */
+    uint32_t fin_seq;        /* sequence number the FIN occupies */
+    uint16_t know;           /* TD_K_* */
+    uint16_t syn_count;      /* SYNs without ACK (incl. retransmissions) */
+    uint16_t synack_count;   /* SYN-ACKs (incl. retransmissions) */
+    uint16_t fin_count;
+    uint16_t rst_count;
+    uint8_t  state;          /* td_state */
+} td_endpoint;
+
+/* Conversation flags (td_conv.flags). */
+enum {
+    TD_C_STARTED     = 1u << 0,
+    TD_C_MIDSTREAM   = 1u << 1,
+    TD_C_SIMOPEN     = 1u << 2,
+    TD_C_HANDSHAKE   = 1u << 3, /* three-way (or simultaneous) handshake completed */
+    TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4 /* client re-sent SYN after a SYN-ACK passed */
+};
+
+typedef struct {
+    uint8_t  type, code;
+    bool     v6;
+    bool     from_destination; /* sent by the host the segment was addressed to */
+    uint8_t  about;            /* endpoint index whose segment it quotes */
+} td_icmp;
+
+typedef struct {
+    td_endpoint ep[2];
+    double   first_ts, last_ts;
+    double   syn_ts[TD_MAX_SYN_TIMES]; /* client SYN times (first 8) */
+    double   last_syn_ts, prev_syn_ts;  /* last client SYN, and the one before */
+    double   synack_ts, last_synack_ts;
+    double   hs_syn_ts;                /* the SYN the first SYN-ACK answered */
+    double   hs_ack_ts;                /* the ACK that completed the handshake */
+    double   rst_ts, icmp_ts;
+    uint32_t first_frame, syn_frame, last_syn_frame;
+    uint32_t synack_frame, last_synack_frame, hs_ack_frame;
+    uint32_t rst_frame, icmp_frame, simopen_frame;
+    uint32_t packets;
+    uint64_t bytes_at_rst;             /* payload bytes both ways before the first reset */
+    uint16_t port[2];                  /* ports of endpoints 0 and 1 */
+    uint16_t flags;                    /* TD_C_* */
+    uint16_t syn_retries_after_synack; /* client SYNs seen after a SYN-ACK */
+    uint8_t  client;                   /* endpoint index of the client */
+    uint8_t  role_basis;               /* td_role_basis */
+    uint8_t  rst_by;                   /* endpoint index of the first reset's sender */
+    uint8_t  rst_state;                /* its state before that reset */
+    uint8_t  rst_peer_state;           /* the receiver's state before it */
+    td_icmp  icmp;                     /* first ICMP error (valid if icmp_frame) */
+} td_conv;
+
+/* One segment as seen at the capture point. */
+typedef struct {
+    uint32_t frame;
+    double   ts;           /* seconds, any epoch */
+    uint32_t seq, ack;     /* raw, not relative */
+    uint32_t payload_len;
+    uint8_t  flags;        /* TD_TH_* */
+    uint8_t  sender;       /* endpoint index 0 or 1 */
+} td_segment;
+
+/* What a segment or ICMP error did: the glue stores it per frame. */
+typedef struct {
+    uint8_t  client_state, server_state; /* after this packet */
+    uint8_t  event;                      /* td_event */
+    bool     changed;                    /* states or event differ from before */
+    uint32_t count;                      /* event's number (e.g. retransmission n) */
+    double   interval;                   /* event's interval (e.g. since previous SYN) */
+} td_step;
+
+/* Preferences the verdict depends on. */
+typedef struct {
+    /* How long the capture must go on after the last unanswered SYN or
+     * SYN-ACK before we call it unanswered rather than pending. */
+    double answer_wait;
+} td_prefs;
+
+void td_prefs_default(td_prefs *p);
+
+/*
+ * Start a conversation.  port0/port1 are the ports of endpoint 0 (the
+ * sender of the first packet) and endpoint 1; they are only used to guess
+ * roles when no SYN is seen.
+ */
+void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1);
+
+td_step td_conv_on_segment(td_conv *c, const td_segment *s);
+td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m);
+
+/* The conversation's outcome as known at time `now` (the current packet in
+ * a single pass, the end of the capture afterwards). */
+typedef struct {
+    td_outcome      outcome;
+    td_client_error client_error;
+    uint32_t        key_frame;    /* where the diagnosis shows */
+    uint32_t        answer_frame; /* what answered the SYN (SYN-ACK, RST, ICMP) */
+    bool            client_gave_up;
+} td_verdict;
+
+td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);
+
+/* The one-line summary; `icmp_source` may be NULL.  Returns the length
+ * written (truncated to n-1, always NUL terminated). */
+size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
+                       const char *icmp_source, char *buf, size_t n);
+
+/* "0, 1.00, 3.01" - offsets of the client's SYNs from the first one. */
+size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n);
+
+/* Client error implied by an ICMP error quoting a SYN (Linux semantics). */
+td_client_error td_icmp_client_error(const td_icmp *m);
+const char *td_icmp_describe(const td_icmp *m);
+bool td_icmp_is_error(uint8_t type, bool v6);
+
+static inline td_state td_client_state(const td_conv *c)
+{
+    return (td_state)c->ep[c->client].state;
+}
+static inline td_state td_server_state(const td_conv *c)
+{
+    return (td_state)c->ep[1 - c->client].state;
+}
+
+#endif /* TD_ENGINE_H */

@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * packet-tcpdiag.c - the Wireshark side of tcpdiag: a post-dissector that
+ * reads a handful of TCP and ICMP fields, feeds the engine (core/), keeps
+ * what the engine says per frame, and shows it as fields, expert items and
+ * an Info-column note.  No diagnosis is decided here.
+ *
+ * Passes: on the first pass (frame not yet visited) every TCP segment is fed
+ * to its conversation's engine, and a record is kept for frames where the
+ * endpoint states changed or an event happened; nothing is allocated for
+ * the others.  On later passes (the GUI, tshark -2) states are looked up
+ * from those records and the outcome is the one known at the end of the
+ * capture.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/proto.h>
+#include <epan/address.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
+#include <epan/ftypes/ftypes.h>
+
+#include "core/td_engine.h"
+#include "packet-tcpdiag.h"
+
+static int proto_tcpdiag = -1;
+
+static int hf_stream = -1;
+static int hf_client_state = -1;
+static int hf_server_state = -1;
+static int hf_outcome = -1;
+static int hf_outcome_final = -1;
+static int hf_summary = -1;
+static int hf_client_errno = -1;
+static int hf_client_error = -1;
+static int hf_role_basis = -1;
+static int hf_syn_count = -1;
+static int hf_synack_count = -1;
+static int hf_syn_schedule = -1;
+static int hf_syn_frame = -1;
+static int hf_answer_frame = -1;
+static int hf_synack_delay = -1;
+static int hf_handshake_rtt = -1;
+static int hf_unanswered_for = -1;
+static int hf_retransmission = -1;
+static int hf_retransmission_interval = -1;
+static int hf_icmp_about = -1;
+
+static gint ett_tcpdiag = -1;
+
+static expert_field ei_outcome[TD_OUT_COUNT];
+static expert_field ei_event[TD_EV_COUNT];
+
+static dissector_handle_t tcpdiag_handle;
+
+/* Preferences. */
+static guint pref_answer_wait_ms = 3000;
+
+/* Fields we ask Wireshark for (set_postdissector_wanted_hfids). */
+enum {
+    W_TCP_STREAM, W_TCP_SRCPORT, W_TCP_DSTPORT, W_TCP_FLAGS, W_TCP_SEQ_RAW,
+    W_TCP_ACK_RAW, W_TCP_LEN, W_ICMP_TYPE, W_ICMP_CODE, W_ICMPV6_TYPE,
+    W_ICMPV6_CODE, W_COUNT
+};
+static const char *const wanted_names[W_COUNT] = {
+    "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq_raw",
+    "tcp.ack_raw", "tcp.len", "icmp.type", "icmp.code", "icmpv6.type",
+    "icmpv6.code"
+};
+static int wanted_hf[W_COUNT];
+
+/* What we keep for a frame: only frames where something changed. */
+typedef struct {
+    guint32 frame;
+    guint8  client_state, server_state, event, pad;
+    guint32 count;
+    float   interval;
+} frame_rec;
+
+typedef struct {
+    td_conv    conv;
+    guint32    stream;      /* tcp.stream */
+    address    addr[2];     /* endpoint 0 and 1 */
+    frame_rec *recs;
+    guint32    nrecs, caprecs;
+    char      *icmp_source; /* who sent the ICMP error, as text */
+    /* Cache of the end-of-capture verdict (later passes). */
+    double     cached_now;
+    td_verdict cached_verdict;
+    char      *cached_summary;
+} conv_rec;
+
+/* Conversations indexed by tcp.stream. */
+static conv_rec **convs;
+static guint32 convs_cap;
+static double capture_last_ts;
+static gboolean capture_started;
+
+static td_prefs engine_prefs(void)
+{
+    td_prefs p;
+    td_prefs_default(&p);
+    p.answer_wait = pref_answer_wait_ms / 1000.0;
+    return p;
+}
+
+/* ---- field access --------------------------------------------------- */
+
+/* The last value of a wanted field in this frame (the innermost header). */
+static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
+{
+    GPtrArray *a;
+    field_info *fi;
+
+    if (wanted_hf[w] <= 0)
+        return FALSE;
+    a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
+    if (!a || a->len == 0)
+        return FALSE;
+    fi = (field_info *)g_ptr_array_index(a, a->len - 1);
+    *out = fvalue_get_uinteger(&fi->value);
+    return TRUE;
+}
+
+static conv_rec *conv_lookup(guint32 stream)
+{
+    return stream < convs_cap ? convs[stream] : NULL;
+}
+
+static conv_rec *conv_create(guint32 stream, packet_info *pinfo, guint16 sport, guint16 dport)
+{
+    conv_rec *cr;
+
+    if (stream >= convs_cap) {
+        guint32 ncap = convs_cap ? convs_cap : 1024;
+        while (ncap <= stream && ncap < G_MAXUINT32 / 2)
+            ncap *= 2;
+        if (ncap <= stream)
+            return NULL;
+        convs = (conv_rec **)g_realloc_n(convs, ncap, sizeof *convs);
+        memset(convs + convs_cap, 0, (ncap - convs_cap) * sizeof *convs);
+        convs_cap = ncap;
+    }
+    cr = g_new0(conv_rec, 1);
+    td_conv_init(&cr->conv, sport, dport);
+    copy_address(&cr->addr[0], &pinfo->src);
+    copy_address(&cr->addr[1], &pinfo->dst);
+    cr->cached_now = -1.0;
+    cr->stream = stream;
+    convs[stream] = cr;
+    return cr;
+}
+
+static void conv_free(conv_rec *cr)
+{
+    free_address(&cr->addr[0]);
+    free_address(&cr->addr[1]);
+    g_free(cr->recs);
+    g_free(cr->icmp_source);
+    g_free(cr->cached_summary);
+    g_free(cr);
+}
+
+/* Which endpoint sent a segment with these addresses and ports. */
+static int endpoint_of(const conv_rec *cr, const address *src, guint16 sport, guint16 dport)
+{
+    const td_conv *c = &cr->conv;
+
+    if (c->port[0] != c->port[1]) {
+        if (sport == c->port[0] && dport == c->port[1])
+            return 0;
+        if (sport == c->port[1] && dport == c->port[0])
+            return 1;
+        return -1;
+    }
+    if (sport != c->port[0])
+        return -1;
+    if (addresses_equal(src, &cr->addr[0]))
+        return 0;
+    if (addresses_equal(src, &cr->addr[1]))
+        return 1;
+    return -1;
+}
+
+static void record_step(conv_rec *cr, guint32 frame, const td_step *st)
+{
+    frame_rec *r;
+
+    if (!st->changed)
+        return;
+    if (cr->nrecs == cr->caprecs) {
+        cr->caprecs = cr->caprecs ? cr->caprecs * 2 : 4;
+        cr->recs = (frame_rec *)g_realloc_n(cr->recs, cr->caprecs, sizeof *cr->recs);
+    }
+    r = &cr->recs[cr->nrecs++];
+    r->frame = frame;
+    r->client_state = st->client_state;
+    r->server_state = st->server_state;
+    r->event = st->event;
+    r->pad = 0;
+    r->count = st->count;
+    r->interval = (float)st->interval;
+}
+
+/* The step as it was on the first pass: the last record at or before the
+ * frame gives the states; an event only if the record is this frame's. */
+static td_step recorded_step(const conv_rec *cr, guint32 frame)
+{
+    td_step st;
+    guint32 lo = 0, hi = cr->nrecs;
+
+    memset(&st, 0, sizeof st);
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (cr->recs[mid].frame <= frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return st;
+    const frame_rec *r = &cr->recs[lo - 1];
+    st.client_state = r->client_state;
+    st.server_state = r->server_state;
+    if (r->frame == frame) {
+        st.event = r->event;
+        st.count = r->count;
+        st.interval = r->interval;
+    }
+    return st;
+}
+
+/* ---- presentation --------------------------------------------------- */
+
+static void add_reltime(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
+{
+    nstime_t t;
+
+    if (!(secs >= 0.0))
+        secs = 0.0;
+    t.secs = (time_t)floor(secs);
+    t.nsecs = (int)((secs - floor(secs)) * 1e9);
+    if (t.nsecs >= 1000000000) {
+        t.secs++;
+        t.nsecs -= 1000000000;
+    }
+    proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &t));
+}
+
+static void add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
+{
+    proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, s));
+}
+
+static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
+}
+
+static gboolean outcome_is_pending(td_outcome o)
+{
+    return o == TD_OUT_SYN_PENDING || o == TD_OUT_SYNACK_PENDING;
+}
+
+static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
+                 const td_step *st, gboolean is_icmp)
+{
+    const guint32 stream = cr->stream;
+    const td_conv *c = &cr->conv;
+    const gboolean final = pinfo->fd->visited;
+    const double now = capture_last_ts;
+    const td_prefs prefs = engine_prefs();
+    td_verdict v;
+    const char *summary = NULL;
+    proto_item *ti;
+    proto_tree *dt;
+
+    if (final && cr->cached_now == now) {
+        v = cr->cached_verdict;
+        summary = cr->cached_summary;
+    } else {
+        v = td_conv_verdict(c, now, &prefs);
+        if (final) {
+            cr->cached_now = now;
+            cr->cached_verdict = v;
+            g_free(cr->cached_summary);
+            cr->cached_summary = NULL;
+        }
+    }
+
+    const td_diag_info *oi = &td_outcome_info[v.outcome];
+    const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
+                               (final || !outcome_is_pending(v.outcome));
+    const gboolean want_summary = diag_here || proto_field_is_referenced(tree, hf_summary);
+
+    if (want_summary && !summary) {
+        char buf[640];
+        td_conv_summary(c, &v, now, cr->icmp_source, buf, sizeof buf);
+        if (final) {
+            cr->cached_summary = g_strdup(buf);
+            summary = cr->cached_summary;
+        } else {
+            summary = wmem_strdup(pinfo->pool, buf);
+        }
+    }
+
+    ti = proto_tree_add_item(tree, proto_tcpdiag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    dt = proto_item_add_subtree(ti, ett_tcpdiag);
+    proto_item_append_text(ti, ": %s, client %s, server %s", oi->token,
+                           td_state_name((td_state)st->client_state),
+                           td_state_name((td_state)st->server_state));
+
+    add_uint(dt, hf_stream, tvb, stream);
+    add_string(dt, hf_client_state, tvb, td_state_name((td_state)st->client_state));
+    add_string(dt, hf_server_state, tvb, td_state_name((td_state)st->server_state));
+    add_string(dt, hf_outcome, tvb, oi->token);
+    proto_item_set_generated(proto_tree_add_boolean(dt, hf_outcome_final, tvb, 0, 0, final));
+    if (summary)
+        add_string(dt, hf_summary, tvb, summary);
+    if (v.client_error != TD_ERR_NONE) {
+        add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
+        add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
+    }
+    add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
+
+    const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
+    if (cl->syn_count)
+        add_uint(dt, hf_syn_count, tvb, cl->syn_count);
+    if (sv->synack_count)
+        add_uint(dt, hf_synack_count, tvb, sv->synack_count);
+    if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
+        char sched[128];
+        td_conv_syn_schedule(c, sched, sizeof sched);
+        add_string(dt, hf_syn_schedule, tvb, sched);
+    }
+    if (c->syn_frame) {
+        ti = proto_tree_add_uint(dt, hf_syn_frame, tvb, 0, 0, c->syn_frame);
+        proto_item_set_generated(ti);
+    }
+    if (v.answer_frame) {
+        ti = proto_tree_add_uint(dt, hf_answer_frame, tvb, 0, 0, v.answer_frame);
+        proto_item_set_generated(ti);
+    }
+    if (c->synack_frame && c->hs_syn_ts > 0.0)
+        add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
+    if ((c->flags & TD_C_HANDSHAKE) && c->hs_syn_ts > 0.0)
+        add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
+    if (v.outcome == TD_OUT_SYN_PENDING || v.outcome == TD_OUT_SYN_UNANSWERED)
+        add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
+    else if (v.outcome == TD_OUT_SYNACK_PENDING || v.outcome == TD_OUT_SYNACK_UNANSWERED)
+        add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
+
+    /* This frame's own event. */
+    if (st->event == TD_EV_SYN_RETRANS || st->event == TD_EV_SYNACK_RETRANS ||
+        st->event == TD_EV_SYN_NEW_ISN) {
+        ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
+        proto_item_set_generated(ti);
+        add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+        expert_add_info_format(pinfo, ti, &ei_event[st->event],
+                               "%s (%s %u, %.3f s after the previous one)",
+                               td_event_info[st->event].headline,
+                               st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" : "SYN",
+                               st->count + 1, st->interval);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
+                            td_event_info[st->event].token, st->count);
+    }
+    if (is_icmp) {
+        ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_event[TD_EV_ICMP_ERROR],
+                               "ICMP error about TCP stream %u (first SYN in frame %u): %s",
+                               stream, c->syn_frame, oi->token);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: stream %u %s]",
+                            stream, oi->token);
+    }
+
+    if (diag_here) {
+        expert_add_info_format(pinfo, ti, &ei_outcome[v.outcome], "%s", summary);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
+    }
+}
+
+/* ---- the post-dissector --------------------------------------------- */
+
+static void feed_icmp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                      guint32 stream, guint8 type, guint8 code, gboolean v6)
+{
+    conv_rec *cr = conv_lookup(stream);
+    guint32 sport = 0, dport = 0;
+    td_step st;
+
+    if (!cr || !(cr->conv.flags & TD_C_STARTED))
+        return; /* an error about a conversation we never saw */
+    if (!last_uint(tree, W_TCP_SRCPORT, &sport) || !last_uint(tree, W_TCP_DSTPORT, &dport))
+        return;
+    /* The quoted segment was sent by the host the ICMP error goes to. */
+    int about = endpoint_of(cr, &pinfo->dst, (guint16)sport, (guint16)dport);
+    if (about < 0)
+        return;
+
+    td_icmp m;
+    m.type = type;
+    m.code = code;
+    m.v6 = v6;
+    m.about = (guint8)about;
+    m.from_destination = addresses_equal(&pinfo->src, &cr->addr[1 - about]);
+    if (!cr->icmp_source)
+        cr->icmp_source = address_to_str(NULL, &pinfo->src);
+    st = td_conv_on_icmp(&cr->conv, pinfo->num, nstime_to_sec(&pinfo->abs_ts), &m);
+    record_step(cr, pinfo->num, &st);
+    /* The only per-frame allocation: ICMP errors are few. */
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(stream + 1));
+    show(tvb, pinfo, tree, cr, &st, TRUE);
+}
+
+/* First pass: the wanted fields are in the tree. */
+static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    guint32 stream, sport, dport, flags, seq, ack, len = 0, itype, icode;
+    conv_rec *cr;
+    td_step st;
+
+    if (!last_uint(tree, W_TCP_STREAM, &stream))
+        return;
+
+    if (last_uint(tree, W_ICMP_TYPE, &itype) && td_icmp_is_error((guint8)itype, FALSE)) {
+        if (!last_uint(tree, W_ICMP_CODE, &icode))
+            icode = 0;
+        feed_icmp(tvb, pinfo, tree, stream, (guint8)itype, (guint8)icode, FALSE);
+        return;
+    }
+    if (last_uint(tree, W_ICMPV6_TYPE, &itype) && td_icmp_is_error((guint8)itype, TRUE)) {
+        if (!last_uint(tree, W_ICMPV6_CODE, &icode))
+            icode = 0;
+        feed_icmp(tvb, pinfo, tree, stream, (guint8)itype, (guint8)icode, TRUE);
+        return;
+    }
+
+    if (!last_uint(tree, W_TCP_SRCPORT, &sport) || !last_uint(tree, W_TCP_DSTPORT, &dport) ||
+        !last_uint(tree, W_TCP_FLAGS, &flags) || !last_uint(tree, W_TCP_SEQ_RAW, &seq) ||
+        !last_uint(tree, W_TCP_ACK_RAW, &ack))
+        return; /* a header too short to read: nothing to follow */
+    last_uint(tree, W_TCP_LEN, &len);
+
+    cr = conv_lookup(stream);
+    if (!cr) {
+        cr = conv_create(stream, pinfo, (guint16)sport, (guint16)dport);
+        if (!cr)
+            return;
+        /* Later passes find the record through TCP's own conversation:
+         * Wireshark primes the wanted fields on the first pass only. */
+        conversation_t *cv = find_conversation_pinfo(pinfo, 0);
+        if (cv)
+            conversation_add_proto_data(cv, proto_tcpdiag, cr);
+    }
+    int sender = endpoint_of(cr, &pinfo->src, (guint16)sport, (guint16)dport);
+    if (sender < 0)
+        return;
+    td_segment seg;
+    seg.frame = pinfo->num;
+    seg.ts = nstime_to_sec(&pinfo->abs_ts);
+    seg.seq = seq;
+    seg.ack = ack;
+    seg.payload_len = len;
+    seg.flags = (guint8)(flags & 0x1f);
+    seg.sender = (guint8)sender;
+    st = td_conv_on_segment(&cr->conv, &seg);
+    record_step(cr, pinfo->num, &st);
+    show(tvb, pinfo, tree, cr, &st, FALSE);
+}
+
+/* Later passes: states from the records, the conversation from TCP's. */
+static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    conv_rec *cr = NULL;
+    gboolean is_icmp = FALSE;
+    void *icmp_stream = p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0);
+
+    if (icmp_stream) {
+        cr = conv_lookup(GPOINTER_TO_UINT(icmp_stream) - 1);
+        is_icmp = TRUE;
+    } else if (pinfo->ptype == PT_TCP) {
+        conversation_t *cv = find_conversation_pinfo(pinfo, 0);
+        if (cv)
+            cr = (conv_rec *)conversation_get_proto_data(cv, proto_tcpdiag);
+    }
+    if (!cr)
+        return;
+    td_step st = recorded_step(cr, pinfo->num);
+    show(tvb, pinfo, tree, cr, &st, is_icmp);
+}
+
+static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!pinfo->fd->visited) {
+        double ts = nstime_to_sec(&pinfo->abs_ts);
+        if (!capture_started || ts > capture_last_ts)
+            capture_last_ts = ts;
+        capture_started = TRUE;
+        /* Without a tree the wanted fields are not there to read. */
+        if (tree)
+            first_pass(tvb, pinfo, tree);
+    } else {
+        later_pass(tvb, pinfo, tree);
+    }
+    return 0;
+}
+
+/* ---- life cycle ----------------------------------------------------- */
+
+static void tcpdiag_init(void)
+{
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+
+    for (int i = 0; i < W_COUNT; i++) {
+        wanted_hf[i] = proto_registrar_get_id_byname(wanted_names[i]);
+        if (wanted_hf[i] > 0)
+            g_array_append_val(wanted, wanted_hf[i]);
+    }
+    set_postdissector_wanted_hfids(tcpdiag_handle, wanted);
+    capture_last_ts = 0.0;
+    capture_started = FALSE;
+}
+
+static void tcpdiag_cleanup(void)
+{
+    for (guint32 i = 0; i < convs_cap; i++)
+        if (convs[i])
+            conv_free(convs[i]);
+    g_free(convs);
+    convs = NULL;
+    convs_cap = 0;
+    set_postdissector_wanted_hfids(tcpdiag_handle, NULL);
+}
+
+static int severity_pi(td_severity s)
+{
+    switch (s) {
+    case TD_SEV_CHAT:  return PI_CHAT;
+    case TD_SEV_NOTE:  return PI_NOTE;
+    case TD_SEV_WARN:  return PI_WARN;
+    case TD_SEV_ERROR: return PI_ERROR;
+    default:           return PI_COMMENT;
+    }
+}
+
+static int group_pi(td_group g)
+{
+    switch (g) {
+    case TD_GRP_RESPONSE_CODE: return PI_RESPONSE_CODE;
+    case TD_GRP_ASSUMPTION:    return PI_ASSUMPTION;
+    case TD_GRP_SECURITY:      return PI_SECURITY;
+    default:                   return PI_SEQUENCE;
+    }
+}
+
+/* "syn-unanswered" -> "tcpdiag.diag.syn_unanswered" (field names take no '-'). */
+static char *expert_name(const char *prefix, const char *token)
+{
+    char *s = g_strconcat(prefix, token, NULL);
+    for (char *p = s; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return s;
+}
+
+static void register_expert_table(expert_module_t *em, expert_field *fields,
+                                  const td_diag_info *info, int count, const char *prefix)
+{
+    /* Registered once for the life of the program, as every ei table. */
+    ei_register_info *ei = g_new0(ei_register_info, count);
+    int n = 0;
+
+    for (int i = 0; i < count; i++) {
+        fields[i].ei = EI_INIT_EI;
+        fields[i].hf = EI_INIT_HF;
+        if (info[i].severity == TD_SEV_NONE)
+            continue; /* normal outcomes and TD_EV_NONE have no expert item */
+        ei[n].ids = &fields[i];
+        ei[n].eiinfo.name = expert_name(prefix, info[i].token);
+        ei[n].eiinfo.group = group_pi(info[i].group);
+        ei[n].eiinfo.severity = severity_pi(info[i].severity);
+        ei[n].eiinfo.summary = info[i].headline;
+        ei[n].eiinfo.hf_info.p_id = &fields[i].hf;
+        ei[n].eiinfo.hf_info.hfinfo.name = info[i].headline;
+        ei[n].eiinfo.hf_info.hfinfo.abbrev = ei[n].eiinfo.name;
+        ei[n].eiinfo.hf_info.hfinfo.type = FT_NONE;
+        ei[n].eiinfo.hf_info.hfinfo.display = BASE_NONE;
+        ei[n].eiinfo.hf_info.hfinfo.id = -1;
+        ei[n].eiinfo.hf_info.hfinfo.parent = 0;
+        ei[n].eiinfo.hf_info.hfinfo.same_name_prev_id = -1;
+        ei[n].eiinfo.orig_severity = EI_INIT_EI;
+        n++;
+    }
+    expert_register_field_array(em, ei, n);
+}
+
+void proto_register_tcpdiag(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_stream, { "TCP stream", "tcpdiag.stream", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The tcp.stream this packet belongs to (also for ICMP errors quoting it)", HFILL } },
+        { &hf_client_state, { "Client state", "tcpdiag.client_state", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The client's state after this packet, as observed at the capture point (netstat spelling)", HFILL } },
+        { &hf_server_state, { "Server state", "tcpdiag.server_state", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The server's state after this packet, as observed at the capture point (netstat spelling)", HFILL } },
+        { &hf_outcome, { "Outcome", "tcpdiag.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What became of the conversation (final in the GUI and tshark -2, best known so far in one pass)", HFILL } },
+        { &hf_outcome_final, { "Outcome is final", "tcpdiag.outcome_final", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "True when the outcome was computed after the whole capture was read", HFILL } },
+        { &hf_summary, { "Summary", "tcpdiag.summary", FT_STRING, BASE_NONE, NULL, 0x0,
+          "One line explaining the outcome, with its numbers", HFILL } },
+        { &hf_client_errno, { "Client errno", "tcpdiag.client_errno", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The errno the client application was given (Linux), where the capture shows it", HFILL } },
+        { &hf_client_error, { "Client error", "tcpdiag.client_error", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The error message the client application reports (Linux strerror)", HFILL } },
+        { &hf_role_basis, { "Roles decided by", "tcpdiag.role_basis", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the client was told from the server: syn, syn-ack, port or first-packet", HFILL } },
+        { &hf_syn_count, { "SYN attempts", "tcpdiag.syn_count", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "SYNs the client sent, retransmissions included", HFILL } },
+        { &hf_synack_count, { "SYN-ACK attempts", "tcpdiag.synack_count", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "SYN-ACKs the server sent, retransmissions included", HFILL } },
+        { &hf_syn_schedule, { "SYN schedule", "tcpdiag.syn_schedule", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Seconds from the first SYN at which each SYN was sent", HFILL } },
+        { &hf_syn_frame, { "First SYN", "tcpdiag.syn_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The frame of the client's first SYN", HFILL } },
+        { &hf_answer_frame, { "Answer", "tcpdiag.answer_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+          "The frame that answered the SYN: SYN-ACK, RST or ICMP error", HFILL } },
+        { &hf_synack_delay, { "SYN to SYN-ACK", "tcpdiag.synack_delay", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the SYN to the server's first SYN-ACK, at the capture point", HFILL } },
+        { &hf_handshake_rtt, { "Handshake RTT", "tcpdiag.handshake_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the answered SYN to the ACK that completed the handshake", HFILL } },
+        { &hf_unanswered_for, { "Unanswered for", "tcpdiag.unanswered_for", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "How long the capture went on after the last unanswered SYN or SYN-ACK", HFILL } },
+        { &hf_retransmission, { "Retransmission", "tcpdiag.retransmission", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "This SYN or SYN-ACK is the n-th retransmission", HFILL } },
+        { &hf_retransmission_interval, { "Since previous attempt", "tcpdiag.retransmission_interval", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time since the previous SYN or SYN-ACK of the same sender", HFILL } },
+        { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+          "The SYN of the conversation this ICMP error refers to", HFILL } },
+    };
+    static gint *ett[] = { &ett_tcpdiag };
+    module_t *module;
+    expert_module_t *em;
+
+    proto_tcpdiag = proto_register_protocol("TCP connection diagnosis", "tcpdiag", "tcpdiag");
+    proto_register_field_array(proto_tcpdiag, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+
+    em = expert_register_protocol(proto_tcpdiag);
+    register_expert_table(em, ei_outcome, td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.");
+    register_expert_table(em, ei_event, td_event_info, TD_EV_COUNT, "tcpdiag.event.");
+
+    module = prefs_register_protocol(proto_tcpdiag, NULL);
+    prefs_register_uint_preference(module, "answer_wait_ms",
+        "Wait before calling a SYN unanswered (ms)",
+        "How long the capture must go on after the last SYN (or SYN-ACK) before it counts "
+        "as never answered; a capture that ends sooner reports syn-pending / synack-pending.",
+        10, &pref_answer_wait_ms);
+
+    register_init_routine(tcpdiag_init);
+    register_cleanup_routine(tcpdiag_cleanup);
+}
+
+void proto_reg_handoff_tcpdiag(void)
+{
+    tcpdiag_handle = create_dissector_handle(dissect_tcpdiag, proto_tcpdiag);
+    register_postdissector(tcpdiag_handle);
+}
