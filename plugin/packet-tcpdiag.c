@@ -301,7 +301,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
 
     if (want_summary && !summary) {
         char buf[640];
-        td_conv_summary(c, &v, now, cr->icmp_source, buf, sizeof buf);
+        td_conv_summary(c, &v, now, final, cr->icmp_source, buf, sizeof buf);
         if (final) {
             cr->cached_summary = g_strdup(buf);
             summary = cr->cached_summary;

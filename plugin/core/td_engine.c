@@ -140,6 +140,8 @@ static void start_conversation(td_conv *c, const td_segment *s)
     c->flags |= TD_C_MIDSTREAM;
     c->ep[0].know |= TD_K_ASSUMED;
     c->ep[1].know |= TD_K_ASSUMED;
+    c->ep[0].state = (uint8_t)derive_state(&c->ep[0]);
+    c->ep[1].state = (uint8_t)derive_state(&c->ep[1]);
     int server = server_by_port(c->port[0], c->port[1]);
     if (server < 0) {
         c->client = me;
@@ -674,7 +676,7 @@ static void put_client_error(td_text *t, const td_verdict *v)
         put(t, "; the client reports %s", td_client_error_text[v->client_error]);
 }
 
-size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
+size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n)
 {
     td_text t = { buf, n, 0 };
@@ -696,7 +698,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
         put(&t, ", no answer in the ");
         put_duration(&t, now - c->last_syn_ts);
         put(&t, " after the last one until %s: too soon to tell whether it was dropped",
-            now >= c->last_ts ? "the capture ended" : "this packet");
+            final ? "the capture ended" : "this packet");
         break;
     case TD_OUT_SYN_UNANSWERED:
         td_conv_syn_schedule(c, sched, sizeof sched);
@@ -746,7 +748,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
         put(&t, ", not acknowledged in the ");
         put_duration(&t, now - c->last_synack_ts);
         put(&t, " until %s: too soon to tell",
-            now >= c->last_ts ? "the capture ended" : "this packet");
+            final ? "the capture ended" : "this packet");
         break;
     case TD_OUT_SYNACK_UNANSWERED:
         put(&t, "Server answered with SYN-ACK ");
@@ -826,7 +828,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
         if (v->outcome == TD_OUT_ESTABLISHED) {
             put(&t, "open, last packet ");
             put_duration(&t, now - c->last_ts);
-            put(&t, " before %s", now >= c->last_ts ? "the end of the capture" : "this one");
+            put(&t, " before %s", final ? "the end of the capture" : "this one");
         } else if (v->outcome == TD_OUT_CLOSING) {
             put(&t, "close in progress: client %s, server %s",
                 td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));

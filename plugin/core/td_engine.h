@@ -175,9 +175,10 @@ typedef struct {
 
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);
 
-/* The one-line summary; `icmp_source` may be NULL.  Returns the length
- * written (truncated to n-1, always NUL terminated). */
-size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now,
+/* The one-line summary.  `final` says that `now` is the end of the capture
+ * (not just the current packet); `icmp_source` may be NULL.  Returns the
+ * length written (truncated to n-1, always NUL terminated). */
+size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n);
 
 /* "0, 1.00, 3.01" - offsets of the client's SYNs from the first one. */

@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of the engine: sequences of segments in, states and verdicts
+ * out.  No Wireshark involved.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "td_engine.h"
+
+static int passed, failed;
+static const char *current;
+
+#define CHECK(cond) check((cond), #cond, __LINE__)
+#define CHECK_EQ_INT(a, b) check_int((long long)(a), (long long)(b), #a, __LINE__)
+#define CHECK_STATE(c, cs, ss) check_states((c), (cs), (ss), __LINE__)
+#define CHECK_CONTAINS(hay, needle) check_contains((hay), (needle), __LINE__)
+
+static void check(int ok, const char *what, int line)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s:%d: %s\n", current, line, what);
+    }
+}
+
+static void check_int(long long a, long long b, const char *what, int line)
+{
+    if (a == b) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s:%d: %s is %lld, expected %lld\n", current, line, what, a, b);
+    }
+}
+
+static void check_states(const td_conv *c, td_state cs, td_state ss, int line)
+{
+    if (td_client_state(c) == cs && td_server_state(c) == ss) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s:%d: states %s/%s, expected %s/%s\n", current, line,
+               td_state_name(td_client_state(c)), td_state_name(td_server_state(c)),
+               td_state_name(cs), td_state_name(ss));
+    }
+}
+
+static void check_contains(const char *hay, const char *needle, int line)
+{
+    if (strstr(hay, needle)) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s:%d: \"%s\" does not contain \"%s\"\n", current, line, hay, needle);
+    }
+}
+
+/* Endpoint 0 is the client in most tests: port 40000 -> 80. */
+#define C 0
+#define S 1
+#define SYN TD_TH_SYN
+#define ACK TD_TH_ACK
+#define FIN TD_TH_FIN
+#define RST TD_TH_RST
+
+static uint32_t frame_no;
+
+static td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq,
+                   uint32_t ack, uint32_t len)
+{
+    td_segment s;
+    s.frame = ++frame_no;
+    s.ts = ts;
+    s.seq = seq;
+    s.ack = ack;
+    s.payload_len = len;
+    s.flags = flags;
+    s.sender = (uint8_t)sender;
+    return td_conv_on_segment(c, &s);
+}
+
+static td_prefs prefs;
+
+static td_verdict verdict(const td_conv *c, double now)
+{
+    return td_conv_verdict(c, now, &prefs);
+}
+
+static void start(td_conv *c, const char *name)
+{
+    current = name;
+    frame_no = 0;
+    td_conv_init(c, 40000, 80);
+}
+
+/* Client ISN 1000, server ISN 5000. */
+static void handshake(td_conv *c, double t0)
+{
+    seg(c, t0, C, SYN, 1000, 0, 0);
+    seg(c, t0 + 0.010, S, SYN | ACK, 5000, 1001, 0);
+    seg(c, t0 + 0.020, C, ACK, 1001, 5001, 0);
+}
+
+static void test_refused(void)
+{
+    td_conv c;
+    start(&c, "refused");
+    td_step st = seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    CHECK(st.changed);
+    CHECK_EQ_INT(c.role_basis, TD_ROLE_SYN);
+    CHECK_EQ_INT(verdict(&c, 0.0).outcome, TD_OUT_SYN_PENDING);
+    st = seg(&c, 0.001, S, RST | ACK, 0, 1001, 0);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+    td_verdict v = verdict(&c, 5.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_REFUSED);
+    CHECK_EQ_INT(v.client_error, TD_ERR_ECONNREFUSED);
+    CHECK_EQ_INT(v.key_frame, 2);
+    CHECK_EQ_INT(v.answer_frame, 2);
+    char buf[512];
+    td_conv_summary(&c, &v, 5.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "port 80");
+    CHECK_CONTAINS(buf, "Connection refused");
+    CHECK_CONTAINS(buf, "1.0 ms");
+}
+
+static void test_rst_with_wrong_ack_is_ignored(void)
+{
+    td_conv c;
+    start(&c, "rst-wrong-ack");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, RST | ACK, 0, 7777, 0); /* does not acknowledge the SYN */
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    td_verdict v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+}
+
+static void test_syn_unanswered(void)
+{
+    td_conv c;
+    start(&c, "syn-unanswered");
+    seg(&c, 100.0, C, SYN, 1000, 0, 0);
+    td_step st = seg(&c, 101.0, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_SYN_RETRANS);
+    CHECK_EQ_INT(st.count, 1);
+    CHECK(st.interval > 0.999 && st.interval < 1.001);
+    st = seg(&c, 103.0, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_SYN_RETRANS);
+    CHECK_EQ_INT(st.count, 2);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    CHECK_EQ_INT(c.ep[C].syn_count, 3);
+
+    /* Too soon after the last SYN: pending. */
+    td_verdict v = verdict(&c, 105.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_PENDING);
+    CHECK_EQ_INT(v.key_frame, 3);
+    /* Long enough to call it unanswered, but the next retry (at +4 s)
+     * could still come: the client has not given up. */
+    v = verdict(&c, 106.5);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(!v.client_gave_up);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+    /* Past the next retry: the client gave up. */
+    v = verdict(&c, 108.5);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(v.client_gave_up);
+    CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
+
+    char buf[512];
+    td_conv_summary(&c, &v, 108.5, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "SYN sent 3 times over 3.0 s (at 0.00, 1.00, 3.00 s)");
+    CHECK_CONTAINS(buf, "Connection timed out");
+    td_conv_syn_schedule(&c, buf, sizeof buf);
+    CHECK(strcmp(buf, "0.00, 1.00, 3.00") == 0);
+}
+
+static void test_single_syn(void)
+{
+    td_conv c;
+    start(&c, "single-syn");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(verdict(&c, 0.3).outcome, TD_OUT_SYN_PENDING);
+    td_verdict v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(v.client_gave_up);
+    prefs.answer_wait = 20.0;
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYN_PENDING);
+    td_prefs_default(&prefs);
+}
+
+static void test_many_syns(void)
+{
+    /* Linux default: 1 + tcp_syn_retries(6) SYNs at 0,1,3,7,15,31,63 s. */
+    td_conv c;
+    static const double at[] = { 0, 1, 3, 7, 15, 31, 63, 127, 255 };
+    start(&c, "many-syns");
+    for (unsigned i = 0; i < sizeof at / sizeof at[0]; i++)
+        seg(&c, at[i], C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(c.ep[C].syn_count, 9);
+    char buf[256];
+    td_conv_syn_schedule(&c, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "0.00, 1.00, 3.00, 7.00, 15.00, 31.00, 63.00, 127.00, ... 255.00");
+    td_verdict v = verdict(&c, 300.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(!v.client_gave_up); /* the next would be due at 511 s */
+    v = verdict(&c, 600.0);
+    CHECK(v.client_gave_up);
+}
+
+static void test_graceful_close_client_first(void)
+{
+    td_conv c;
+    start(&c, "close-client-first");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    seg(&c, 0.01, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    CHECK_EQ_INT(verdict(&c, 0.01).outcome, TD_OUT_SYNACK_PENDING);
+    seg(&c, 0.02, C, ACK, 1001, 5001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK(c.flags & TD_C_HANDSHAKE);
+    CHECK_EQ_INT(c.hs_ack_frame, 3);
+    CHECK_EQ_INT(verdict(&c, 0.02).outcome, TD_OUT_ESTABLISHED);
+    seg(&c, 0.03, C, ACK | TD_TH_PSH, 1001, 5001, 18);
+    seg(&c, 0.04, S, ACK | TD_TH_PSH, 5001, 1019, 21);
+    seg(&c, 0.05, C, ACK | FIN, 1019, 5022, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT1, TD_ESTABLISHED);
+    CHECK_EQ_INT(verdict(&c, 0.05).outcome, TD_OUT_CLOSING);
+    seg(&c, 0.06, S, ACK, 5022, 1020, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT2, TD_CLOSE_WAIT);
+    seg(&c, 0.07, S, ACK | FIN, 5022, 1020, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT2, TD_LAST_ACK);
+    seg(&c, 0.08, C, ACK, 1020, 5023, 0);
+    CHECK_STATE(&c, TD_TIME_WAIT, TD_CLOSED);
+    td_verdict v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_CLOSED);
+    CHECK_EQ_INT(v.answer_frame, 2);
+    char buf[512];
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "RTT 20.0 ms");
+    CHECK_CONTAINS(buf, "18 bytes from the client, 21 from the server");
+    CHECK_CONTAINS(buf, "the client closed first");
+}
+
+static void test_three_way_close_server_first(void)
+{
+    td_conv c;
+    start(&c, "close-server-first-3way");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, S, ACK | FIN, 5001, 1001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_FIN_WAIT1);
+    /* The client acknowledges the FIN and sends its own in one segment. */
+    seg(&c, 0.2, C, ACK | FIN, 1001, 5002, 0);
+    CHECK_STATE(&c, TD_LAST_ACK, TD_FIN_WAIT2);
+    seg(&c, 0.3, S, ACK, 5002, 1002, 0);
+    CHECK_STATE(&c, TD_CLOSED, TD_TIME_WAIT);
+    td_verdict v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_CLOSED);
+    char buf[512];
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "the server closed first");
+}
+
+static void test_simultaneous_close(void)
+{
+    td_conv c;
+    start(&c, "simultaneous-close");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.1, S, ACK | FIN, 5001, 1001, 0); /* crossed: acks nothing new */
+    CHECK_STATE(&c, TD_FIN_WAIT1, TD_FIN_WAIT1);
+    seg(&c, 0.2, C, ACK, 1002, 5002, 0);
+    CHECK_STATE(&c, TD_CLOSING, TD_FIN_WAIT2);
+    seg(&c, 0.2, S, ACK, 5002, 1002, 0);
+    CHECK_STATE(&c, TD_TIME_WAIT, TD_TIME_WAIT);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_CLOSED);
+}
+
+static void test_synack_unanswered(void)
+{
+    td_conv c;
+    start(&c, "synack-unanswered");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    td_step st = seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_SYN_RETRANS);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    st = seg(&c, 1.001, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(st.event, TD_EV_SYNACK_RETRANS);
+    CHECK_EQ_INT(st.count, 1);
+    seg(&c, 3.0, C, SYN, 1000, 0, 0);
+    seg(&c, 3.001, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    CHECK_EQ_INT(c.syn_retries_after_synack, 2);
+    td_verdict v = verdict(&c, 4.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_PENDING);
+    v = verdict(&c, 9.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_UNANSWERED);
+    CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
+    CHECK_EQ_INT(v.key_frame, 6);
+    CHECK_EQ_INT(v.answer_frame, 2);
+    char buf[512];
+    td_conv_summary(&c, &v, 9.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "SYN-ACK 3 times over 3.0 s");
+    CHECK_CONTAINS(buf, "re-sent its SYN twice");
+}
+
+static void test_synack_unanswered_spoofed(void)
+{
+    /* A SYN from a source that never answers (SYN flood style). */
+    td_conv c;
+    start(&c, "synack-unanswered-spoofed");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 1.001, S, SYN | ACK, 5000, 1001, 0);
+    td_verdict v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_UNANSWERED);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+}
+
+static void test_client_aborted(void)
+{
+    td_conv c;
+    start(&c, "client-aborted");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    seg(&c, 3.0, S, SYN | ACK, 5000, 1001, 0);
+    /* Linux answers a SYN-ACK for a socket it no longer has with a bare
+     * RST whose sequence number is the SYN-ACK's ack. */
+    seg(&c, 3.0001, C, RST, 1001, 0, 0);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+    td_verdict v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_CLIENT_ABORTED);
+    CHECK_EQ_INT(v.key_frame, 4);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+}
+
+static void test_reset_after_handshake(void)
+{
+    td_conv c;
+    start(&c, "reset-after-handshake-server");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, S, RST | ACK, 5001, 1001, 0);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+    td_verdict v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_RESET_AFTER_HANDSHAKE);
+    CHECK_EQ_INT(v.client_error, TD_ERR_ECONNRESET);
+    CHECK_EQ_INT(v.key_frame, 4);
+    char buf[512];
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "the server reset the connection 10.0 ms later before any data");
+
+    start(&c, "reset-after-handshake-client");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, C, RST | ACK, 1001, 5001, 0);
+    v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_RESET_AFTER_HANDSHAKE);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+    CHECK_EQ_INT(c.rst_by, C);
+
+    start(&c, "reset-after-data");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, C, ACK, 1001, 5001, 100);
+    seg(&c, 0.04, S, RST | ACK, 5001, 1101, 0);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_RESET);
+}
+
+static void test_icmp(void)
+{
+    static const struct {
+        uint8_t type, code;
+        bool v6;
+        td_client_error err;
+    } cases[] = {
+        { 3, 0, false, TD_ERR_ENETUNREACH },
+        { 3, 1, false, TD_ERR_EHOSTUNREACH },
+        { 3, 3, false, TD_ERR_ECONNREFUSED },
+        { 3, 13, false, TD_ERR_EHOSTUNREACH },
+        { 3, 10, false, TD_ERR_EHOSTUNREACH },
+        { 11, 0, false, TD_ERR_EHOSTUNREACH },
+        { 1, 0, true, TD_ERR_ENETUNREACH },
+        { 1, 1, true, TD_ERR_EACCES },
+        { 1, 3, true, TD_ERR_EHOSTUNREACH },
+        { 1, 4, true, TD_ERR_ECONNREFUSED },
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        td_conv c;
+        td_icmp m = { cases[i].type, cases[i].code, cases[i].v6, false, C };
+        start(&c, "icmp");
+        seg(&c, 0.0, C, SYN, 1000, 0, 0);
+        td_step st = td_conv_on_icmp(&c, 2, 0.002, &m);
+        CHECK_EQ_INT(st.event, TD_EV_ICMP_ERROR);
+        CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+        td_verdict v = verdict(&c, 10.0);
+        CHECK_EQ_INT(v.outcome, TD_OUT_ICMP_UNREACHABLE);
+        CHECK_EQ_INT(v.client_error, cases[i].err);
+        CHECK_EQ_INT(v.key_frame, 2);
+        CHECK_EQ_INT(v.answer_frame, 2);
+    }
+    td_conv c;
+    td_icmp m = { 3, 13, false, false, C };
+    start(&c, "icmp-summary");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    td_conv_on_icmp(&c, 2, 0.0005, &m);
+    td_verdict v = verdict(&c, 1.0);
+    char buf[512];
+    td_conv_summary(&c, &v, 1.0, true, "192.0.2.1", buf, sizeof buf);
+    CHECK_CONTAINS(buf, "communication administratively prohibited");
+    CHECK_CONTAINS(buf, "from 192.0.2.1 (a router or firewall on the path)");
+    CHECK_CONTAINS(buf, "No route to host");
+
+    /* An ICMP error after the handshake does not rewrite history. */
+    start(&c, "icmp-after-handshake");
+    handshake(&c, 0.0);
+    td_conv_on_icmp(&c, 4, 0.5, &m);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_ESTABLISHED);
+
+    /* An error for a conversation never started is ignored. */
+    td_conv_init(&c, 1, 2);
+    td_conv_on_icmp(&c, 1, 0.0, &m);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_NONE);
+}
+
+static void test_midstream(void)
+{
+    td_conv c;
+    /* First packet is the server's data: port 80 is the server anyway. */
+    current = "midstream";
+    frame_no = 0;
+    td_conv_init(&c, 80, 40000);
+    seg(&c, 0.0, 0, ACK | TD_TH_PSH, 5000, 1000, 100);
+    CHECK_EQ_INT(c.client, 1);
+    CHECK_EQ_INT(c.role_basis, TD_ROLE_PORT);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    seg(&c, 0.1, 1, ACK, 1000, 5100, 0);
+    seg(&c, 0.2, 1, ACK | FIN, 1000, 5100, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT1, TD_ESTABLISHED);
+    seg(&c, 0.3, 0, ACK | FIN, 5100, 1001, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT2, TD_LAST_ACK);
+    seg(&c, 0.4, 1, ACK, 1001, 5101, 0);
+    CHECK_STATE(&c, TD_TIME_WAIT, TD_CLOSED);
+    td_verdict v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_MIDSTREAM);
+    CHECK_EQ_INT(v.key_frame, 1);
+    char buf[512];
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "port 80 by its port number");
+
+    /* Two ephemeral ports: the lower one is taken for the server. */
+    td_conv_init(&c, 50000, 40000);
+    seg(&c, 0.0, 0, ACK, 1, 1, 10);
+    CHECK_EQ_INT(c.client, 0);
+    /* 8080 facing an ephemeral port is the service. */
+    td_conv_init(&c, 8080, 45000);
+    seg(&c, 0.0, 0, ACK, 1, 1, 10);
+    CHECK_EQ_INT(c.client, 1);
+    /* Same port both ends: first sender is the client. */
+    td_conv_init(&c, 179, 179);
+    seg(&c, 0.0, 1, ACK, 1, 1, 10);
+    CHECK_EQ_INT(c.client, 1);
+    CHECK_EQ_INT(c.role_basis, TD_ROLE_FIRST);
+    /* A capture that begins with a reset. */
+    td_conv_init(&c, 40000, 80);
+    seg(&c, 0.0, 0, RST, 1, 0, 0);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_MIDSTREAM);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+}
+
+static void test_synack_first(void)
+{
+    td_conv c;
+    current = "synack-first";
+    frame_no = 0;
+    td_conv_init(&c, 80, 40000);
+    seg(&c, 0.0, 0, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(c.client, 1);
+    CHECK_EQ_INT(c.role_basis, TD_ROLE_SYNACK);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    seg(&c, 0.01, 1, ACK, 1001, 5001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_ESTABLISHED);
+}
+
+static void test_simultaneous_open(void)
+{
+    td_conv c;
+    start(&c, "simultaneous-open");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.0001, S, SYN, 5000, 0, 0);
+    CHECK(c.flags & TD_C_SIMOPEN);
+    CHECK_EQ_INT(c.simopen_frame, 2);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_SENT);
+    /* RFC 9293 figure 8: each answers the other's SYN with SYN-ACK. */
+    seg(&c, 0.001, C, SYN | ACK, 1000, 5001, 0);
+    CHECK_STATE(&c, TD_SYN_RECV, TD_SYN_SENT);
+    td_step st = seg(&c, 0.0011, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(st.event, TD_EV_NONE); /* not a retransmission */
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    td_verdict v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SIMULTANEOUS_OPEN);
+    CHECK_EQ_INT(v.key_frame, 2);
+}
+
+static void test_new_isn(void)
+{
+    td_conv c;
+    start(&c, "new-isn");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    td_step st = seg(&c, 1.0, C, SYN, 9000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_SYN_NEW_ISN);
+    seg(&c, 1.01, S, SYN | ACK, 5000, 9001, 0);
+    seg(&c, 1.02, C, ACK, 9001, 5001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+}
+
+static void test_sequence_wrap(void)
+{
+    td_conv c;
+    start(&c, "sequence-wrap");
+    seg(&c, 0.0, C, SYN, 0xffffffffu, 0, 0);
+    seg(&c, 0.01, S, SYN | ACK, 0xfffffff0u, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    seg(&c, 0.02, C, ACK, 0, 0xfffffff1u, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+}
+
+static void test_names(void)
+{
+    current = "names";
+    CHECK(strcmp(td_state_name(TD_SYN_RECV), "SYN_RECV") == 0);
+    CHECK(strcmp(td_state_name(TD_TIME_WAIT), "TIME_WAIT") == 0);
+    CHECK(strcmp(td_state_name((td_state)99), "UNKNOWN") == 0);
+    CHECK(strcmp(td_outcome_info[TD_OUT_SYN_UNANSWERED].token, "syn-unanswered") == 0);
+    CHECK(strcmp(td_client_error_text[TD_ERR_ECONNREFUSED], "Connection refused") == 0);
+    /* Tokens are unique, lowercase and hyphenated. */
+    for (int i = 0; i < TD_OUT_COUNT; i++) {
+        for (const char *p = td_outcome_info[i].token; *p; p++)
+            CHECK((*p >= 'a' && *p <= 'z') || *p == '-');
+        for (int j = i + 1; j < TD_OUT_COUNT; j++)
+            CHECK(strcmp(td_outcome_info[i].token, td_outcome_info[j].token) != 0);
+    }
+}
+
+/* Hostile input: random segments must leave every state valid and every
+ * summary NUL-terminated within its buffer. */
+static void test_random_sequences(void)
+{
+    uint32_t x = 12345;
+    current = "random";
+    int bad = 0;
+    for (int run = 0; run < 2000; run++) {
+        td_conv c;
+        td_conv_init(&c, (uint16_t)(x & 0xffff), (uint16_t)(x >> 16));
+        frame_no = 0;
+        for (int i = 0; i < 40; i++) {
+            x = x * 1103515245u + 12345u;
+            uint8_t fl = (uint8_t)(x >> 8) & 0x1f;
+            uint32_t base = (x >> 20) & 3;
+            seg(&c, i * 0.1, (int)((x >> 16) & 1), fl, 1000 + base, 5000 + ((x >> 3) & 3), (x >> 24) & 7);
+            if ((x & 0xff) == 7) {
+                td_icmp m = { 3, (uint8_t)(x >> 9) & 15, false, false, (uint8_t)((x >> 5) & 1) };
+                td_conv_on_icmp(&c, ++frame_no, i * 0.1, &m);
+            }
+            if (c.ep[0].state >= TD_STATE_COUNT || c.ep[1].state >= TD_STATE_COUNT)
+                bad++;
+        }
+        td_verdict v = verdict(&c, 100.0);
+        char small[16];
+        td_conv_summary(&c, &v, 100.0, true, "x", small, sizeof small);
+        if (strlen(small) >= sizeof small || v.outcome >= TD_OUT_COUNT)
+            bad++;
+    }
+    CHECK_EQ_INT(bad, 0);
+    /* A sender index out of range is ignored. */
+    td_conv c;
+    td_conv_init(&c, 1, 2);
+    seg(&c, 0.0, 7, SYN, 1, 0, 0);
+    CHECK(!(c.flags & TD_C_STARTED));
+}
+
+int main(void)
+{
+    td_prefs_default(&prefs);
+    test_refused();
+    test_rst_with_wrong_ack_is_ignored();
+    test_syn_unanswered();
+    test_single_syn();
+    test_many_syns();
+    test_graceful_close_client_first();
+    test_three_way_close_server_first();
+    test_simultaneous_close();
+    test_synack_unanswered();
+    test_synack_unanswered_spoofed();
+    test_client_aborted();
+    test_reset_after_handshake();
+    test_icmp();
+    test_midstream();
+    test_synack_first();
+    test_simultaneous_open();
+    test_new_isn();
+    test_sequence_wrap();
+    test_names();
+    test_random_sequences();
+    printf("engine: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
