@@ -263,11 +263,6 @@ static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
 }
 
-static gboolean outcome_is_pending(td_outcome o)
-{
-    return o == TD_OUT_SYN_PENDING || o == TD_OUT_SYNACK_PENDING;
-}
-
 static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
                  const td_step *st, gboolean is_icmp)
 {
@@ -296,7 +291,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
 
     const td_diag_info *oi = &td_outcome_info[v.outcome];
     const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
-                               (final || !outcome_is_pending(v.outcome));
+                               (final || td_outcome_is_settled(v.outcome));
     const gboolean want_summary = diag_here || proto_field_is_referenced(tree, hf_summary);
 
     if (want_summary && !summary) {

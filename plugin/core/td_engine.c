@@ -472,6 +472,23 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
 
 /* ---- verdict ---------------------------------------------------------- */
 
+bool td_outcome_is_settled(td_outcome o)
+{
+    switch (o) {
+    case TD_OUT_REFUSED:
+    case TD_OUT_ICMP_UNREACHABLE:
+    case TD_OUT_CLIENT_ABORTED:
+    case TD_OUT_SERVER_ABORTED:
+    case TD_OUT_RESET_AFTER_HANDSHAKE:
+    case TD_OUT_RESET:
+    case TD_OUT_SIMULTANEOUS_OPEN:
+    case TD_OUT_MIDSTREAM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static double last_syn_interval(const td_conv *c)
 {
     if (c->ep[c->client].syn_count < 2)
@@ -483,8 +500,33 @@ static double last_syn_interval(const td_conv *c)
  * schedule would have sent the next SYN after twice the last interval
  * (exponential backoff, RFC 6298 5.5); after a single SYN, after the
  * initial RTO of 1 s (RFC 6298 2.1). */
+/* Linux's default: 1 + net.ipv4.tcp_syn_retries (6) SYNs, the first
+ * retransmission after the 1 s initial RTO and each later one after twice
+ * the previous interval; the connect fails with ETIMEDOUT one doubled
+ * interval after the 7th SYN (tcp_write_timeout()). */
+bool td_conv_syn_limit_reached(const td_conv *c)
+{
+    const td_endpoint *cl = &c->ep[c->client];
+
+    if (cl->syn_count != 7)
+        return false;
+    double first = c->syn_ts[1] - c->syn_ts[0];
+    if (first < 0.8 || first > 1.5)
+        return false;
+    for (int i = 2; i < 7; i++) {
+        double prev = c->syn_ts[i - 1] - c->syn_ts[i - 2];
+        double cur = c->syn_ts[i] - c->syn_ts[i - 1];
+        if (cur < prev * 1.7 || cur > prev * 2.3)
+            return false;
+    }
+    return true;
+}
+
 static bool client_gave_up(const td_conv *c, double now, const td_prefs *p)
 {
+    if (td_conv_syn_limit_reached(c))
+        return true;
+
     double interval = last_syn_interval(c);
     double next = interval > 0.0 ? 2.0 * interval : 1.0;
     double wait = next * 1.1 + 0.05;
@@ -573,7 +615,9 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
     if (sv->synack_count > 0) {
         v.answer_frame = c->synack_frame;
         v.key_frame = c->last_synack_frame;
-        if (now - c->last_synack_ts < p->answer_wait &&
+        /* A retransmitted SYN-ACK is the server's own timer saying the
+         * first one went unanswered; a single one needs time to tell. */
+        if (sv->synack_count < 2 && now - c->last_synack_ts < p->answer_wait &&
             now - c->last_syn_ts < p->answer_wait) {
             v.outcome = TD_OUT_SYNACK_PENDING;
             return v;
@@ -590,7 +634,9 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
 
     if (cl->syn_count > 0) {
         v.key_frame = c->last_syn_frame;
-        if (now - c->last_syn_ts < p->answer_wait) {
+        /* Retransmissions are the client's own timer saying the earlier
+         * SYNs went unanswered; a single SYN needs time to tell. */
+        if (cl->syn_count < 2 && now - c->last_syn_ts < p->answer_wait) {
             v.outcome = TD_OUT_SYN_PENDING;
             return v;
         }
@@ -710,7 +756,12 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             put(&t, " (at %s s)", sched);
         }
         put(&t, ", never answered: dropped silently by a firewall or on the path");
-        if (v->client_gave_up) {
+        if (td_conv_syn_limit_reached(c)) {
+            put(&t, "; 7 SYNs is Linux's default limit (net.ipv4.tcp_syn_retries = 6): "
+                    "the client gives up ");
+            put_duration(&t, 2.0 * (c->last_syn_ts - c->prev_syn_ts));
+            put(&t, " after the last");
+        } else if (v->client_gave_up) {
             put(&t, "; the client gave up (no SYN in the ");
             put_duration(&t, now - c->last_syn_ts);
             put(&t, " after the last)");

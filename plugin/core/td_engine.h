@@ -181,6 +181,13 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n);
 
+/* The SYNs follow Linux's default schedule to its end (7 SYNs). */
+bool td_conv_syn_limit_reached(const td_conv *c);
+
+/* Outcomes that cannot change once their key frame is seen (a reset, an
+ * ICMP error): shown as diagnoses even in a single pass. */
+bool td_outcome_is_settled(td_outcome o);
+
 /* "0, 1.00, 3.01" - offsets of the client's SYNs from the first one. */
 size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n);
 

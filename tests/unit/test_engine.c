@@ -154,9 +154,11 @@ static void test_syn_unanswered(void)
     CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
     CHECK_EQ_INT(c.ep[C].syn_count, 3);
 
-    /* Too soon after the last SYN: pending. */
-    td_verdict v = verdict(&c, 105.0);
-    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_PENDING);
+    /* Right after the last SYN: the retransmissions already prove the
+     * earlier SYNs went unanswered; whether the client gave up is open. */
+    td_verdict v = verdict(&c, 103.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(!v.client_gave_up);
     CHECK_EQ_INT(v.key_frame, 3);
     /* Long enough to call it unanswered, but the next retry (at +4 s)
      * could still come: the client has not given up. */
@@ -298,7 +300,8 @@ static void test_synack_unanswered(void)
     CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
     CHECK_EQ_INT(c.syn_retries_after_synack, 2);
     td_verdict v = verdict(&c, 4.0);
-    CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_PENDING);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_UNANSWERED);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE); /* the client may still retry */
     v = verdict(&c, 9.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_SYNACK_UNANSWERED);
     CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
@@ -308,6 +311,41 @@ static void test_synack_unanswered(void)
     td_conv_summary(&c, &v, 9.0, true, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "SYN-ACK 3 times over 3.0 s");
     CHECK_CONTAINS(buf, "re-sent its SYN twice");
+}
+
+static void test_synack_single_pending(void)
+{
+    td_conv c;
+    start(&c, "synack-single-pending");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(verdict(&c, 0.5).outcome, TD_OUT_SYNACK_PENDING);
+    CHECK_EQ_INT(verdict(&c, 5.0).outcome, TD_OUT_SYNACK_UNANSWERED);
+}
+
+static void test_linux_syn_limit(void)
+{
+    /* Seed 002: 7 SYNs over 63 s, the capture stops at the last one. */
+    td_conv c;
+    static const double at[] = { 0, 1.01, 3.03, 7.07, 15.1, 31.2, 63.5 };
+    start(&c, "linux-syn-limit");
+    for (unsigned i = 0; i < 7; i++)
+        seg(&c, at[i], C, SYN, 1000, 0, 0);
+    CHECK(td_conv_syn_limit_reached(&c));
+    td_verdict v = verdict(&c, 63.5);
+    CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
+    CHECK(v.client_gave_up);
+    CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
+    char buf[512];
+    td_conv_summary(&c, &v, 63.5, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "SYN sent 7 times over 63.5 s");
+    CHECK_CONTAINS(buf, "tcp_syn_retries = 6");
+    CHECK_CONTAINS(buf, "Connection timed out");
+    /* A schedule that does not double is not Linux's. */
+    start(&c, "not-linux-schedule");
+    for (unsigned i = 0; i < 7; i++)
+        seg(&c, i * 3.0, C, SYN, 1000, 0, 0);
+    CHECK(!td_conv_syn_limit_reached(&c));
 }
 
 static void test_synack_unanswered_spoofed(void)
@@ -537,6 +575,8 @@ static void test_names(void)
     CHECK(strcmp(td_state_name(TD_TIME_WAIT), "TIME_WAIT") == 0);
     CHECK(strcmp(td_state_name((td_state)99), "UNKNOWN") == 0);
     CHECK(strcmp(td_outcome_info[TD_OUT_SYN_UNANSWERED].token, "syn-unanswered") == 0);
+    CHECK(td_outcome_is_settled(TD_OUT_REFUSED));
+    CHECK(!td_outcome_is_settled(TD_OUT_SYN_UNANSWERED));
     CHECK(strcmp(td_client_error_text[TD_ERR_ECONNREFUSED], "Connection refused") == 0);
     /* Tokens are unique, lowercase and hyphenated. */
     for (int i = 0; i < TD_OUT_COUNT; i++) {
@@ -597,6 +637,8 @@ int main(void)
     test_simultaneous_close();
     test_synack_unanswered();
     test_synack_unanswered_spoofed();
+    test_synack_single_pending();
+    test_linux_syn_limit();
     test_client_aborted();
     test_reset_after_handshake();
     test_icmp();
