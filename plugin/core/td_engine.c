@@ -866,8 +866,8 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             put(&t, "the server is taken to be port %u by its port number", c->port[1 - c->client]);
         else
             put(&t, "the first sender is taken to be the client");
-        put(&t, "; now client %s, server %s", td_state_name(td_client_state(c)),
-            td_state_name(td_server_state(c)));
+        put(&t, "; %s client %s, server %s", final ? "at the end of the capture" : "so far",
+            td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));
         break;
     case TD_OUT_ESTABLISHED:
     case TD_OUT_CLOSING:

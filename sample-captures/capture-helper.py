@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Small TCP client/server roles used by make-captures.sh.
+
+Every role uses plain kernel sockets, so all packets in the captures come
+from the real Linux TCP stack.  Roles print one-line results prefixed with
+their role name; make-captures.sh copies those lines into its own output.
+
+Roles:
+  server   ADDR PORT MODE READYFILE   listen on ADDR:PORT, handle one conn
+  client   ADDR PORT MODE [MARKFILE]   connect to ADDR:PORT and act per MODE
+  simopen  CLIENT_NS SERVER_NS MARKFILE
+           simultaneous open between 192.0.2.2:40000 and 198.51.100.2:40001,
+           one socket created inside each network namespace (ns files).
+  summarize PCAPNG
+           print the packet sequence of a capture as one line of tokens
+           WHO:FLAGS (WHO = C client, S server, R router; FLAGS such as
+           S, SA, A, PA, FA, RA, or ICMP<type>/<code>, ICMP6-<type>/<code>)
+"""
+
+import ctypes
+import errno
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+HTTP_REQUEST = b"GET / HTTP/1.0\r\n\r\n"
+HTTP_BODY = b"tcpdiag sample\n"
+HTTP_RESPONSE = (b"HTTP/1.0 200 OK\r\n"
+                 b"Content-Type: text/plain\r\n"
+                 b"Content-Length: " + str(len(HTTP_BODY)).encode() + b"\r\n"
+                 b"\r\n" + HTTP_BODY)
+
+
+def say(role, msg):
+    print("%s: %s" % (role, msg), flush=True)
+
+
+def describe(exc):
+    """'ECONNREFUSED ([Errno 111] Connection refused)' style text."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        name = errno.errorcode.get(exc.errno, "errno %d" % exc.errno)
+        return "%s (%s: %s)" % (name, type(exc).__name__, exc)
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+def touch(path):
+    if path:
+        with open(path, "w") as f:
+            f.write("%d\n" % os.getpid())
+
+
+def family_of(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def linger_abort(sock):
+    # SO_LINGER {l_onoff=1, l_linger=0}: close() sends RST, discards data.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                    struct.pack("ii", 1, 0))
+
+
+def recv_until_eof(sock, limit_s):
+    """Read until EOF; return bytes read. Raises on error or timeout."""
+    sock.settimeout(limit_s)
+    data = b""
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            return data
+        data += chunk
+
+
+# ---------------------------------------------------------------- server
+
+def run_server(addr, port, mode, readyfile):
+    role = "server"
+    lsock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((addr, port))
+    lsock.listen(8)
+    touch(readyfile)
+    if mode == "listen-only":
+        # Keep the listener open; the script kills us when done.
+        time.sleep(30)
+        return 0
+    lsock.settimeout(15)
+    try:
+        conn, peer = lsock.accept()
+    except socket.timeout:
+        say(role, "no connection accepted within 15 s")
+        return 1
+    say(role, "accepted connection from %s port %d" % (peer[0], peer[1]))
+    try:
+        if mode == "hold":
+            # Accept, then just wait for data / EOF / error.
+            data = recv_until_eof(conn, 5)
+            say(role, "peer closed, %d bytes received" % len(data))
+        elif mode == "rst":
+            linger_abort(conn)
+            conn.close()
+            say(role, "closed accepted socket with SO_LINGER {1,0} (RST)")
+            return 0
+        elif mode == "echo":
+            conn.settimeout(10)
+            total = 0
+            while True:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                conn.sendall(chunk)
+                total += len(chunk)
+            say(role, "client sent EOF after %d bytes echoed; closing" % total)
+        elif mode in ("http-client-closes", "http-server-closes"):
+            conn.settimeout(5)
+            req = b""
+            while b"\r\n\r\n" not in req:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                req += chunk
+            conn.sendall(HTTP_RESPONSE)
+            if mode == "http-client-closes":
+                rest = recv_until_eof(conn, 5)
+                say(role, "response sent; client closed first (%d extra "
+                    "bytes); closing" % len(rest))
+            else:
+                say(role, "response sent; server closes first")
+        else:
+            say(role, "unknown mode %s" % mode)
+            return 2
+    except OSError as exc:
+        say(role, "error: %s" % describe(exc))
+    conn.close()
+    lsock.close()
+    return 0
+
+
+# ---------------------------------------------------------------- client
+
+def run_client(addr, port, mode, markfile):
+    role = "client"
+    sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+    dest = (addr, port)
+    if mode == "abort-1.5":
+        # Non-blocking connect, give up after 1.5 s and close the socket
+        # while it is still in SYN_SENT (Linux sends nothing then).
+        sock.setblocking(False)
+        touch(markfile)
+        rc = sock.connect_ex(dest)
+        _, writable, _ = select.select([], [sock], [], 1.5)
+        if writable:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            say(role, "connect finished early: %s"
+                % errno.errorcode.get(err, "OK" if err == 0 else err))
+        else:
+            say(role, "connect_ex rc=%s, no answer after 1.5 s; closing the "
+                "SYN_SENT socket" % errno.errorcode.get(rc, rc))
+        sock.close()
+        return 0
+
+    t0 = time.monotonic()
+    touch(markfile)
+    try:
+        # Blocking connect without a Python timeout: the kernel decides
+        # (tcp_syn_retries) when to give up.
+        sock.connect(dest)
+    except OSError as exc:
+        say(role, "connect to %s port %d failed after %.2f s: %s"
+            % (addr, port, time.monotonic() - t0, describe(exc)))
+        sock.close()
+        return 0
+    say(role, "connected to %s port %d after %.3f s"
+        % (addr, port, time.monotonic() - t0))
+    try:
+        if mode == "connect-only":
+            pass
+        elif mode == "linger-rst":
+            linger_abort(sock)
+            sock.close()
+            say(role, "closed with SO_LINGER {1,0} right after the handshake")
+            return 0
+        elif mode == "wait-data":
+            sock.settimeout(5)
+            data = sock.recv(4096)
+            say(role, "recv returned %d bytes (EOF)" % len(data)
+                if not data else "recv returned %d bytes" % len(data))
+        elif mode == "echo-3s":
+            sock.settimeout(5)
+            lines = 0
+            t_end = time.monotonic() + 3.0
+            while time.monotonic() < t_end:
+                line = b"tcpdiag line %02d\n" % lines
+                sock.sendall(line)
+                got = b""
+                while len(got) < len(line):
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    got += chunk
+                lines += 1
+                time.sleep(0.2)
+            sock.shutdown(socket.SHUT_WR)
+            rest = recv_until_eof(sock, 5)
+            say(role, "%d lines echoed; sent FIN, server closed (%d extra "
+                "bytes)" % (lines, len(rest)))
+        elif mode in ("http-client-closes", "http-server-closes"):
+            sock.settimeout(5)
+            sock.sendall(HTTP_REQUEST)
+            if mode == "http-client-closes":
+                resp = b""
+                while not resp.endswith(HTTP_BODY):
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    resp += chunk
+                say(role, "got %d byte response; closing first" % len(resp))
+            else:
+                resp = recv_until_eof(sock, 5)
+                say(role, "got %d byte response and EOF; closing" % len(resp))
+        else:
+            say(role, "unknown mode %s" % mode)
+            return 2
+    except OSError as exc:
+        say(role, "error: %s" % describe(exc))
+    sock.close()
+    return 0
+
+
+# --------------------------------------------------- simultaneous open
+
+CLONE_NEWNET = 0x40000000
+
+
+def enter_netns(path):
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns(%s): %s" % (path, os.strerror(e)))
+    finally:
+        os.close(fd)
+
+
+def run_simopen(client_ns, server_ns, markfile):
+    """Both ends bind and connect; no listener anywhere.
+
+    Both sockets are created (each inside its own namespace) by this one
+    process and connected back to back, so their SYN retransmission timers
+    are armed within microseconds of each other and fire together: the
+    retransmitted SYNs cross on the wire.  The script drops the first SYNs
+    with iptables and removes those rules before the retransmissions.
+    """
+    caddr, cport = "192.0.2.2", 40000
+    saddr, sport = "198.51.100.2", 40001
+    enter_netns(client_ns)
+    cs = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cs.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    cs.bind((caddr, cport))
+    enter_netns(server_ns)
+    ss = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ss.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ss.bind((saddr, sport))
+    cs.setblocking(False)
+    ss.setblocking(False)
+    rc1 = cs.connect_ex((saddr, sport))
+    rc2 = ss.connect_ex((caddr, cport))
+    touch(markfile)
+    say("simopen", "both connect() started (%s, %s)"
+        % (errno.errorcode.get(rc1, rc1), errno.errorcode.get(rc2, rc2)))
+    pending = {cs: "client", ss: "server"}
+    deadline = time.monotonic() + 6
+    ok = True
+    while pending and time.monotonic() < deadline:
+        _, writable, _ = select.select([], list(pending), [],
+                                       max(0.0, deadline - time.monotonic()))
+        for s in writable:
+            err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            say("simopen", "%s connect: %s" % (
+                pending[s], "established" if err == 0
+                else errno.errorcode.get(err, err)))
+            ok = ok and err == 0
+            del pending[s]
+    if pending or not ok:
+        say("simopen", "handshake did not complete")
+        return 1
+    for s in (cs, ss):
+        s.setblocking(True)
+        s.settimeout(5)
+    cs.sendall(b"hello from client\n")
+    say("simopen", "server got %r" % ss.recv(100))
+    ss.sendall(b"hello from server\n")
+    say("simopen", "client got %r" % cs.recv(100))
+    cs.shutdown(socket.SHUT_WR)
+    say("simopen", "server read EOF: %s" % (ss.recv(100) == b""))
+    ss.shutdown(socket.SHUT_WR)
+    say("simopen", "client read EOF: %s" % (cs.recv(100) == b""))
+    cs.close()
+    ss.close()
+    return 0
+
+
+# ------------------------------------------------------------ summarize
+
+CLIENT_ADDRS = ("192.0.2.2", "2001:db8:1::2")
+SERVER_ADDRS = ("198.51.100.2", "2001:db8:2::2")
+SUMMARY_FIELDS = ("ip.src", "ipv6.src", "icmp.type", "icmp.code",
+                  "icmpv6.type", "icmpv6.code", "tcp.flags.syn",
+                  "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.push",
+                  "tcp.flags.ack")
+
+
+def flag_set(value):
+    # tshark prints booleans as 1/0 (4.0) or True/False (newer releases)
+    return value.split(",")[0] in ("1", "True")
+
+
+def run_summarize(path):
+    import subprocess
+    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=|"]
+    for field in SUMMARY_FIELDS:
+        cmd += ["-e", field]
+    out = subprocess.run(cmd, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, timeout=30,
+                         check=True, text=True).stdout
+    tokens = []
+    for line in out.splitlines():
+        v = dict(zip(SUMMARY_FIELDS, line.split("|")))
+        # ICMP errors quote the offending packet: only the first (outer)
+        # value of each field describes the packet itself.
+        # Background echo requests and replies are not part of the case.
+        if v["icmp.type"] in ("0", "8") or v["icmpv6.type"] in ("128", "129"):
+            continue
+        src = (v["ip.src"] or v["ipv6.src"]).split(",")[0]
+        who = "C" if src in CLIENT_ADDRS else "S" if src in SERVER_ADDRS \
+            else "R"
+        if v["icmp.type"]:
+            what = "ICMP%s/%s" % (v["icmp.type"].split(",")[0],
+                                  v["icmp.code"].split(",")[0])
+        elif v["icmpv6.type"]:
+            what = "ICMP6-%s/%s" % (v["icmpv6.type"].split(",")[0],
+                                    v["icmpv6.code"].split(",")[0])
+        else:
+            what = "".join(letter for letter, field in (
+                ("S", "tcp.flags.syn"), ("F", "tcp.flags.fin"),
+                ("R", "tcp.flags.reset"), ("P", "tcp.flags.push"),
+                ("A", "tcp.flags.ack")) if flag_set(v[field]))
+        tokens.append("%s:%s" % (who, what or "-"))
+    print(" ".join(tokens))
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 5 and argv[1] == "server":
+        return run_server(argv[2], int(argv[3]), argv[4],
+                          argv[5] if len(argv) > 5 else None)
+    if len(argv) >= 5 and argv[1] == "client":
+        return run_client(argv[2], int(argv[3]), argv[4],
+                          argv[5] if len(argv) > 5 else None)
+    if len(argv) == 5 and argv[1] == "simopen":
+        return run_simopen(argv[2], argv[3], argv[4])
+    if len(argv) == 3 and argv[1] == "summarize":
+        return run_summarize(argv[2])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

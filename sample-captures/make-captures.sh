@@ -1,0 +1,649 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# make-captures.sh - generate the tcpdiag sample captures with the real
+# Linux TCP stack.
+#
+# Usage: make-captures.sh [OUTDIR] [SCENARIO...]
+#
+#   OUTDIR     where the .pcapng files go (default: this script's directory).
+#              If the first argument is a scenario name it is taken as a
+#              scenario, not as OUTDIR.
+#   SCENARIO   only make these (names as in the file names, with or without
+#              the .pcapng suffix).  Default: all.
+#
+# Builds three network namespaces  client -- router -- server  joined by
+# veth pairs (documentation addresses only), then for each scenario resets
+# the firewall rules, starts dumpcap inside the router namespace, runs the
+# scenario with small Python programs (capture-helper.py) and stops dumpcap.
+# Each capture is checked with tshark against the packet sequence it must
+# show; a scenario that does not match is retried once.  Needs root,
+# iproute2 (ip netns), iptables/ip6tables, dumpcap, tshark, /usr/bin/python3.
+# Everything is removed again on exit, also on failure.
+
+set -euo pipefail
+
+PROG=${0##*/}
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HELPER="$SCRIPT_DIR/capture-helper.py"
+PY=/usr/bin/python3
+
+ALL_SCENARIOS=(
+	syn-dropped-server
+	syn-dropped-router-v6
+	syn-pending
+	refused-no-listener
+	refused-reject-tcp-reset-v6
+	icmp-port-unreachable
+	icmp-unreachable-router
+	icmp6-admin-prohibited-router
+	synack-unanswered
+	reset-after-handshake-client
+	reset-after-handshake-server
+	client-aborted
+	midstream
+	simultaneous-open
+	normal-close
+	normal-close-v6
+)
+
+# Addresses (RFC 5737 / RFC 3849 documentation ranges only).
+C4=192.0.2.2        R4C=192.0.2.1
+S4=198.51.100.2     R4S=198.51.100.1
+C6=2001:db8:1::2    R6C=2001:db8:1::1
+S6=2001:db8:2::2    R6S=2001:db8:2::1
+
+# Interface names inside the namespaces.
+IF_C=cli0           # client side of the client<->router pair
+IF_RC=rtr-cli       # router, client-facing
+IF_RS=rtr-srv       # router, server-facing
+IF_S=srv0           # server side of the router<->server pair
+
+# Capture filter: TCP and ICMP errors only; no ICMP echo, no ICMPv6
+# neighbour discovery / MLD (ICMPv6 types >= 128).
+# TCP, ICMP (errors and the background pings) and ICMPv6 except neighbour
+# discovery (types 133-137).
+CAP_FILTER='tcp or icmp or (icmp6 and (ip6[40] < 133 or ip6[40] > 137))'
+
+die() {
+	echo "$PROG: error: $*" >&2
+	exit 1
+}
+
+usage() {
+	sed -n '4,14s/^# \{0,1\}//p' "$0"
+}
+
+T_START=$SECONDS
+log() {
+	printf '[%3ds] %s\n' "$((SECONDS - T_START))" "$*"
+}
+
+# ------------------------------------------------------------ arguments
+
+is_scenario() {
+	local s
+	for s in "${ALL_SCENARIOS[@]}"; do
+		[[ "${1%.pcapng}" == "$s" ]] && return 0
+	done
+	return 1
+}
+
+OUTDIR=$SCRIPT_DIR
+if [[ $# -gt 0 ]]; then
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	esac
+	if ! is_scenario "$1"; then
+		OUTDIR=$1
+		shift
+	fi
+fi
+SCENARIOS=()
+for arg in "$@"; do
+	is_scenario "$arg" || die "unknown scenario '$arg' (known: ${ALL_SCENARIOS[*]})"
+	SCENARIOS+=("${arg%.pcapng}")
+done
+[[ ${#SCENARIOS[@]} -gt 0 ]] || SCENARIOS=("${ALL_SCENARIOS[@]}")
+
+# ------------------------------------------------------------ prerequisites
+
+[[ $(id -u) -eq 0 ]] || die "must run as root: network namespaces, veth pairs and iptables rules cannot be created otherwise"
+command -v ip >/dev/null 2>&1 || die "'ip' (iproute2) not found: cannot create network namespaces"
+ip netns list >/dev/null 2>&1 || die "'ip netns' does not work here: cannot create network namespaces"
+for tool in iptables ip6tables dumpcap tshark timeout ping; do
+	command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found"
+done
+[[ -x $PY ]] || die "$PY not found"
+[[ -r $HELPER ]] || die "$HELPER not found"
+
+mkdir -p "$OUTDIR" || die "cannot create output directory $OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)
+
+# ------------------------------------------------------------ state/cleanup
+
+NS_C="tcpdiag-$$-client"
+NS_R="tcpdiag-$$-router"
+NS_S="tcpdiag-$$-server"
+NS_ALL=("$NS_C" "$NS_R" "$NS_S")
+NS_MADE=()
+BG_PIDS=()          # helper programs of the current scenario
+CAP_PID=""          # running dumpcap
+FG_PID=""           # client run in the foreground
+WORK=$(mktemp -d "/tmp/tcpdiag-captures.$$.XXXXXX")
+FAILED=()
+
+cleanup() {
+	local rc=$? pid ns
+	set +e
+	trap - EXIT INT TERM
+	for pid in $FG_PID $CAP_PID "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	# Anything else still running inside our own namespaces was started by
+	# this script (ip netns exec children); end it by pid.
+	for ns in "${NS_MADE[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	sleep 0.1
+	for ns in "${NS_MADE[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "$PROG: interrupted" >&2; exit 130' INT
+trap 'echo "$PROG: terminated" >&2; exit 143' TERM
+
+nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# wait_pid PID SECONDS: wait (bounded) for a background process to end;
+# kill it if it is still there afterwards.
+wait_pid() {
+	local pid=$1 limit=$2 i
+	for ((i = 0; i < limit * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "  (pid $pid still running after ${limit}s, killing it)"
+		kill "$pid" 2>/dev/null || true
+		sleep 0.1
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}
+
+# wait_file FILE SECONDS: wait (bounded) until FILE exists and is not empty.
+wait_file() {
+	local f=$1 limit=$2 i
+	for ((i = 0; i < limit * 20; i++)); do
+		[[ -s $f ]] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# ------------------------------------------------------------ topology
+
+setup_topology() {
+	local ns
+	for ns in "${NS_ALL[@]}"; do
+		ip netns add "$ns" 2>"$WORK/netns.err" ||
+			die "cannot create network namespace $ns: $(cat "$WORK/netns.err")"
+		NS_MADE+=("$ns")
+		nsx "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 >/dev/null
+		nsx "$ns" ip link set lo up
+	done
+
+	ip -n "$NS_R" link add "$IF_RC" type veth peer name "$IF_C" netns "$NS_C"
+	ip -n "$NS_R" link add "$IF_RS" type veth peer name "$IF_S" netns "$NS_S"
+
+	# client
+	ip -n "$NS_C" addr add "$C4/24" dev "$IF_C"
+	ip -n "$NS_C" addr add "$C6/64" dev "$IF_C" nodad
+	ip -n "$NS_C" link set "$IF_C" up
+	ip -n "$NS_C" route add default via "$R4C"
+	ip -n "$NS_C" -6 route add default via "$R6C"
+	# router
+	ip -n "$NS_R" addr add "$R4C/24" dev "$IF_RC"
+	ip -n "$NS_R" addr add "$R6C/64" dev "$IF_RC" nodad
+	ip -n "$NS_R" addr add "$R4S/24" dev "$IF_RS"
+	ip -n "$NS_R" addr add "$R6S/64" dev "$IF_RS" nodad
+	ip -n "$NS_R" link set "$IF_RC" up
+	ip -n "$NS_R" link set "$IF_RS" up
+	# server
+	ip -n "$NS_S" addr add "$S4/24" dev "$IF_S"
+	ip -n "$NS_S" addr add "$S6/64" dev "$IF_S" nodad
+	ip -n "$NS_S" link set "$IF_S" up
+	ip -n "$NS_S" route add default via "$R4S"
+	ip -n "$NS_S" -6 route add default via "$R6S"
+
+	# no DAD per interface either (the link-local addresses too)
+	nsx "$NS_C" sysctl -q -w "net.ipv6.conf.$IF_C.accept_dad=0" >/dev/null
+	nsx "$NS_R" sysctl -q -w "net.ipv6.conf.$IF_RC.accept_dad=0" \
+		"net.ipv6.conf.$IF_RS.accept_dad=0" >/dev/null
+	nsx "$NS_S" sysctl -q -w "net.ipv6.conf.$IF_S.accept_dad=0" >/dev/null
+
+	# router forwards v4 and v6
+	nsx "$NS_R" sysctl -q -w net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 >/dev/null
+
+	# short handshake timeouts: client SYNs at ~0,1,3 s, ETIMEDOUT at ~7 s;
+	# server retransmits a SYN-ACK twice.  (net.ipv4.* also covers IPv6.)
+	nsx "$NS_C" sysctl -q -w net.ipv4.tcp_syn_retries=2 >/dev/null
+	nsx "$NS_S" sysctl -q -w net.ipv4.tcp_synack_retries=2 >/dev/null
+	# Linux >= 6.7 retransmits the first SYNs / SYN-ACKs every 1 s
+	# (tcp_syn_linear_timeouts, default 4) within the same time budget;
+	# switch that off to get the classic exponential 1 s, 2 s, 4 s backoff.
+	if [[ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]]; then
+		for ns in "${NS_ALL[@]}"; do
+			nsx "$ns" sysctl -q -w net.ipv4.tcp_syn_linear_timeouts=0 >/dev/null
+		done
+	fi
+
+	# no ICMP rate limiting, so every REJECT really produces its error
+	for ns in "$NS_R" "$NS_S"; do
+		nsx "$ns" sysctl -q -w net.ipv4.icmp_ratelimit=0 \
+			net.ipv6.icmp.ratelimit=0 >/dev/null
+	done
+
+	# segments on the capture should look like wire segments
+	if command -v ethtool >/dev/null 2>&1; then
+		nsx "$NS_C" ethtool -K "$IF_C" tso off gso off gro off 2>/dev/null || true
+		nsx "$NS_R" ethtool -K "$IF_RC" tso off gso off gro off 2>/dev/null || true
+		nsx "$NS_R" ethtool -K "$IF_RS" tso off gso off gro off 2>/dev/null || true
+		nsx "$NS_S" ethtool -K "$IF_S" tso off gso off gro off 2>/dev/null || true
+	fi
+	log "topology ready: $NS_C ($C4, $C6) -- $NS_R -- $NS_S ($S4, $S6)"
+}
+
+# ------------------------------------------------------------ helpers
+
+# Remove all firewall rules and end the programs of the previous scenario.
+reset_state() {
+	local ns pid
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BG_PIDS[@]}"; do
+		wait_pid "$pid" 2
+	done
+	BG_PIDS=()
+	async_router_off
+	for ns in "${NS_ALL[@]}"; do
+		nsx "$ns" iptables -F
+		nsx "$ns" ip6tables -F
+	done
+	rm -f "$WORK"/*.ready "$WORK"/*.mark "$WORK"/*.log
+}
+
+# cap_start IFACE FILE: dumpcap in the router namespace; returns once the
+# capture is running.
+cap_start() {
+	local iface=$1 file=$2
+	rm -f "$file"
+	ip netns exec "$NS_R" dumpcap -q -i "$iface" -f "$CAP_FILTER" -w "$file" \
+		>"$WORK/dumpcap.log" 2>&1 &
+	CAP_PID=$!
+	wait_file "$file" 10 || {
+		cat "$WORK/dumpcap.log" >&2
+		die "dumpcap did not start on $iface"
+	}
+	sleep 0.2
+}
+
+cap_stop() {
+	[[ -n $CAP_PID ]] || return 0
+	kill -TERM "$CAP_PID" 2>/dev/null || true
+	wait_pid "$CAP_PID" 5
+	CAP_PID=""
+}
+
+# server NS ADDR PORT MODE: start a helper server in the background and wait
+# until it listens.
+server() {
+	local ns=$1 addr=$2 port=$3 mode=$4
+	local ready="$WORK/server-$port.ready"
+	ip netns exec "$ns" "$PY" "$HELPER" server "$addr" "$port" "$mode" "$ready" \
+		>>"$WORK/server.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_file "$ready" 5 || {
+		cat "$WORK/server.log" >&2
+		die "server on $addr port $port did not start"
+	}
+}
+
+# On this zero-latency path the router's ICMP error would come back while
+# connect() still holds the socket lock; Linux then only records it as a
+# soft error and the SYN is retransmitted (SYN, ICMP, SYN, ICMP).  To get
+# the usual "SYN, ICMP, connect() fails" the router's client-facing
+# interface hands received packets to another CPU (RPS) while the client
+# runs pinned to CPU 0, so the error arrives after connect() has returned
+# to waiting.  Only used by the ICMP scenarios.
+CLIENT_PIN=()
+async_router_on() {
+	local ncpu
+	ncpu=$(nproc 2>/dev/null || echo 1)
+	if [[ $ncpu -lt 2 ]] || ! command -v taskset >/dev/null 2>&1; then
+		log "  (single CPU or no taskset: ICMP errors may arrive during connect())"
+		return 0
+	fi
+	nsx "$NS_R" sh -c "echo 2 > /sys/class/net/$IF_RC/queues/rx-0/rps_cpus"
+	CLIENT_PIN=(taskset -c 0)
+}
+async_router_off() {
+	nsx "$NS_R" sh -c "echo 0 > /sys/class/net/$IF_RC/queues/rx-0/rps_cpus" 2>/dev/null || true
+	CLIENT_PIN=()
+}
+
+# client ADDR PORT MODE: run the helper client in the client namespace in
+# the foreground (bounded) and show what it reports.
+# (Started in the background and waited for, so that a signal to this
+# script is handled at once.)
+client() {
+	timeout 20 "${CLIENT_PIN[@]}" ip netns exec "$NS_C" "$PY" "$HELPER" \
+		client "$@" >"$WORK/fg-client.log" 2>&1 &
+	FG_PID=$!
+	wait "$FG_PID" || log "  (client exited with status $?)"
+	FG_PID=""
+	sed 's/^/    /' "$WORK/fg-client.log"
+}
+
+# client_bg ADDR PORT MODE: same in the background; the client creates
+# $WORK/client.mark right before it calls connect().
+client_bg() {
+	ip netns exec "$NS_C" "$PY" "$HELPER" client "$@" "$WORK/client.mark" \
+		>>"$WORK/client.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_file "$WORK/client.mark" 5 || die "client did not start"
+}
+
+# pinger ADDR: ping the server from the client every 0.2 s while the
+# scenario runs (bounded to 60 pings).  Real captures rarely end with the
+# last packet of the connection that failed; these echoes mark how long the
+# capture went on after the last SYN, and show the server reachable by
+# ICMP while its TCP port is not (seed 000).
+pinger() {
+	ip netns exec "$NS_C" ping -n -q -i 0.2 -c 60 "$1" >/dev/null 2>&1 &
+	BG_PIDS+=($!)
+}
+
+show_logs() {
+	local f
+	for f in "$WORK/client.log" "$WORK/server.log" "$WORK/simopen.log"; do
+		[[ -s $f ]] && sed 's/^/    /' "$f"
+	done
+	return 0
+}
+
+# ------------------------------------------------------------ scenarios
+# Each scenario function writes $CAPFILE.
+
+scn_syn-dropped-server() {
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_S" iptables -A INPUT -p tcp --dport 80 -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	pinger "$S4"
+	sleep 0.3
+	client "$S4" 80 connect-only
+	sleep 1.5
+	cap_stop
+}
+
+scn_syn-dropped-router-v6() {
+	server "$NS_S" "$S6" 80 listen-only
+	nsx "$NS_R" ip6tables -A FORWARD -p tcp -d "$S6" --dport 80 -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	pinger "$S6"
+	sleep 0.3
+	client "$S6" 80 connect-only
+	sleep 1.5
+	cap_stop
+}
+
+scn_syn-pending() {
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_S" iptables -A INPUT -p tcp --dport 80 -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	pinger "$S4"
+	sleep 0.3
+	client_bg "$S4" 80 connect-only
+	sleep 0.3
+	cap_stop
+	kill "${BG_PIDS[-1]}" 2>/dev/null || true
+	echo "    client: killed while connect() was still waiting"
+}
+
+scn_refused-no-listener() {
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 connect-only
+	sleep 0.5
+	cap_stop
+}
+
+scn_refused-reject-tcp-reset-v6() {
+	server "$NS_S" "$S6" 80 listen-only
+	nsx "$NS_S" ip6tables -A INPUT -p tcp --dport 80 -j REJECT --reject-with tcp-reset
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S6" 80 connect-only
+	sleep 0.5
+	cap_stop
+}
+
+scn_icmp-port-unreachable() {
+	async_router_on
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_S" iptables -A INPUT -p tcp --dport 80 -j REJECT
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 connect-only
+	sleep 0.5
+	cap_stop
+}
+
+scn_icmp-unreachable-router() {
+	local port
+	async_router_on
+	nsx "$NS_R" iptables -A FORWARD -p tcp -d "$S4" --dport 81 -j REJECT --reject-with icmp-net-unreachable
+	nsx "$NS_R" iptables -A FORWARD -p tcp -d "$S4" --dport 82 -j REJECT --reject-with icmp-host-unreachable
+	nsx "$NS_R" iptables -A FORWARD -p tcp -d "$S4" --dport 83 -j REJECT --reject-with icmp-admin-prohibited
+	nsx "$NS_R" iptables -A FORWARD -p tcp -d "$S4" --dport 84 -j REJECT --reject-with icmp-port-unreachable
+	cap_start "$IF_RC" "$CAPFILE"
+	for port in 81 82 83 84; do
+		client "$S4" "$port" connect-only
+		sleep 0.1
+	done
+	sleep 0.4
+	cap_stop
+}
+
+scn_icmp6-admin-prohibited-router() {
+	async_router_on
+	server "$NS_S" "$S6" 80 listen-only
+	nsx "$NS_R" ip6tables -A FORWARD -p tcp -d "$S6" --dport 80 -j REJECT --reject-with icmp6-adm-prohibited
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S6" 80 connect-only
+	sleep 0.5
+	cap_stop
+}
+
+scn_synack-unanswered() {
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_R" iptables -A FORWARD -p tcp --sport 80 --tcp-flags SYN,ACK SYN,ACK -j DROP
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: SYN-ACKs seen before the drop
+	pinger "$S4"
+	sleep 0.3
+	client "$S4" 80 connect-only
+	sleep 1
+	cap_stop
+}
+
+scn_reset-after-handshake-client() {
+	server "$NS_S" "$S4" 80 hold
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 linger-rst
+	wait_pid "${BG_PIDS[-1]}" 3       # server sees the reset and exits
+	sleep 0.5
+	cap_stop
+}
+
+scn_reset-after-handshake-server() {
+	server "$NS_S" "$S4" 80 rst
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 wait-data
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_client-aborted() {
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_R" iptables -A FORWARD -p tcp --sport 80 --tcp-flags SYN,ACK SYN,ACK -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 abort-1.5      # gives up and closes at ~1.5 s
+	sleep 2
+	# let the server's next SYN-ACK retransmission (~3 s) through: the
+	# client has no socket for it any more and answers with RST
+	nsx "$NS_R" iptables -F FORWARD
+	wait_pid "${BG_PIDS[-1]}" 2
+	sleep 2
+	cap_stop
+}
+
+scn_midstream() {
+	server "$NS_S" "$S4" 80 echo
+	client_bg "$S4" 80 echo-3s        # one line per 0.2 s for ~3 s, then FIN
+	sleep 1                           # capture starts ~1 s after the handshake
+	cap_start "$IF_RC" "$CAPFILE"
+	wait_pid "${BG_PIDS[-1]}" 6
+	wait_pid "${BG_PIDS[-2]}" 2
+	sleep 0.5
+	cap_stop
+}
+
+scn_simultaneous-open() {
+	# No listeners.  Drop incoming pure SYNs at both ends so that the first
+	# SYNs do not meet; remove the rules before the 1 s retransmissions.
+	nsx "$NS_C" iptables -A INPUT -p tcp --tcp-flags SYN,ACK,RST SYN -j DROP
+	nsx "$NS_S" iptables -A INPUT -p tcp --tcp-flags SYN,ACK,RST SYN -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	"$PY" "$HELPER" simopen "/run/netns/$NS_C" "/run/netns/$NS_S" \
+		"$WORK/simopen.mark" >"$WORK/simopen.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_file "$WORK/simopen.mark" 5 || die "simopen helper did not start"
+	sleep 0.5
+	nsx "$NS_C" iptables -F INPUT
+	nsx "$NS_S" iptables -F INPUT
+	wait_pid "${BG_PIDS[-1]}" 8
+	sleep 0.5
+	cap_stop
+}
+
+scn_normal-close() {
+	server "$NS_S" "$S4" 80 http-client-closes
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 http-client-closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_normal-close-v6() {
+	server "$NS_S" "$S6" 80 http-server-closes
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S6" 80 http-server-closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+# ------------------------------------------------------------ checks
+# check NAME "TOKENS": does the packet sequence show the scenario's case?
+# Tokens are WHO:FLAGS (see capture-helper.py summarize).
+
+check() {
+	local seq=" $2 "
+	case "$1" in
+	syn-dropped-server|syn-dropped-router-v6)
+		[[ $seq == " C:S C:S C:S " ]] ;;
+	syn-pending)
+		[[ $seq == " C:S " ]] ;;
+	refused-no-listener|refused-reject-tcp-reset-v6)
+		[[ $seq == " C:S S:RA " ]] ;;
+	icmp-port-unreachable)
+		[[ $seq == " C:S S:ICMP3/3 " ]] ;;
+	icmp-unreachable-router)
+		[[ $seq == " C:S R:ICMP3/0 C:S R:ICMP3/1 C:S R:ICMP3/13 C:S R:ICMP3/3 " ]] ;;
+	icmp6-admin-prohibited-router)
+		[[ $seq == " C:S R:ICMP6-1/1 " ]] ;;
+	synack-unanswered)
+		[[ $seq =~ ^\ C:S\ S:SA\ ((C:S|S:SA)\ )+$ ]] ;;
+	reset-after-handshake-client)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:RA?\ $ ]] ;;
+	reset-after-handshake-server)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ S:RA?\ $ ]] ;;
+	client-aborted)
+		[[ $seq =~ ^\ C:S\ (C:S\ )*S:SA\ C:R\ $ ]] ;;
+	midstream)
+		[[ $seq != *:S* && $seq =~ ^\ [CS]:P?A\ .*C:F.*S:F.*\ C:A\ $ ]] ;;
+	simultaneous-open)
+		[[ $seq == *" C:S "* && $seq == *" S:S "* &&
+			$seq == *" C:SA "* && $seq == *" S:SA "* &&
+			$seq =~ C:FP?A.*S:FP?A ]] ;;
+	normal-close)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ .*S:F?PA\ .*C:FA\ .*S:FA\ C:A\ $ ]] ;;
+	normal-close-v6)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ .*S:F?PA\ .*C:FA\ S:A\ $ ]] ;;
+	*)
+		return 1 ;;
+	esac
+}
+
+# ------------------------------------------------------------ main
+
+setup_topology
+
+for name in "${SCENARIOS[@]}"; do
+	out="$OUTDIR/$name.pcapng"
+	ok=0
+	for attempt in 1 2; do
+		reset_state
+		log "$name (attempt $attempt)"
+		CAPFILE="$WORK/$name.pcapng"
+		"scn_$name"
+		show_logs
+		seq=$(timeout 30 "$PY" "$HELPER" summarize "$CAPFILE") || seq="(tshark failed)"
+		npk=$(wc -w <<<"$seq")
+		if check "$name" "$seq"; then
+			ok=1
+			break
+		fi
+		log "  unexpected packet sequence: $seq"
+	done
+	cp "$CAPFILE" "$out.tmp"
+	chmod 0644 "$out.tmp"
+	mv -f "$out.tmp" "$out"
+	log "wrote $out ($npk packets: $seq)"
+	[[ $ok -eq 1 ]] || {
+		log "  WARNING: $name does not show its expected case"
+		FAILED+=("$name")
+	}
+done
+reset_state
+
+if [[ ${#FAILED[@]} -gt 0 ]]; then
+	echo "$PROG: these captures do not show their expected case: ${FAILED[*]}" >&2
+	exit 1
+fi
+log "done: ${#SCENARIOS[@]} capture(s) in $OUTDIR"
