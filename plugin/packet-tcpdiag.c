@@ -101,6 +101,7 @@ static conv_rec **convs;
 static guint32 convs_cap;
 static double capture_last_ts;
 static gboolean capture_started;
+static nstime_t capture_base;   /* first frame's time: times are relative to it */
 
 static td_prefs engine_prefs(void)
 {
@@ -108,6 +109,14 @@ static td_prefs engine_prefs(void)
     td_prefs_default(&p);
     p.answer_wait = pref_answer_wait_ms / 1000.0;
     return p;
+}
+
+/* Seconds since the first frame.  Relative, so that a double keeps
+ * nanoseconds (epoch seconds in a double keep only ~0.2 us). */
+static double frame_time(const packet_info *pinfo)
+{
+    return (double)(pinfo->abs_ts.secs - capture_base.secs) +
+           (pinfo->abs_ts.nsecs - capture_base.nsecs) * 1e-9;
 }
 
 /* ---- field access --------------------------------------------------- */
@@ -343,9 +352,9 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         ti = proto_tree_add_uint(dt, hf_answer_frame, tvb, 0, 0, v.answer_frame);
         proto_item_set_generated(ti);
     }
-    if (c->synack_frame && c->hs_syn_ts > 0.0)
+    if (c->synack_frame && c->syn_frame)
         add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
-    if ((c->flags & TD_C_HANDSHAKE) && c->hs_syn_ts > 0.0)
+    if ((c->flags & TD_C_HANDSHAKE) && c->syn_frame)
         add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
     if (v.outcome == TD_OUT_SYN_PENDING || v.outcome == TD_OUT_SYN_UNANSWERED)
         add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
@@ -408,7 +417,7 @@ static void feed_icmp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     m.from_destination = addresses_equal(&pinfo->src, &cr->addr[1 - about]);
     if (!cr->icmp_source)
         cr->icmp_source = address_to_str(NULL, &pinfo->src);
-    st = td_conv_on_icmp(&cr->conv, pinfo->num, nstime_to_sec(&pinfo->abs_ts), &m);
+    st = td_conv_on_icmp(&cr->conv, pinfo->num, frame_time(pinfo), &m);
     record_step(cr, pinfo->num, &st);
     /* The only per-frame allocation: ICMP errors are few. */
     p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(stream + 1));
@@ -460,7 +469,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         return;
     td_segment seg;
     seg.frame = pinfo->num;
-    seg.ts = nstime_to_sec(&pinfo->abs_ts);
+    seg.ts = frame_time(pinfo);
     seg.seq = seq;
     seg.ack = ack;
     seg.payload_len = len;
@@ -495,10 +504,13 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     if (!pinfo->fd->visited) {
-        double ts = nstime_to_sec(&pinfo->abs_ts);
-        if (!capture_started || ts > capture_last_ts)
+        if (!capture_started) {
+            capture_base = pinfo->abs_ts;
+            capture_started = TRUE;
+        }
+        double ts = frame_time(pinfo);
+        if (ts > capture_last_ts)
             capture_last_ts = ts;
-        capture_started = TRUE;
         /* Without a tree the wanted fields are not there to read. */
         if (tree)
             first_pass(tvb, pinfo, tree);
@@ -522,6 +534,7 @@ static void tcpdiag_init(void)
     set_postdissector_wanted_hfids(tcpdiag_handle, wanted);
     capture_last_ts = 0.0;
     capture_started = FALSE;
+    nstime_set_zero(&capture_base);
 }
 
 static void tcpdiag_cleanup(void)

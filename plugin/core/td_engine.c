@@ -219,6 +219,8 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
         st->count = (uint32_t)(e->synack_count - 1);
         st->interval = s->ts - c->last_synack_ts;
     }
+    if (s->sender == c->client)
+        return; /* the client's own SYN-ACK in a simultaneous open */
     if (c->synack_frame == 0) {
         c->synack_frame = s->frame;
         c->synack_ts = s->ts;
@@ -578,6 +580,13 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
 
     /* The handshake did not complete.  The first of a reset or an ICMP
      * error that ended it decides. */
+    if ((c->flags & TD_C_SIMOPEN) && !c->rst_frame && !c->icmp_frame) {
+        /* Crossed SYNs: known from the second SYN on, not a failure while
+         * the two ends answer each other. */
+        v.outcome = TD_OUT_SIMULTANEOUS_OPEN;
+        v.key_frame = c->simopen_frame;
+        return v;
+    }
     bool rst_counts = c->rst_frame != 0;
     bool icmp_counts = c->icmp_frame != 0 && (cl->know & TD_K_ICMP_ABORT);
     if (rst_counts && c->rst_by == srv && !(cl->know & TD_K_GOT_RST) && sv->synack_count == 0)
@@ -716,6 +725,17 @@ static void put_times(td_text *t, unsigned count)
         put(t, "%u times", count);
 }
 
+static void put_handshake(td_text *t, const td_conv *c)
+{
+    if (c->syn_frame) {
+        put(t, "Handshake completed (RTT ");
+        put_duration(t, c->hs_ack_ts - c->hs_syn_ts);
+        put(t, ")");
+    } else {
+        put(t, "Handshake completed (its SYN was not captured)");
+    }
+}
+
 static void put_client_error(td_text *t, const td_verdict *v)
 {
     if (v->client_error != TD_ERR_NONE)
@@ -837,9 +857,8 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         break;
     case TD_OUT_RESET_AFTER_HANDSHAKE:
     case TD_OUT_RESET:
-        put(&t, "Handshake completed (RTT ");
-        put_duration(&t, c->hs_ack_ts - c->hs_syn_ts);
-        put(&t, "), then the %s reset the connection ", rst_side);
+        put_handshake(&t, c);
+        put(&t, ", then the %s reset the connection ", rst_side);
         put_duration(&t, c->rst_ts - c->hs_ack_ts);
         put(&t, " later");
         if (v->outcome == TD_OUT_RESET_AFTER_HANDSHAKE)
@@ -872,9 +891,8 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     case TD_OUT_ESTABLISHED:
     case TD_OUT_CLOSING:
     case TD_OUT_CLOSED:
-        put(&t, "Handshake completed (RTT ");
-        put_duration(&t, c->hs_ack_ts - c->hs_syn_ts);
-        put(&t, "); %llu bytes from the client, %llu from the server; ",
+        put_handshake(&t, c);
+        put(&t, "; %llu bytes from the client, %llu from the server; ",
             (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
         if (v->outcome == TD_OUT_ESTABLISHED) {
             put(&t, "open, last packet ");

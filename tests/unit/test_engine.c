@@ -534,6 +534,7 @@ static void test_simultaneous_open(void)
     CHECK(c.flags & TD_C_SIMOPEN);
     CHECK_EQ_INT(c.simopen_frame, 2);
     CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_SENT);
+    CHECK_EQ_INT(verdict(&c, 0.0001).outcome, TD_OUT_SIMULTANEOUS_OPEN);
     /* RFC 9293 figure 8: each answers the other's SYN with SYN-ACK. */
     seg(&c, 0.001, C, SYN | ACK, 1000, 5001, 0);
     CHECK_STATE(&c, TD_SYN_RECV, TD_SYN_SENT);
@@ -543,6 +544,7 @@ static void test_simultaneous_open(void)
     td_verdict v = verdict(&c, 1.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_SIMULTANEOUS_OPEN);
     CHECK_EQ_INT(v.key_frame, 2);
+    CHECK_EQ_INT(v.answer_frame, 4); /* the server's SYN-ACK, not the client's */
 }
 
 static void test_new_isn(void)

@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Every sample capture through the real tshark, single pass and -2.
+
+Each case states, per frame, both endpoints' states and the outcome a
+single pass shows at that frame; per conversation, what -2 shows on every
+one of its frames; which frames carry which tcpdiag expert item; and words
+the summary must contain.  The expected values follow from how each capture
+was made (sample-captures/README.md), not from a previous run.
+"""
+import pytest
+
+ST = {"CL": "CLOSED", "SS": "SYN_SENT", "SR": "SYN_RECV", "E": "ESTABLISHED",
+      "F1": "FIN_WAIT1", "F2": "FIN_WAIT2", "CW": "CLOSE_WAIT", "CG": "CLOSING",
+      "LA": "LAST_ACK", "TW": "TIME_WAIT"}
+
+CONV_FIELDS = ("tcpdiag.outcome", "tcpdiag.client_errno", "tcpdiag.client_error",
+               "tcpdiag.syn_count", "tcpdiag.synack_count", "tcpdiag.syn_frame",
+               "tcpdiag.answer_frame", "tcpdiag.role_basis")
+
+
+def parse_frames(spec):
+    """'1 SS CL syn-pending; 2-4 E E established r1' -> {frame: (cs, ss, outcome, retrans)}"""
+    out = {}
+    for part in spec.split(";"):
+        tok = part.split()
+        if not tok:
+            continue
+        rng, cs, ss, outcome = tok[:4]
+        retrans = tok[4][1:] if len(tok) > 4 else ""
+        lo, _, hi = rng.partition("-")
+        for f in range(int(lo), int(hi or lo) + 1):
+            out[f] = (ST[cs], ST[ss], outcome, retrans)
+    return out
+
+
+def conv(outcome, errno="", error="", syn="", synack="", syn_frame="", answer="", role="syn"):
+    return dict(zip(CONV_FIELDS, (outcome, errno, error, syn, synack, syn_frame, answer, role)))
+
+
+CASES = {
+    "syn-dropped-server.pcapng": dict(
+        frames="5 SS CL syn-pending; 16 SS CL syn-unanswered r1; 37 SS CL syn-unanswered r2",
+        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "")},
+        experts_final={"tcpdiag.diag.syn_unanswered": [37],
+                       "tcpdiag.event.syn_retransmission": [16, 37]},
+        experts_single={"tcpdiag.event.syn_retransmission": [16, 37]},
+        summary={0: ["SYN sent 3 times over 3.0 s (at 0.00, 1.00, 3.02 s), never answered",
+                     "dropped silently by a firewall or on the path",
+                     "the client gave up (no SYN in the 5.6 s after the last)",
+                     "the client reports Connection timed out"]},
+    ),
+    "syn-dropped-router-v6.pcapng": dict(
+        frames="5 SS CL syn-pending; 16 SS CL syn-unanswered r1; 37 SS CL syn-unanswered r2",
+        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "")},
+        experts_final={"tcpdiag.diag.syn_unanswered": [37],
+                       "tcpdiag.event.syn_retransmission": [16, 37]},
+        experts_single={"tcpdiag.event.syn_retransmission": [16, 37]},
+        summary={0: ["SYN sent 3 times over 3.0 s", "the client gave up",
+                     "Connection timed out"]},
+    ),
+    "syn-pending.pcapng": dict(
+        frames="5 SS CL syn-pending",
+        convs={0: conv("syn-pending", "", "", "1", "", "5", "")},
+        experts_final={"tcpdiag.diag.syn_pending": [5]},
+        experts_single={},
+        summary={0: ["SYN sent once, no answer in the 82.1 ms after the last one until the "
+                     "capture ended: too soon to tell"]},
+    ),
+    "refused-no-listener.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 CL CL refused",
+        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        experts_final={"tcpdiag.diag.refused": [2]},
+        experts_single={"tcpdiag.diag.refused": [2]},
+        summary={0: ["SYN answered by a reset from the server after 37 us",
+                     "nothing listens on port 80, or a firewall rejects with tcp-reset",
+                     "the client reports Connection refused"]},
+    ),
+    "refused-reject-tcp-reset-v6.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 CL CL refused",
+        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        experts_final={"tcpdiag.diag.refused": [2]},
+        experts_single={"tcpdiag.diag.refused": [2]},
+        summary={0: ["SYN answered by a reset from the server", "Connection refused"]},
+    ),
+    "icmp-port-unreachable.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable",
+        convs={0: conv("icmp-unreachable", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        experts_final={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
+        experts_single={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
+        summary={0: ["SYN rejected by ICMP destination unreachable (port unreachable) "
+                     "from 198.51.100.2 (the server itself)", "Connection refused"]},
+        icmp_about={2: "1"},
+    ),
+    "icmp-unreachable-router.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable; 3 SS CL syn-pending; "
+               "4 CL CL icmp-unreachable; 5 SS CL syn-pending; 6 CL CL icmp-unreachable; "
+               "7 SS CL syn-pending; 8 CL CL icmp-unreachable",
+        convs={0: conv("icmp-unreachable", "ENETUNREACH", "Network is unreachable", "1", "", "1", "2"),
+               1: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "3", "4"),
+               2: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "5", "6"),
+               3: conv("icmp-unreachable", "ECONNREFUSED", "Connection refused", "1", "", "7", "8")},
+        experts_final={"tcpdiag.diag.icmp_unreachable": [2, 4, 6, 8],
+                       "tcpdiag.event.icmp_error": [2, 4, 6, 8]},
+        experts_single={"tcpdiag.diag.icmp_unreachable": [2, 4, 6, 8],
+                        "tcpdiag.event.icmp_error": [2, 4, 6, 8]},
+        summary={0: ["(network unreachable) from 192.0.2.1 (a router or firewall on the path)"],
+                 1: ["(host unreachable) from 192.0.2.1"],
+                 2: ["(communication administratively prohibited) from 192.0.2.1"],
+                 3: ["(port unreachable) from 192.0.2.1 (a router or firewall on the path)"]},
+        icmp_about={2: "1", 4: "3", 6: "5", 8: "7"},
+    ),
+    "icmp6-admin-prohibited-router.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable",
+        convs={0: conv("icmp-unreachable", "EACCES", "Permission denied", "1", "", "1", "2")},
+        experts_final={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
+        experts_single={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
+        summary={0: ["ICMPv6 destination unreachable (administratively prohibited) from "
+                     "2001:db8:1::1 (a router or firewall on the path)", "Permission denied"]},
+        icmp_about={2: "1"},
+    ),
+    "synack-unanswered.pcapng": dict(
+        frames="5 SS CL syn-pending; 6 SS SR synack-pending; 17 SS SR synack-unanswered r1; "
+               "18 SS SR synack-unanswered r1; 19 SS SR synack-unanswered r2; "
+               "40 SS SR synack-unanswered r3; 41 SS SR synack-unanswered r2; "
+               "42 SS SR synack-unanswered r4",
+        convs={0: conv("synack-unanswered", "ETIMEDOUT", "Connection timed out", "3", "5", "5", "6")},
+        experts_final={"tcpdiag.diag.synack_unanswered": [42],
+                       "tcpdiag.event.synack_retransmission": [17, 19, 40, 42],
+                       "tcpdiag.event.syn_retransmission": [18, 41]},
+        experts_single={"tcpdiag.event.synack_retransmission": [17, 19, 40, 42],
+                        "tcpdiag.event.syn_retransmission": [18, 41]},
+        summary={0: ["Server answered with SYN-ACK 5 times over 3.0 s, never acknowledged",
+                     "the server sat half-open in SYN_RECV",
+                     "the client re-sent its SYN twice after a SYN-ACK passed",
+                     "Connection timed out"]},
+    ),
+    "reset-after-handshake-client.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 E E established; "
+               "4 CL CL reset-after-handshake",
+        convs={0: conv("reset-after-handshake", "", "", "1", "1", "1", "2")},
+        experts_final={"tcpdiag.diag.reset_after_handshake": [4]},
+        experts_single={"tcpdiag.diag.reset_after_handshake": [4]},
+        summary={0: ["Handshake completed (RTT 44 us), then the client reset the connection",
+                     "before any data", "the client application aborted"]},
+    ),
+    "reset-after-handshake-server.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 E E established; "
+               "4 CL CL reset-after-handshake",
+        convs={0: conv("reset-after-handshake", "ECONNRESET", "Connection reset by peer",
+                       "1", "1", "1", "2")},
+        experts_final={"tcpdiag.diag.reset_after_handshake": [4]},
+        experts_single={"tcpdiag.diag.reset_after_handshake": [4]},
+        summary={0: ["then the server reset the connection 847 us later before any data",
+                     "the client reports Connection reset by peer"]},
+    ),
+    "client-aborted.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS CL syn-unanswered r1; 3 SS SR synack-pending; "
+               "4 CL CL client-aborted",
+        convs={0: conv("client-aborted", "", "", "2", "1", "1", "3")},
+        experts_final={"tcpdiag.diag.client_aborted": [4],
+                       "tcpdiag.event.syn_retransmission": [2]},
+        experts_single={"tcpdiag.diag.client_aborted": [4],
+                        "tcpdiag.event.syn_retransmission": [2]},
+        summary={0: ["The client reset its own connection attempt 3.0 s after its first SYN",
+                     "answering the server's SYN-ACK with RST"]},
+    ),
+    "midstream.pcapng": dict(
+        frames="1-27 E E midstream; 28 F1 E midstream; 29 F2 LA midstream; 30 TW CL midstream",
+        convs={0: conv("midstream", role="port")},
+        experts_final={"tcpdiag.diag.midstream": [1]},
+        experts_single={"tcpdiag.diag.midstream": [1]},
+        summary={0: ["frame 1 is not a SYN", "the server is taken to be port 80 by its port number",
+                     "at the end of the capture client TIME_WAIT, server CLOSED"]},
+    ),
+    "simultaneous-open.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SS simultaneous-open; 3 SS SS simultaneous-open r1; "
+               "4 SS SS simultaneous-open r1; 5 SR SS simultaneous-open; "
+               "6-12 E E simultaneous-open; 13 F1 E simultaneous-open; "
+               "14 F2 LA simultaneous-open; 15 TW CL simultaneous-open",
+        convs={0: conv("simultaneous-open", "", "", "2", "1", "1", "6")},
+        experts_final={"tcpdiag.diag.simultaneous_open": [2],
+                       "tcpdiag.event.syn_retransmission": [3, 4]},
+        experts_single={"tcpdiag.diag.simultaneous_open": [2],
+                        "tcpdiag.event.syn_retransmission": [3, 4]},
+        summary={0: ["Simultaneous open: both ends sent a SYN (frames 1 and 2)"]},
+    ),
+    "normal-close.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-7 E E established; "
+               "8 F1 E closing; 9 F2 LA closing; 10 TW CL closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2")},
+        experts_final={}, experts_single={},
+        summary={0: ["Handshake completed (RTT 44 us); 18 bytes from the client, 80 from the "
+                     "server; closed gracefully, the client closed first"]},
+    ),
+    "normal-close-v6.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-7 E E established; "
+               "8 E F1 closing; 9 LA F2 closing; 10 CL TW closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2")},
+        experts_final={}, experts_single={},
+        summary={0: ["18 bytes from the client, 80 from the server",
+                     "closed gracefully, the server closed first"]},
+    ),
+}
+
+EXPERT_FIELDS = sorted({e for c in CASES.values() for e in
+                        list(c["experts_final"]) + list(c["experts_single"])} |
+                       {"tcpdiag.diag.syn_unanswered", "tcpdiag.diag.refused"})
+
+
+def test_every_capture_has_a_case():
+    import os
+    from conftest import CAPTURES
+    files = {f for f in os.listdir(CAPTURES) if f.endswith(".pcapng")}
+    assert files == set(CASES)
+
+
+@pytest.mark.parametrize("two_pass", [False, True], ids=["single-pass", "two-pass"])
+@pytest.mark.parametrize("capture", sorted(CASES))
+def test_per_frame_states_and_outcomes(tshark, capture, two_pass):
+    case = CASES[capture]
+    want = parse_frames(case["frames"])
+    rows = tshark.fields(capture, ["frame.number", "tcp.stream", "tcpdiag.client_state",
+                                   "tcpdiag.server_state", "tcpdiag.outcome",
+                                   "tcpdiag.outcome_final", "tcpdiag.retransmission",
+                                   "tcpdiag.stream"] + list(CONV_FIELDS[1:]),
+                         two_pass=two_pass, dfilter="tcpdiag")
+    got = {int(r["frame.number"]): r for r in rows}
+    assert sorted(got) == sorted(want)
+    for f, (cs, ss, single_outcome, retrans) in want.items():
+        r = got[f]
+        assert (r["tcpdiag.client_state"], r["tcpdiag.server_state"]) == (cs, ss), f"frame {f}"
+        assert r["tcpdiag.retransmission"] == retrans, f"frame {f}"
+        assert r["tcpdiag.outcome_final"] == ("1" if two_pass else "0"), f"frame {f}"
+        stream = int(r["tcpdiag.stream"])
+        if two_pass:
+            # Every packet of the conversation shows the final outcome.
+            for k, v in case["convs"][stream].items():
+                assert r[k] == v, f"frame {f}: {k}"
+        else:
+            assert r["tcpdiag.outcome"] == single_outcome, f"frame {f}"
+
+
+@pytest.mark.parametrize("two_pass", [False, True], ids=["single-pass", "two-pass"])
+@pytest.mark.parametrize("capture", sorted(CASES))
+def test_expert_items(tshark, capture, two_pass):
+    case = CASES[capture]
+    want = case["experts_final" if two_pass else "experts_single"]
+    for field in EXPERT_FIELDS:
+        rows = tshark.fields(capture, ["frame.number"], two_pass=two_pass, dfilter=field)
+        frames = [int(r["frame.number"]) for r in rows]
+        assert frames == want.get(field, []), field
+
+
+@pytest.mark.parametrize("capture", sorted(CASES))
+def test_summaries(tshark, capture):
+    case = CASES[capture]
+    rows = tshark.fields(capture, ["tcpdiag.stream", "tcpdiag.summary"], two_pass=True,
+                         dfilter="tcpdiag")
+    by_stream = {}
+    for r in rows:
+        by_stream.setdefault(int(r["tcpdiag.stream"]), set()).add(r["tcpdiag.summary"])
+    assert set(by_stream) == set(case["convs"])
+    for stream, parts in case["summary"].items():
+        assert len(by_stream[stream]) == 1, "one summary per conversation in -2"
+        text = next(iter(by_stream[stream]))
+        for p in parts:
+            assert p in text, f"stream {stream}: {p!r} not in {text!r}"
+
+
+@pytest.mark.parametrize("capture", sorted(c for c in CASES if "icmp_about" in CASES[c]))
+def test_icmp_error_points_back_to_its_syn(tshark, capture):
+    rows = tshark.fields(capture, ["frame.number", "tcpdiag.icmp_about"], two_pass=True,
+                         dfilter="icmp || icmpv6")
+    got = {int(r["frame.number"]): r["tcpdiag.icmp_about"] for r in rows}
+    assert got == CASES[capture]["icmp_about"]
+
+
+def test_expert_severity_and_group_in_tshark_expert_stats(tshark):
+    out = tshark.run(["-r", tshark.path("refused-no-listener.pcapng"), "-q", "-z", "expert"]).stdout
+    warns = out.split("Warns")[1].split("\n\n")[0]
+    assert any("Sequence" in l and "tcpdiag" in l and "Connection refused" in l
+               for l in warns.splitlines()), out
+    out = tshark.run(["-r", tshark.path("midstream.pcapng"), "-q", "-z", "expert"]).stdout
+    notes = out.split("Notes")[1].split("\n\n")[0]
+    assert any("Assumption" in l and "tcpdiag" in l for l in notes.splitlines()), out
+
+
+def test_info_column_note(tshark):
+    out = tshark.run(["-r", tshark.path("refused-no-listener.pcapng")]).stdout.splitlines()
+    assert "[tcpdiag: refused]" in out[1]
+    assert "tcpdiag" not in out[0]
+    out = tshark.run(["-2", "-r", tshark.path("syn-dropped-server.pcapng"), "-Y", "tcp"]).stdout
+    lines = out.splitlines()
+    assert "[tcpdiag: syn-retransmission 2]" in lines[2] and "[tcpdiag: syn-unanswered]" in lines[2]
+
+
+def test_display_filter_queries(tshark):
+    """The batch queries the README shows."""
+    rows = tshark.fields("icmp-unreachable-router.pcapng", ["frame.number"], two_pass=True,
+                         dfilter='tcpdiag.client_errno == "EHOSTUNREACH" && tcp.flags.syn == 1 && !icmp')
+    assert [r["frame.number"] for r in rows] == ["3", "5"]
+    rows = tshark.fields("syn-dropped-server.pcapng", ["frame.number"], two_pass=True,
+                         dfilter='tcpdiag.outcome == "syn-unanswered" && tcpdiag.syn_count >= 3')
+    assert [r["frame.number"] for r in rows] == ["5", "16", "37"]
+    rows = tshark.fields("synack-unanswered.pcapng", ["frame.number"], two_pass=True,
+                         dfilter='tcpdiag.server_state == "SYN_RECV" && tcp.flags.ack == 1 && tcp.flags.syn == 1')
+    assert [r["frame.number"] for r in rows] == ["6", "17", "19", "40", "42"]
+    rows = tshark.fields("normal-close.pcapng", ["frame.number"], two_pass=True,
+                         dfilter='tcpdiag.handshake_rtt > 0.00004 && tcpdiag.handshake_rtt < 0.00005')
+    assert len(rows) == 10
+
+
+def test_timings(tshark):
+    rows = tshark.fields("syn-dropped-server.pcapng",
+                         ["tcpdiag.syn_schedule", "tcpdiag.unanswered_for",
+                          "tcpdiag.retransmission_interval"],
+                         two_pass=True, dfilter="frame.number == 37")
+    r = rows[0]
+    assert r["tcpdiag.syn_schedule"] == "0.00, 1.00, 3.02"
+    assert 5.5 < float(r["tcpdiag.unanswered_for"]) < 5.7
+    assert 2.0 < float(r["tcpdiag.retransmission_interval"]) < 2.1
+    rows = tshark.fields("normal-close.pcapng", ["tcpdiag.synack_delay", "tcpdiag.handshake_rtt"],
+                         two_pass=True, dfilter="frame.number == 1")
+    assert abs(float(rows[0]["tcpdiag.synack_delay"]) - 0.000028652) < 2e-9
+    assert abs(float(rows[0]["tcpdiag.handshake_rtt"]) - 0.000043995) < 2e-9
