@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Bad input: truncated, corrupted, reordered, duplicated and midstream
+captures give a result and never a crash or a dissector exception."""
+import os
+import random
+import struct
+import subprocess
+
+import pytest
+
+from conftest import CAPTURES
+
+VALID_STATES = {"", "CLOSED", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
+                "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT"}
+
+
+def read_pcap(path):
+    """Records of a classic pcap file: (header, data)."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    magic = blob[:4]
+    endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    recs, off = [], 24
+    while off + 16 <= len(blob):
+        ts, tsu, incl, orig = struct.unpack(endian + "IIII", blob[off:off + 16])
+        recs.append([ts, tsu, incl, orig, bytearray(blob[off + 16:off + 16 + incl])])
+        off += 16 + incl
+    return blob[:24], endian, recs
+
+
+def write_pcap(path, head, endian, recs):
+    with open(path, "wb") as f:
+        f.write(head)
+        for ts, tsu, _, orig, data in recs:
+            f.write(struct.pack(endian + "IIII", ts, tsu, len(data), max(orig, len(data))))
+            f.write(bytes(data))
+
+
+@pytest.fixture(scope="module")
+def pcaps(tmp_path_factory):
+    """Every sample capture as classic pcap, for byte-level surgery."""
+    d = tmp_path_factory.mktemp("pcap")
+    out = {}
+    for f in sorted(os.listdir(CAPTURES)):
+        if f.endswith(".pcapng"):
+            dst = d / (f[:-7] + ".pcap")
+            subprocess.run(["editcap", "-F", "pcap", os.path.join(CAPTURES, f), str(dst)],
+                           check=True, capture_output=True)
+            out[f] = dst
+    return out
+
+
+def run_both_passes(tshark, path):
+    for extra in ([], ["-2"]):
+        rows = tshark.fields(str(path), ["frame.number", "tcpdiag.client_state",
+                                         "tcpdiag.server_state", "tcpdiag.outcome"],
+                             extra=extra)
+        for r in rows:
+            assert r["tcpdiag.client_state"] in VALID_STATES, r
+            assert r["tcpdiag.server_state"] in VALID_STATES, r
+        # Also the full tree and expert stats, which format every item.
+        tshark.run(["-r", tshark.path(str(path)), "-V", "-q", "-z", "expert"] + extra)
+    return rows
+
+
+@pytest.mark.parametrize("snaplen", [34, 40, 54, 60])
+def test_truncated_headers(tshark, pcaps, tmp_path, snaplen):
+    for name, src in pcaps.items():
+        dst = tmp_path / f"{name}-{snaplen}.pcap"
+        subprocess.run(["editcap", "-s", str(snaplen), str(src), str(dst)], check=True,
+                       capture_output=True)
+        run_both_passes(tshark, dst)
+
+
+def test_corrupted_bytes(tshark, pcaps, tmp_path):
+    rng = random.Random(20261121)
+    for name, src in pcaps.items():
+        head, endian, recs = read_pcap(src)
+        for rec in recs:
+            data = rec[4]
+            for _ in range(rng.randint(1, 6)):
+                if len(data) > 14:
+                    data[rng.randrange(14, len(data))] = rng.randrange(256)
+            if rng.random() < 0.2:
+                del data[rng.randrange(14, len(data) + 1):]
+        dst = tmp_path / f"corrupt-{name}.pcap"
+        write_pcap(dst, head, endian, recs)
+        run_both_passes(tshark, dst)
+
+
+def test_reordered_and_duplicated(tshark, pcaps, tmp_path):
+    rng = random.Random(7)
+    for name, src in pcaps.items():
+        head, endian, recs = read_pcap(src)
+        mixed = recs + [list(r[:4]) + [bytearray(r[4])] for r in recs if rng.random() < 0.5]
+        rng.shuffle(mixed)
+        dst = tmp_path / f"mixed-{name}.pcap"
+        write_pcap(dst, head, endian, mixed)
+        run_both_passes(tshark, dst)
+
+
+def test_duplicated_packets_keep_the_outcome(tshark, pcaps, tmp_path):
+    """Every packet twice (as two capture points on one path would give):
+    the same conversation outcome as the original."""
+    head, endian, recs = read_pcap(pcaps["refused-no-listener.pcapng"])
+    doubled = [r for rec in recs for r in (rec, list(rec[:4]) + [bytearray(rec[4])])]
+    dst = tmp_path / "refused-doubled.pcap"
+    write_pcap(dst, head, endian, doubled)
+    rows = tshark.fields(str(dst), ["tcpdiag.outcome", "tcpdiag.syn_count"], two_pass=True,
+                         dfilter="tcpdiag")
+    assert {(r["tcpdiag.outcome"], r["tcpdiag.syn_count"]) for r in rows} == {("refused", "2")}
+
+
+@pytest.mark.parametrize("skip", [1, 2, 3, 8])
+def test_capture_starting_late(tshark, pcaps, tmp_path, skip):
+    """Cut the first packets of the closes: no false diagnosis."""
+    for name in ("normal-close.pcapng", "normal-close-v6.pcapng"):
+        dst = tmp_path / f"late-{skip}-{name}.pcap"
+        subprocess.run(["editcap", "-r", str(pcaps[name]), str(dst), f"{skip + 1}-1000"],
+                       check=True, capture_output=True)
+        rows = tshark.fields(str(dst), ["tcpdiag.outcome", "tcpdiag.role_basis"], two_pass=True,
+                             dfilter="tcpdiag")
+        got = {(r["tcpdiag.outcome"], r["tcpdiag.role_basis"]) for r in rows}
+        if skip == 1:
+            # Only the SYN is missing: the SYN-ACK still tells the roles.
+            assert got == {("closed", "syn-ack")}
+        else:
+            assert got == {("midstream", "port")}
