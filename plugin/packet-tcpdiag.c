@@ -282,7 +282,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
     const td_prefs prefs = engine_prefs();
     td_verdict v;
     const char *summary = NULL;
-    proto_item *ti;
+    proto_item *top, *ti;
     proto_tree *dt;
 
     if (final && cr->cached_now == now) {
@@ -314,10 +314,10 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         }
     }
 
-    ti = proto_tree_add_item(tree, proto_tcpdiag, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    dt = proto_item_add_subtree(ti, ett_tcpdiag);
-    proto_item_append_text(ti, ": %s, client %s, server %s", oi->token,
+    top = proto_tree_add_item(tree, proto_tcpdiag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(top);
+    dt = proto_item_add_subtree(top, ett_tcpdiag);
+    proto_item_append_text(top, ": %s, client %s, server %s", oi->token,
                            td_state_name((td_state)st->client_state),
                            td_state_name((td_state)st->server_state));
 
@@ -386,7 +386,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
     }
 
     if (diag_here) {
-        expert_add_info_format(pinfo, ti, &ei_outcome[v.outcome], "%s", summary);
+        expert_add_info_format(pinfo, top, &ei_outcome[v.outcome], "%s", summary);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
     }
 }

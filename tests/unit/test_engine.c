@@ -115,6 +115,7 @@ static void test_refused(void)
     CHECK_EQ_INT(c.role_basis, TD_ROLE_SYN);
     CHECK_EQ_INT(verdict(&c, 0.0).outcome, TD_OUT_SYN_PENDING);
     st = seg(&c, 0.001, S, RST | ACK, 0, 1001, 0);
+    CHECK(st.changed);
     CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
     td_verdict v = verdict(&c, 5.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_REFUSED);
