@@ -36,5 +36,5 @@ done
 echo
 echo "== per-packet states of syn-dropped-server.pcapng"
 tshark -2 -r "$ROOT/sample-captures/syn-dropped-server.pcapng" -T fields -E header=y \
-    -e frame.number -e frame.time_relative -e tcp.flags.str \
+    -Y tcp -e frame.number -e frame.time_relative -e tcp.flags.str \
     -e tcpdiag.client_state -e tcpdiag.server_state -e tcpdiag.outcome

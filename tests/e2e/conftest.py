@@ -103,8 +103,13 @@ def tshark():
             os.chmod(os.path.join(d, f), 0o755)
     t = TShark(home)
     plugins = t.run(["-G", "plugins"]).stdout
-    assert any("tcpdiag.so" in l and plugdir in l for l in plugins.splitlines()), \
-        f"tcpdiag plugin did not load from {plugdir}:\n{plugins}"
+    ours = [l for l in plugins.splitlines() if "tcpdiag.so" in l]
+    other = [l.split("\t")[-1] for l in ours if plugdir not in l]
+    assert not other, (
+        f"tshark loads another tcpdiag plugin, {other[0]}, instead of the one under test "
+        "(Wireshark loads its global plugin folder first). Remove that copy, e.g. "
+        f"sudo rm {other[0]}, and run the tests again.")
+    assert ours, f"the tcpdiag plugin under test did not load from {plugdir}:\n{plugins}"
     fields = t.run(["-G", "fields"]).stdout
     assert "\ttcpdiag.outcome\t" in fields, "tcpdiag fields are not registered"
     yield t
