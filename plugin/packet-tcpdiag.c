@@ -25,6 +25,7 @@
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
+#include <wsutil/pint.h>
 
 #include "core/td_engine.h"
 #include "packet-tcpdiag.h"
@@ -62,16 +63,15 @@ static dissector_handle_t tcpdiag_handle;
 /* Preferences. */
 static guint pref_answer_wait_ms = 3000;
 
-/* Fields we ask Wireshark for (set_postdissector_wanted_hfids). */
-enum {
-    W_TCP_STREAM, W_TCP_SRCPORT, W_TCP_DSTPORT, W_TCP_FLAGS, W_TCP_SEQ_RAW,
-    W_TCP_ACK_RAW, W_TCP_LEN, W_ICMP_TYPE, W_ICMP_CODE, W_ICMPV6_TYPE,
-    W_ICMPV6_CODE, W_COUNT
-};
+/*
+ * Fields we ask Wireshark for (set_postdissector_wanted_hfids).  Few on
+ * purpose: every wanted field becomes a real tree item on every packet.
+ * The TCP and ICMP headers are read from the bytes under their protocol
+ * items rather than through one wanted field per header field.
+ */
+enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_COUNT };
 static const char *const wanted_names[W_COUNT] = {
-    "tcp.stream", "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq_raw",
-    "tcp.ack_raw", "tcp.len", "icmp.type", "icmp.code", "icmpv6.type",
-    "icmpv6.code"
+    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6"
 };
 static int wanted_hf[W_COUNT];
 
@@ -121,20 +121,39 @@ static double frame_time(const packet_info *pinfo)
 
 /* ---- field access --------------------------------------------------- */
 
-/* The last value of a wanted field in this frame (the innermost header). */
-static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
+/* The last item of a wanted field in this frame (the innermost header). */
+static field_info *last_item(proto_tree *tree, int w)
 {
     GPtrArray *a;
-    field_info *fi;
 
     if (wanted_hf[w] <= 0)
-        return FALSE;
+        return NULL;
     a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
     if (!a || a->len == 0)
+        return NULL;
+    return (field_info *)g_ptr_array_index(a, a->len - 1);
+}
+
+static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
+{
+    field_info *fi = last_item(tree, w);
+
+    if (!fi)
         return FALSE;
-    fi = (field_info *)g_ptr_array_index(a, a->len - 1);
     *out = fvalue_get_uinteger(&fi->value);
     return TRUE;
+}
+
+/* The captured bytes under the last item of a protocol, if at least `need`
+ * of them were captured. */
+static const guint8 *header_bytes(proto_tree *tree, int w, gint need)
+{
+    field_info *fi = last_item(tree, w);
+
+    if (!fi || !fi->ds_tvb || fi->start < 0 ||
+        tvb_captured_length_remaining(fi->ds_tvb, fi->start) < need)
+        return NULL;
+    return tvb_get_ptr(fi->ds_tvb, fi->start, need);
 }
 
 static conv_rec *conv_lookup(guint32 stream)
@@ -397,15 +416,21 @@ static void feed_icmp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                       guint32 stream, guint8 type, guint8 code, gboolean v6)
 {
     conv_rec *cr = conv_lookup(stream);
-    guint32 sport = 0, dport = 0;
+    const guint8 *th;
+    guint16 sport, dport;
     td_step st;
 
     if (!cr || !(cr->conv.flags & TD_C_STARTED))
         return; /* an error about a conversation we never saw */
-    if (!last_uint(tree, W_TCP_SRCPORT, &sport) || !last_uint(tree, W_TCP_DSTPORT, &dport))
+    /* The quoted TCP header: an ICMP error carries at least its ports
+     * (RFC 792: the IP header and 8 bytes of the datagram). */
+    th = header_bytes(tree, W_TCP, 4);
+    if (!th)
         return;
+    sport = pntoh16(th);
+    dport = pntoh16(th + 2);
     /* The quoted segment was sent by the host the ICMP error goes to. */
-    int about = endpoint_of(cr, &pinfo->dst, (guint16)sport, (guint16)dport);
+    int about = endpoint_of(cr, &pinfo->dst, sport, dport);
     if (about < 0)
         return;
 
@@ -427,35 +452,38 @@ static void feed_icmp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 /* First pass: the wanted fields are in the tree. */
 static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    guint32 stream, sport, dport, flags, seq, ack, len = 0, itype, icode;
+    guint32 stream, len = 0;
+    const guint8 *th, *ih;
     conv_rec *cr;
     td_step st;
 
     if (!last_uint(tree, W_TCP_STREAM, &stream))
         return;
 
-    if (last_uint(tree, W_ICMP_TYPE, &itype) && td_icmp_is_error((guint8)itype, FALSE)) {
-        if (!last_uint(tree, W_ICMP_CODE, &icode))
-            icode = 0;
-        feed_icmp(tvb, pinfo, tree, stream, (guint8)itype, (guint8)icode, FALSE);
+    /* An ICMP error quoting a TCP segment: the frame has both. */
+    ih = header_bytes(tree, W_ICMP, 2);
+    if (ih && td_icmp_is_error(ih[0], FALSE)) {
+        feed_icmp(tvb, pinfo, tree, stream, ih[0], ih[1], FALSE);
         return;
     }
-    if (last_uint(tree, W_ICMPV6_TYPE, &itype) && td_icmp_is_error((guint8)itype, TRUE)) {
-        if (!last_uint(tree, W_ICMPV6_CODE, &icode))
-            icode = 0;
-        feed_icmp(tvb, pinfo, tree, stream, (guint8)itype, (guint8)icode, TRUE);
+    ih = header_bytes(tree, W_ICMPV6, 2);
+    if (ih && td_icmp_is_error(ih[0], TRUE)) {
+        feed_icmp(tvb, pinfo, tree, stream, ih[0], ih[1], TRUE);
         return;
     }
 
-    if (!last_uint(tree, W_TCP_SRCPORT, &sport) || !last_uint(tree, W_TCP_DSTPORT, &dport) ||
-        !last_uint(tree, W_TCP_FLAGS, &flags) || !last_uint(tree, W_TCP_SEQ_RAW, &seq) ||
-        !last_uint(tree, W_TCP_ACK_RAW, &ack))
+    /* Ports, sequence, acknowledgement and flags: RFC 9293 3.1. */
+    th = header_bytes(tree, W_TCP, 14);
+    if (!th)
         return; /* a header too short to read: nothing to follow */
+    const guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
+    const guint32 seq = pntoh32(th + 4), ack = pntoh32(th + 8);
+    const guint8 flags = th[13];
     last_uint(tree, W_TCP_LEN, &len);
 
     cr = conv_lookup(stream);
     if (!cr) {
-        cr = conv_create(stream, pinfo, (guint16)sport, (guint16)dport);
+        cr = conv_create(stream, pinfo, sport, dport);
         if (!cr)
             return;
         /* Later passes find the record through TCP's own conversation:
@@ -464,7 +492,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         if (cv)
             conversation_add_proto_data(cv, proto_tcpdiag, cr);
     }
-    int sender = endpoint_of(cr, &pinfo->src, (guint16)sport, (guint16)dport);
+    int sender = endpoint_of(cr, &pinfo->src, sport, dport);
     if (sender < 0)
         return;
     td_segment seg;
@@ -473,7 +501,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.seq = seq;
     seg.ack = ack;
     seg.payload_len = len;
-    seg.flags = (guint8)(flags & 0x1f);
+    seg.flags = (guint8)(flags & 0x1f);  /* FIN SYN RST PSH ACK */
     seg.sender = (guint8)sender;
     st = td_conv_on_segment(&cr->conv, &seg);
     record_step(cr, pinfo->num, &st);
