@@ -12,14 +12,23 @@ Roles:
   simopen  CLIENT_NS SERVER_NS MARKFILE
            simultaneous open between 192.0.2.2:40000 and 198.51.100.2:40001,
            one socket created inside each network namespace (ns files).
+  simclose CLIENT_NS SERVER_NS MARKFILE
+           one request/response on 192.0.2.2 -> 198.51.100.2:80, then
+           shutdown(SHUT_WR) on both ends back to back (simultaneous close).
   summarize PCAPNG
            print the packet sequence of a capture as one line of tokens
            WHO:FLAGS (WHO = C client, S server, R router; FLAGS such as
            S, SA, A, PA, FA, RA, or ICMP<type>/<code>, ICMP6-<type>/<code>)
+
+Some modes wait for, or create, small files next to READYFILE / MARKFILE
+so that make-captures.sh can act between two steps of a connection
+(client-got.mark, server-eof.mark, client-release.mark,
+server-release.mark).
 """
 
 import ctypes
 import errno
+import fcntl
 import os
 import select
 import socket
@@ -87,6 +96,8 @@ def run_server(addr, port, mode, readyfile):
         # Keep the listener open; the script kills us when done.
         time.sleep(30)
         return 0
+    if mode in TWO_CONNECTION_MODES:
+        return serve_two_connections(lsock, mode)
     lsock.settimeout(15)
     try:
         conn, peer = lsock.accept()
@@ -129,6 +140,8 @@ def run_server(addr, port, mode, readyfile):
                     "bytes); closing" % len(rest))
             else:
                 say(role, "response sent; server closes first")
+        elif mode.partition(":")[0] in CLOSE_SERVER_MODES:
+            serve_close_mode(conn, mode, readyfile)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -143,6 +156,8 @@ def run_server(addr, port, mode, readyfile):
 
 def run_client(addr, port, mode, markfile):
     role = "client"
+    if mode.partition(":")[0] in REUSE_CLIENT_MODES:
+        return run_reuse_client(addr, port, mode, markfile)
     sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
     dest = (addr, port)
     if mode == "abort-1.5":
@@ -221,6 +236,8 @@ def run_client(addr, port, mode, markfile):
             else:
                 resp = recv_until_eof(sock, 5)
                 say(role, "got %d byte response and EOF; closing" % len(resp))
+        elif mode in CLOSE_CLIENT_MODES:
+            client_close_mode(sock, mode, markfile)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -304,6 +321,330 @@ def run_simopen(client_ns, server_ns, markfile):
     return 0
 
 
+# ------------------------------------------ connection close and teardown
+
+# Linux TCP states as reported in tcp_info.tcpi_state.
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV",
+              4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE",
+              8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+
+SIOCINQ = 0x541B        # = FIONREAD: bytes waiting in the receive queue
+
+CLOSE_SERVER_MODES = ("close-after-eof", "shutdown-after-eof", "close-wait",
+                      "hold-then-abort", "last-ack", "close-unread",
+                      "late-answer", "wait-eof")
+CLOSE_CLIENT_MODES = ("close-on-release", "idle-until-release",
+                      "linger-after-data", "request-recv", "request-close")
+TWO_CONNECTION_MODES = ("two-server-closes", "two-client-closes")
+REUSE_CLIENT_MODES = ("reuse-server-closes", "reuse-client-closes")
+
+
+def tcp_state(sock):
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+    except OSError as exc:
+        return "?(%s)" % describe(exc)
+    return TCP_STATES.get(info[0], "state %d" % info[0])
+
+
+def sync_path(anchor, name):
+    """A synchronisation file in the same directory as ANCHOR."""
+    return os.path.join(os.path.dirname(os.path.abspath(anchor)), name)
+
+
+def await_file(path, limit_s):
+    """Wait (bounded) until PATH exists; True if it does."""
+    t_end = time.monotonic() + limit_s
+    while time.monotonic() < t_end:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.01)
+    return os.path.exists(path)
+
+
+def read_request(conn, limit_s):
+    conn.settimeout(limit_s)
+    req = b""
+    while b"\r\n\r\n" not in req:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        req += chunk
+    return req
+
+
+def read_response(sock, limit_s):
+    """Read exactly the known HTTP_RESPONSE (no EOF needed)."""
+    sock.settimeout(limit_s)
+    resp = b""
+    while len(resp) < len(HTTP_RESPONSE):
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        resp += chunk
+    return resp
+
+
+def so_error(sock):
+    err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if err == 0:
+        return "0 (no error)"
+    return "%s (%s)" % (errno.errorcode.get(err, err), os.strerror(err))
+
+
+def serve_close_mode(conn, mode, anchor):
+    """Server side of the connection-close scenarios (one connection)."""
+    role = "server"
+    name, _, arg = mode.partition(":")
+    t0 = time.monotonic()
+    if name == "close-unread":
+        # Wait for the request but never read it; close() with unread
+        # data makes Linux send RST instead of FIN.
+        readable, _, _ = select.select([conn], [], [], 5)
+        time.sleep(0.2)
+        queued = struct.unpack("i", fcntl.ioctl(
+            conn.fileno(), SIOCINQ, b"\0\0\0\0"))[0]
+        say(role, "request %s, %d unread bytes queued; close() without "
+            "reading" % ("arrived" if readable else "not seen", queued))
+        conn.close()
+        return
+    req = read_request(conn, 5)
+    if name == "late-answer":
+        # The client has already sent its FIN (close()); answer 0.1 s later.
+        time.sleep(0.1)
+        conn.sendall(HTTP_RESPONSE)
+        say(role, "%d byte request; answered 0.1 s later; state when "
+            "send() returned: %s" % (len(req), tcp_state(conn)))
+        time.sleep(0.3)
+        data = conn.recv(4096)
+        say(role, "0.3 s later: recv() returned %d bytes%s, state %s, "
+            "SO_ERROR %s" % (len(data), " (EOF)" if not data else "",
+                             tcp_state(conn), so_error(conn)))
+        return
+    conn.sendall(HTTP_RESPONSE)
+    if name == "close-wait":
+        # Never read again and never close while the capture runs.
+        release = sync_path(anchor, "server-release.mark")
+        say(role, "response sent; not reading, not closing")
+        released = await_file(release, 20)
+        say(role, "%s after %.1f s; state %s; closing now" % (
+            "released" if released else "no release", time.monotonic() - t0,
+            tcp_state(conn)))
+        conn.close()
+        return
+    rest = recv_until_eof(conn, 15 if name == "wait-eof" else 5)
+    t_eof = time.monotonic()
+    say(role, "response sent; read EOF (%d extra bytes), state %s" % (
+        len(rest), tcp_state(conn)))
+    if name == "wait-eof":
+        conn.close()
+        say(role, "closed")
+    elif name == "close-after-eof":
+        time.sleep(float(arg))
+        conn.close()
+        say(role, "closed %.2f s after EOF" % (time.monotonic() - t_eof))
+    elif name == "shutdown-after-eof":
+        # shutdown(SHUT_WR) sends the same FIN as close() would, but keeps
+        # the socket so that the error it gets afterwards can be read.
+        time.sleep(float(arg))
+        conn.shutdown(socket.SHUT_WR)
+        say(role, "shutdown(SHUT_WR) %.2f s after EOF" % (
+            time.monotonic() - t_eof))
+        time.sleep(0.3)
+        say(role, "0.3 s later: state %s, SO_ERROR %s; close()" % (
+            tcp_state(conn), so_error(conn)))
+        conn.close()
+    elif name == "hold-then-abort":
+        release = sync_path(anchor, "server-release.mark")
+        released = await_file(release, 20)
+        say(role, "%s %.1f s after EOF; state %s; close() with SO_LINGER "
+            "{1,0}" % ("released" if released else "no release",
+                       time.monotonic() - t_eof, tcp_state(conn)))
+        linger_abort(conn)
+        conn.close()
+    elif name == "last-ack":
+        touch(sync_path(anchor, "server-eof.mark"))
+        release = sync_path(anchor, "server-release.mark")
+        released = await_file(release, 10)
+        conn.close()
+        say(role, "%s; close() %.2f s after EOF" % (
+            "released" if released else "no release",
+            time.monotonic() - t_eof))
+
+
+def serve_two_connections(lsock, mode):
+    """Two connections one after the other (port-reuse scenarios)."""
+    role = "server"
+    lsock.settimeout(10)
+    for n in (1, 2):
+        try:
+            conn, peer = lsock.accept()
+        except socket.timeout:
+            say(role, "connection %d: none accepted within 10 s" % n)
+            return 1
+        try:
+            req = read_request(conn, 5)
+            conn.sendall(HTTP_RESPONSE)
+            if mode == "two-server-closes":
+                say(role, "connection %d from port %d: %d byte request, "
+                    "response sent; server closes first" % (n, peer[1],
+                                                           len(req)))
+            else:
+                rest = recv_until_eof(conn, 5)
+                say(role, "connection %d from port %d: %d byte request, "
+                    "response sent; client closed first (%d extra bytes); "
+                    "closing" % (n, peer[1], len(req), len(rest)))
+        except OSError as exc:
+            say(role, "connection %d: error: %s" % (n, describe(exc)))
+        conn.close()
+    lsock.close()
+    return 0
+
+
+def client_close_mode(sock, mode, markfile):
+    """Client side of the connection-close scenarios, after connect()."""
+    role = "client"
+    sock.settimeout(5)
+    sock.sendall(HTTP_REQUEST)
+    if mode == "request-close":
+        sock.close()
+        say(role, "request sent; close() at once, without reading")
+        return
+    if mode == "request-recv":
+        try:
+            data = recv_until_eof(sock, 5)
+            say(role, "recv() returned %d bytes and EOF" % len(data))
+        except OSError as exc:
+            say(role, "recv() failed: %s" % describe(exc))
+        return
+    resp = read_response(sock, 5)
+    if mode == "linger-after-data":
+        linger_abort(sock)
+        sock.close()
+        say(role, "got %d byte response; close() with SO_LINGER {1,0}"
+            % len(resp))
+        return
+    # close-on-release, idle-until-release: wait for the script.
+    if not markfile:
+        say(role, "mode %s needs a MARKFILE" % mode)
+        return
+    touch(sync_path(markfile, "client-got.mark"))
+    t_got = time.monotonic()
+    released = await_file(sync_path(markfile, "client-release.mark"), 20)
+    say(role, "got %d byte response; %s %.1f s later, state %s; close()" % (
+        len(resp), "released" if released else "no release",
+        time.monotonic() - t_got, tcp_state(sock)))
+    sock.close()
+
+
+def run_reuse_client(addr, port, mode, markfile):
+    """Two connections from the same fixed local port (SO_REUSEADDR).
+
+    MODE is reuse-server-closes:LPORT or reuse-client-closes:LPORT.
+    """
+    role = "client"
+    name, _, lport = mode.partition(":")
+    lport = int(lport)
+    touch(markfile)
+    for n in (1, 2):
+        sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        t0 = time.monotonic()
+        try:
+            sock.bind(("", lport))
+        except OSError as exc:
+            say(role, "connection %d: bind() to port %d failed: %s"
+                % (n, lport, describe(exc)))
+            sock.close()
+            return 0
+        try:
+            sock.connect((addr, port))
+        except OSError as exc:
+            say(role, "connection %d: connect() from port %d failed after "
+                "%.3f s: %s" % (n, lport, time.monotonic() - t0,
+                                describe(exc)))
+            sock.close()
+            return 0
+        say(role, "connection %d: connected from port %d after %.3f s"
+            % (n, lport, time.monotonic() - t0))
+        try:
+            sock.settimeout(5)
+            sock.sendall(HTTP_REQUEST)
+            if name == "reuse-server-closes":
+                resp = recv_until_eof(sock, 5)
+                say(role, "connection %d: got %d byte response and EOF; "
+                    "closing" % (n, len(resp)))
+            else:
+                resp = read_response(sock, 5)
+                say(role, "connection %d: got %d byte response; closing "
+                    "first" % (n, len(resp)))
+        except OSError as exc:
+            say(role, "connection %d: error: %s" % (n, describe(exc)))
+        sock.close()
+        if n == 1:
+            time.sleep(0.3)
+    return 0
+
+
+def run_simclose(client_ns, server_ns, markfile):
+    """Simultaneous close: both ends shutdown(SHUT_WR) back to back.
+
+    One process creates the listener (server namespace) and the client
+    socket (client namespace), does one request/response, waits until
+    nothing is in flight, then calls shutdown(SHUT_WR) on both sockets one
+    right after the other, so that their FIN retransmission timers are armed
+    together.  MARKFILE is created right after the two shutdown() calls.
+    The states of both sockets are then sampled every millisecond.
+    """
+    role = "simclose"
+    enter_netns(server_ns)
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("198.51.100.2", 80))
+    lsock.listen(1)
+    enter_netns(client_ns)
+    cs = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cs.settimeout(5)
+    cs.connect(("198.51.100.2", 80))
+    lsock.settimeout(5)
+    ss, _ = lsock.accept()
+    lsock.close()
+    cs.sendall(HTTP_REQUEST)
+    read_request(ss, 5)
+    ss.sendall(HTTP_RESPONSE)
+    resp = read_response(cs, 5)
+    say(role, "request/response done (%d bytes); idle 0.3 s" % len(resp))
+    time.sleep(0.3)
+    cs.shutdown(socket.SHUT_WR)
+    ss.shutdown(socket.SHUT_WR)
+    t0 = time.monotonic()
+    touch(markfile)
+    seen = {"client": [], "server": []}
+    deadline = t0 + 3
+    while time.monotonic() < deadline:
+        now = time.monotonic() - t0
+        for who, s in (("client", cs), ("server", ss)):
+            st = tcp_state(s)
+            if not seen[who] or seen[who][-1][1] != st:
+                seen[who].append((now, st))
+        if seen["client"][-1][1] == "CLOSE" and \
+                seen["server"][-1][1] == "CLOSE":
+            break
+        time.sleep(0.001)
+    # (CLOSE here: the connection was handed to a TIME_WAIT mini-socket.)
+    for who in ("client", "server"):
+        say(role, "%s states after shutdown(): %s" % (who, ", ".join(
+            "%s at %.3f s" % (st, t) for t, st in seen[who])))
+    for who, s in (("client", cs), ("server", ss)):
+        try:
+            data = recv_until_eof(s, 1)
+            say(role, "%s read EOF (%d bytes before it)" % (who, len(data)))
+        except OSError as exc:
+            say(role, "%s recv() failed: %s" % (who, describe(exc)))
+        s.close()
+    return 0
+
+
 # ------------------------------------------------------------ summarize
 
 CLIENT_ADDRS = ("192.0.2.2", "2001:db8:1::2")
@@ -363,6 +704,8 @@ def main(argv):
                           argv[5] if len(argv) > 5 else None)
     if len(argv) == 5 and argv[1] == "simopen":
         return run_simopen(argv[2], argv[3], argv[4])
+    if len(argv) == 5 and argv[1] == "simclose":
+        return run_simclose(argv[2], argv[3], argv[4])
     if len(argv) == 3 and argv[1] == "summarize":
         return run_summarize(argv[2])
     sys.stderr.write(__doc__)

@@ -45,6 +45,18 @@ ALL_SCENARIOS=(
 	simultaneous-open
 	normal-close
 	normal-close-v6
+	close-four-way
+	close-simultaneous
+	close-wait
+	fin-wait2-expired
+	fin-unacked
+	last-ack
+	abort-linger-client
+	abort-unread-data
+	rst-after-fin
+	port-reuse-time-wait
+	port-reuse-client-time-wait
+	established-idle
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -130,6 +142,7 @@ NS_MADE=()
 BG_PIDS=()          # helper programs of the current scenario
 CAP_PID=""          # running dumpcap
 FG_PID=""           # client run in the foreground
+SYSCTL_SAVED=()     # "NS KEY VALUE" set by one scenario, restored after it
 WORK=$(mktemp -d "/tmp/tcpdiag-captures.$$.XXXXXX")
 FAILED=()
 
@@ -282,6 +295,7 @@ reset_state() {
 	done
 	BG_PIDS=()
 	async_router_off
+	restore_sysctls
 	for ns in "${NS_ALL[@]}"; do
 		nsx "$ns" iptables -F
 		nsx "$ns" ip6tables -F
@@ -382,10 +396,58 @@ pinger() {
 
 show_logs() {
 	local f
-	for f in "$WORK/client.log" "$WORK/server.log" "$WORK/simopen.log"; do
+	for f in "$WORK/client.log" "$WORK/server.log" "$WORK/simopen.log" \
+		"$WORK/simclose.log"; do
 		[[ -s $f ]] && sed 's/^/    /' "$f"
 	done
 	return 0
+}
+
+# scn_sysctl NS KEY VALUE: set a sysctl for the current scenario only;
+# reset_state puts the old value back.
+scn_sysctl() {
+	local ns=$1 key=$2 val=$3 old
+	old=$(nsx "$ns" sysctl -n "$key")
+	SYSCTL_SAVED+=("$ns $key $old")
+	nsx "$ns" sysctl -q -w "$key=$val" >/dev/null
+	log "  sysctl $key=$val in ${ns##*-} ns (was $old)"
+}
+restore_sysctls() {
+	local i ns key val
+	# newest first, so that the value from before the scenario wins
+	for ((i = ${#SYSCTL_SAVED[@]} - 1; i >= 0; i--)); do
+		read -r ns key val <<<"${SYSCTL_SAVED[i]}"
+		nsx "$ns" sysctl -q -w "$key=$val" >/dev/null || true
+	done
+	SYSCTL_SAVED=()
+}
+
+# show_states WHEN: print the TCP sockets of the client and server
+# namespaces (ss; sockets in TIME_WAIT from earlier scenarios left out).
+show_states() {
+	local ns
+	echo "    sockets $1:"
+	for ns in "$NS_C" "$NS_S"; do
+		nsx "$ns" ss -Htn state all exclude time-wait exclude listening |
+			awk -v who="${ns##*-}" '{ printf "      %s ns: %s %s -> %s\n", who, $1, $4, $5 }'
+	done
+}
+
+# wait_state_gone NS STATE SECONDS: wait (bounded) until NS has no socket in
+# STATE (ss state name, e.g. fin-wait-1); log how long that took.
+wait_state_gone() {
+	local ns=$1 state=$2 limit=$3 i dt t0=${EPOCHREALTIME/[.,]/}
+	for ((i = 0; i < limit * 10; i++)); do
+		[[ -z $(nsx "$ns" ss -Htn state "$state") ]] && break
+		sleep 0.1
+	done
+	if [[ -n $(nsx "$ns" ss -Htn state "$state") ]]; then
+		log "  (${ns##*-} ns: still a socket in $state after ${limit}s)"
+	else
+		dt=$(((${EPOCHREALTIME/[.,]/} - t0) / 100000))   # 0.1 s units
+		echo "    ${ns##*-} ns: no socket in $state any more after" \
+			"$((dt / 10)).$((dt % 10)) s"
+	fi
 }
 
 # ------------------------------------------------------------ scenarios
@@ -568,12 +630,178 @@ scn_normal-close-v6() {
 	cap_stop
 }
 
+# ---- connection close and teardown
+
+scn_close-four-way() {
+	server "$NS_S" "$S4" 80 close-after-eof:0.2
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 http-client-closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_close-simultaneous() {
+	# One process holds both ends and calls shutdown(SHUT_WR) on both back
+	# to back.  Each FIN would still reach the other end before its own
+	# FIN is sent (the packet crosses the three namespaces during the first
+	# shutdown() call), so the first FIN in each direction is dropped at the
+	# receiver; the retransmissions, sent by two timers armed together,
+	# cross.
+	nsx "$NS_C" iptables -A INPUT -p tcp --tcp-flags FIN FIN -j DROP
+	nsx "$NS_S" iptables -A INPUT -p tcp --tcp-flags FIN FIN -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	"$PY" "$HELPER" simclose "/run/netns/$NS_C" "/run/netns/$NS_S" \
+		"$WORK/simclose.mark" >"$WORK/simclose.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_file "$WORK/simclose.mark" 5 || die "simclose helper did not start"
+	sleep 0.05
+	# both rules removed together, well before the ~200 ms retransmission
+	local p1 p2
+	nsx "$NS_C" iptables -F INPUT &
+	p1=$!
+	nsx "$NS_S" iptables -F INPUT &
+	p2=$!
+	wait "$p1" "$p2"
+	wait_pid "${BG_PIDS[-1]}" 6
+	sleep 0.3
+	cap_stop
+}
+
+scn_close-wait() {
+	server "$NS_S" "$S4" 80 close-wait
+	cap_start "$IF_RC" "$CAPFILE"
+	pinger "$S4"
+	sleep 0.3
+	client "$S4" 80 http-client-closes
+	sleep 3
+	show_states "before the capture stops"
+	cap_stop
+	touch "$WORK/server-release.mark"     # only now the server closes
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
+scn_fin-wait2-expired() {
+	scn_sysctl "$NS_C" net.ipv4.tcp_fin_timeout 2
+	server "$NS_S" "$S4" 80 shutdown-after-eof:4
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 http-client-closes
+	sleep 1
+	show_states "1 s after the client's close()"
+	sleep 2
+	show_states "3 s after the client's close()"
+	wait_pid "${BG_PIDS[-1]}" 5
+	sleep 0.5
+	cap_stop
+}
+
+scn_fin-unacked() {
+	scn_sysctl "$NS_C" net.ipv4.tcp_orphan_retries 2
+	server "$NS_S" "$S4" 80 hold-then-abort
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 close-on-release
+	wait_file "$WORK/client-got.mark" 5 || die "client got no response"
+	sleep 0.2                         # the last ACKs of the exchange
+	nsx "$NS_R" iptables -A FORWARD -s "$S4" -j DROP
+	touch "$WORK/client-release.mark" # now the client closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_state_gone "$NS_C" fin-wait-1 12
+	sleep 0.5
+	cap_stop
+	# The server aborts while the router still drops its packets, so that
+	# nothing of this connection is left for the next scenario.
+	touch "$WORK/server-release.mark"
+	wait_pid "${BG_PIDS[-2]}" 3
+}
+
+scn_last-ack() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_orphan_retries 2
+	server "$NS_S" "$S4" 80 last-ack
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: before the drop
+	client "$S4" 80 http-client-closes
+	wait_file "$WORK/server-eof.mark" 5 || die "server did not read EOF"
+	nsx "$NS_R" iptables -A FORWARD -s "$C4" -j DROP
+	sleep 0.2
+	touch "$WORK/server-release.mark" # now the server closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_state_gone "$NS_S" last-ack 12
+	sleep 0.5
+	cap_stop
+}
+
+scn_abort-linger-client() {
+	server "$NS_S" "$S4" 80 http-client-closes
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 linger-after-data
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_abort-unread-data() {
+	server "$NS_S" "$S4" 80 close-unread
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 request-recv
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_rst-after-fin() {
+	server "$NS_S" "$S4" 80 late-answer
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 request-close
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+# The fixed client ports differ per attempt, so that a retry does not meet
+# the TIME_WAIT left by the first attempt.
+scn_port-reuse-time-wait() {
+	server "$NS_S" "$S4" 80 two-server-closes
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 "reuse-server-closes:$((40200 + 2 * (attempt - 1)))"
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_port-reuse-client-time-wait() {
+	server "$NS_S" "$S4" 80 two-client-closes
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 "reuse-client-closes:$((40201 + 2 * (attempt - 1)))"
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_established-idle() {
+	server "$NS_S" "$S4" 80 wait-eof
+	cap_start "$IF_RC" "$CAPFILE"
+	pinger "$S4"
+	sleep 0.3
+	client_bg "$S4" 80 idle-until-release
+	wait_file "$WORK/client-got.mark" 5 || die "client got no response"
+	sleep 2
+	show_states "before the capture stops"
+	cap_stop
+	touch "$WORK/client-release.mark" # only now the client closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
 
+# Request/response part shared by the connection-close scenarios:
+# handshake, GET, optional pure ACK, response,
+# optional pure ACK.
+RQ='C:S S:SA C:A C:PA (S:A )?S:PA (C:A )?'
+
 check() {
-	local seq=" $2 "
+	local seq=" $2 " re
 	case "$1" in
 	syn-dropped-server|syn-dropped-router-v6)
 		[[ $seq == " C:S C:S C:S " ]] ;;
@@ -605,6 +833,47 @@ check() {
 		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ .*S:F?PA\ .*C:FA\ .*S:FA\ C:A\ $ ]] ;;
 	normal-close-v6)
 		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ .*S:F?PA\ .*C:FA\ S:A\ $ ]] ;;
+	close-four-way)
+		re="^ ${RQ}C:FA S:A S:FA C:A $"
+		[[ $seq =~ $re ]] ;;
+	close-simultaneous)
+		# both FINs (first ones and retransmissions) before any ACK of a
+		# FIN, then one ACK from each side
+		re="^ ${RQ}((C:FA |S:FA )+)(C:A S:A|S:A C:A) $"
+		[[ $seq =~ $re ]] &&
+			[[ ${BASH_REMATCH[3]} == *C:FA* && ${BASH_REMATCH[3]} == *S:FA* ]] ;;
+	close-wait)
+		re="^ ${RQ}C:FA S:A $"
+		[[ $seq =~ $re ]] ;;
+	fin-wait2-expired)
+		re="^ ${RQ}C:FA S:A S:FA C:R $"
+		[[ $seq =~ $re ]] ;;
+	fin-unacked)
+		re="^ ${RQ}C:FA (C:FA )+$"
+		[[ $seq =~ $re ]] ;;
+	last-ack)
+		re="^ ${RQ}C:FA S:A S:FA (S:FA )+$"
+		[[ $seq =~ $re ]] ;;
+	abort-linger-client)
+		re="^ ${RQ}C:RA $"
+		[[ $seq =~ $re ]] ;;
+	abort-unread-data)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ (S:A\ )?S:RA\ $ ]] ;;
+	rst-after-fin)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ (S:A\ )?C:FA\ (S:A\ )*S:PA\ C:R\ $ ]] ;;
+	port-reuse-time-wait)
+		# two connections, the server closes first in each
+		re="C:S S:SA C:A C:PA (S:A )?S:F?PA (C:A )?(S:FA )?C:FA S:A "
+		re="^ $re$re$"
+		[[ $seq =~ $re ]] ;;
+	port-reuse-client-time-wait)
+		# two connections, the client closes first in each
+		re="${RQ}C:FA S:FA C:A "
+		re="^ $re$re$"
+		[[ $seq =~ $re ]] ;;
+	established-idle)
+		re="^ ${RQ}$"
+		[[ $seq =~ $re ]] ;;
 	*)
 		return 1 ;;
 	esac
