@@ -52,6 +52,17 @@ static int hf_unanswered_for = -1;
 static int hf_retransmission = -1;
 static int hf_retransmission_interval = -1;
 static int hf_icmp_about = -1;
+static int hf_conn_state = -1;
+static int hf_closed_by = -1;
+static int hf_close_type = -1;
+static int hf_time_wait = -1;
+static int hf_reset_by = -1;
+static int hf_client_bytes = -1;
+static int hf_server_bytes = -1;
+static int hf_client_fins = -1;
+static int hf_server_fins = -1;
+static int hf_idle = -1;
+static int hf_history = -1;
 
 static gint ett_tcpdiag = -1;
 
@@ -352,6 +363,13 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
     }
     add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
+    if (c->zeek.started) {
+        const char *cs = td_zeek_conn_state(&c->zeek);
+        ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, cs);
+        proto_item_set_generated(ti);
+        proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(cs));
+        add_string(dt, hf_history, tvb, c->zeek.history);
+    }
 
     const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
     if (cl->syn_count)
@@ -380,7 +398,41 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
     else if (v.outcome == TD_OUT_SYNACK_PENDING || v.outcome == TD_OUT_SYNACK_UNANSWERED)
         add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
 
+    /* Teardown. */
+    if (cl->bytes || sv->bytes) {
+        proto_item_set_generated(proto_tree_add_uint64(dt, hf_client_bytes, tvb, 0, 0, cl->bytes));
+        proto_item_set_generated(proto_tree_add_uint64(dt, hf_server_bytes, tvb, 0, 0, sv->bytes));
+    }
+    if (cl->fin_count)
+        add_uint(dt, hf_client_fins, tvb, cl->fin_count);
+    if (sv->fin_count)
+        add_uint(dt, hf_server_fins, tvb, sv->fin_count);
+    if (*td_conv_closed_by(c))
+        add_string(dt, hf_closed_by, tvb, td_conv_closed_by(c));
+    if (*td_conv_close_type(c))
+        add_string(dt, hf_close_type, tvb, td_conv_close_type(c));
+    if (*td_conv_time_wait_side(c))
+        add_string(dt, hf_time_wait, tvb, td_conv_time_wait_side(c));
+    if (*td_conv_reset_by(c))
+        add_string(dt, hf_reset_by, tvb, td_conv_reset_by(c));
+    if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
+        add_reltime(dt, hf_idle, tvb, now - c->last_ts);
+
     /* This frame's own event. */
+    if (st->event == TD_EV_FIN_RETRANS) {
+        ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
+        proto_item_set_generated(ti);
+        add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+        expert_add_info_format(pinfo, ti, &ei_event[st->event],
+                               "%s (FIN %u, %.3f s after the previous one)",
+                               td_event_info[st->event].headline, st->count + 1, st->interval);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
+                            td_event_info[st->event].token, st->count);
+    } else if (st->event == TD_EV_DATA_AFTER_FIN || st->event == TD_EV_AFTER_RST) {
+        expert_add_info(pinfo, top, &ei_event[st->event]);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                            td_event_info[st->event].token);
+    }
     if (st->event == TD_EV_SYN_RETRANS || st->event == TD_EV_SYNACK_RETRANS ||
         st->event == TD_EV_SYN_NEW_ISN) {
         ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
@@ -412,73 +464,104 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
 
 /* ---- the post-dissector --------------------------------------------- */
 
-static void feed_icmp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
-                      guint32 stream, guint8 type, guint8 code, gboolean v6)
+/*
+ * An ICMP error quotes the IP header and at least 8 bytes of the segment
+ * it is about (RFC 792; RFC 4443 2.4).  The quoted addresses and ports are
+ * read from the ICMP message itself, so that errors quoting too little for
+ * Wireshark to give them a tcp.stream are still tied to their conversation
+ * through TCP's conversation table.
+ */
+static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int w, gboolean v6)
 {
-    conv_rec *cr = conv_lookup(stream);
-    const guint8 *th;
+    field_info *fi = last_item(tree, w);
+    address qsrc, qdst;
     guint16 sport, dport;
-    td_step st;
+    gint avail;
+    const guint8 *b, *q;
 
+    if (!fi || !fi->ds_tvb || fi->start < 0)
+        return FALSE;
+    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    if (avail < 2)
+        return FALSE;
+    if (avail > 8 + 60 + 4)
+        avail = 8 + 60 + 4;
+    b = tvb_get_ptr(fi->ds_tvb, fi->start, avail);
+    if (!td_icmp_is_error(b[0], v6))
+        return FALSE;
+    q = b + 8;
+    if (!v6) {
+        gint ihl;
+        if (avail < 8 + 20 || (q[0] >> 4) != 4 || q[9] != 6)
+            return TRUE;
+        ihl = (q[0] & 0x0f) * 4;
+        if (ihl < 20 || avail < 8 + ihl + 4)
+            return TRUE;
+        set_address(&qsrc, AT_IPv4, 4, q + 12);
+        set_address(&qdst, AT_IPv4, 4, q + 16);
+        sport = pntoh16(q + ihl);
+        dport = pntoh16(q + ihl + 2);
+    } else {
+        if (avail < 8 + 40 + 4 || (q[0] >> 4) != 6 || q[6] != 6)
+            return TRUE;
+        set_address(&qsrc, AT_IPv6, 16, q + 8);
+        set_address(&qdst, AT_IPv6, 16, q + 24);
+        sport = pntoh16(q + 40);
+        dport = pntoh16(q + 42);
+    }
+
+    conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
+    conv_rec *cr = cv ? (conv_rec *)conversation_get_proto_data(cv, proto_tcpdiag) : NULL;
     if (!cr || !(cr->conv.flags & TD_C_STARTED))
-        return; /* an error about a conversation we never saw */
-    /* The quoted TCP header: an ICMP error carries at least its ports
-     * (RFC 792: the IP header and 8 bytes of the datagram). */
-    th = header_bytes(tree, W_TCP, 4);
-    if (!th)
-        return;
-    sport = pntoh16(th);
-    dport = pntoh16(th + 2);
-    /* The quoted segment was sent by the host the ICMP error goes to. */
-    int about = endpoint_of(cr, &pinfo->dst, sport, dport);
+        return TRUE; /* an error about a conversation we never saw */
+    int about = endpoint_of(cr, &qsrc, sport, dport);
     if (about < 0)
-        return;
+        return TRUE;
 
     td_icmp m;
-    m.type = type;
-    m.code = code;
+    m.type = b[0];
+    m.code = b[1];
     m.v6 = v6;
     m.about = (guint8)about;
-    m.from_destination = addresses_equal(&pinfo->src, &cr->addr[1 - about]);
-    if (!cr->icmp_source)
+    m.from_destination = addresses_equal(&pinfo->src, &qdst);
+    td_step st = td_conv_on_icmp(&cr->conv, pinfo->num, frame_time(pinfo), &m);
+    if (cr->conv.icmp_frame == pinfo->num) {
+        g_free(cr->icmp_source);
         cr->icmp_source = address_to_str(NULL, &pinfo->src);
-    st = td_conv_on_icmp(&cr->conv, pinfo->num, frame_time(pinfo), &m);
+    }
     record_step(cr, pinfo->num, &st);
     /* The only per-frame allocation: ICMP errors are few. */
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(stream + 1));
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(cr->stream + 1));
     show(tvb, pinfo, tree, cr, &st, TRUE);
+    return TRUE;
 }
 
 /* First pass: the wanted fields are in the tree. */
 static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     guint32 stream, len = 0;
-    const guint8 *th, *ih;
+    const guint8 *th;
     conv_rec *cr;
     td_step st;
 
+    /* An ICMP error, perhaps about one of our conversations. */
+    if (icmp_error(tvb, pinfo, tree, W_ICMP, FALSE) || icmp_error(tvb, pinfo, tree, W_ICMPV6, TRUE))
+        return;
     if (!last_uint(tree, W_TCP_STREAM, &stream))
         return;
 
-    /* An ICMP error quoting a TCP segment: the frame has both. */
-    ih = header_bytes(tree, W_ICMP, 2);
-    if (ih && td_icmp_is_error(ih[0], FALSE)) {
-        feed_icmp(tvb, pinfo, tree, stream, ih[0], ih[1], FALSE);
-        return;
-    }
-    ih = header_bytes(tree, W_ICMPV6, 2);
-    if (ih && td_icmp_is_error(ih[0], TRUE)) {
-        feed_icmp(tvb, pinfo, tree, stream, ih[0], ih[1], TRUE);
-        return;
-    }
-
-    /* Ports, sequence, acknowledgement and flags: RFC 9293 3.1. */
-    th = header_bytes(tree, W_TCP, 14);
+    /* Ports, sequence, acknowledgement, flags and window: RFC 9293 3.1. */
+    th = header_bytes(tree, W_TCP, 16);
     if (!th)
         return; /* a header too short to read: nothing to follow */
     const guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
     const guint32 seq = pntoh32(th + 4), ack = pntoh32(th + 8);
     const guint8 flags = th[13];
+    const guint16 window = pntoh16(th + 14);
+    /* A socket connected to itself (same address and port on both ends)
+     * is one endpoint talking to itself: no two sides to diagnose. */
+    if (sport == dport && addresses_equal(&pinfo->src, &pinfo->dst))
+        return;
     last_uint(tree, W_TCP_LEN, &len);
 
     cr = conv_lookup(stream);
@@ -502,6 +585,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.ack = ack;
     seg.payload_len = len;
     seg.flags = (guint8)(flags & 0x1f);  /* FIN SYN RST PSH ACK */
+    seg.window = window;
     seg.sender = (guint8)sender;
     st = td_conv_on_segment(&cr->conv, &seg);
     record_step(cr, pinfo->num, &st);
@@ -593,6 +677,7 @@ static int group_pi(td_group g)
     case TD_GRP_RESPONSE_CODE: return PI_RESPONSE_CODE;
     case TD_GRP_ASSUMPTION:    return PI_ASSUMPTION;
     case TD_GRP_SECURITY:      return PI_SECURITY;
+    case TD_GRP_PROTOCOL:      return PI_PROTOCOL;
     default:                   return PI_SEQUENCE;
     }
 }
@@ -679,6 +764,28 @@ void proto_register_tcpdiag(void)
           "This SYN or SYN-ACK is the n-th retransmission", HFILL } },
         { &hf_retransmission_interval, { "Since previous attempt", "tcpdiag.retransmission_interval", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "Time since the previous SYN or SYN-ACK of the same sender", HFILL } },
+        { &hf_conn_state, { "Zeek conn_state", "tcpdiag.conn_state", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Zeek's conn_state code for the conversation (S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH)", HFILL } },
+        { &hf_history, { "Zeek history", "tcpdiag.history", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Zeek's history string: originator's letters upper case, responder's lower case", HFILL } },
+        { &hf_closed_by, { "Closed first by", "tcpdiag.closed_by", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which side sent the first FIN: client, server, or both (simultaneous close)", HFILL } },
+        { &hf_close_type, { "Close", "tcpdiag.close_type", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How both FINs were exchanged: four-way, three-way (FIN and ACK in one segment) or simultaneous", HFILL } },
+        { &hf_time_wait, { "In TIME_WAIT", "tcpdiag.time_wait", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which side is in TIME_WAIT at the end: client, server or both", HFILL } },
+        { &hf_reset_by, { "Reset by", "tcpdiag.reset_by", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Which side sent the first reset: client or server", HFILL } },
+        { &hf_client_bytes, { "Client bytes", "tcpdiag.client_bytes", FT_UINT64, BASE_DEC, NULL, 0x0,
+          "Payload bytes the client sent (retransmissions included)", HFILL } },
+        { &hf_server_bytes, { "Server bytes", "tcpdiag.server_bytes", FT_UINT64, BASE_DEC, NULL, 0x0,
+          "Payload bytes the server sent (retransmissions included)", HFILL } },
+        { &hf_client_fins, { "Client FINs", "tcpdiag.client_fins", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "FIN segments the client sent, retransmissions included", HFILL } },
+        { &hf_server_fins, { "Server FINs", "tcpdiag.server_fins", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "FIN segments the server sent, retransmissions included", HFILL } },
+        { &hf_idle, { "Idle", "tcpdiag.idle", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "For a conversation still open: time from its last packet to the end of the capture (or this packet)", HFILL } },
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The SYN of the conversation this ICMP error refers to", HFILL } },
     };

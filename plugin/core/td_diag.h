@@ -26,7 +26,8 @@ typedef enum {
     TD_GRP_SEQUENCE = 0,
     TD_GRP_RESPONSE_CODE,
     TD_GRP_ASSUMPTION,
-    TD_GRP_SECURITY
+    TD_GRP_SECURITY,
+    TD_GRP_PROTOCOL
 } td_group;
 
 /*
@@ -69,7 +70,19 @@ typedef enum {
     X(CLOSING,           "closing",           TD_SEV_NONE, TD_GRP_SEQUENCE, \
       "Handshake completed; the close has begun but not finished") \
     X(CLOSED,            "closed",            TD_SEV_NONE, TD_GRP_SEQUENCE, \
-      "Handshake completed and the connection closed gracefully")
+      "Handshake completed and the connection closed gracefully") \
+    X(CLOSE_WAIT,        "close-wait",        TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "One side closed; the other acknowledged but never closed: stuck in CLOSE_WAIT") \
+    X(FIN_UNACKED,       "fin-unacked",       TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "FIN never acknowledged: the closer sits in FIN_WAIT1 and retransmits it") \
+    X(LAST_ACK,          "last-ack",          TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "The final ACK never came: the passive closer sits in LAST_ACK and retransmits its FIN") \
+    X(FIN_WAIT2_EXPIRED, "fin-wait2-expired", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "The closer gave up waiting in FIN_WAIT2; the peer's late FIN was answered with a reset") \
+    X(RESET_AFTER_FIN,   "reset-after-fin",   TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Reset after a FIN: a side that had closed was sent more data, or aborted its close") \
+    X(RESET_UNREAD_DATA, "reset-unread-data", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Reset instead of FIN by a side that had received data it never answered or acknowledged")
 
 #define TD_OUTCOME_ENUM(id, tok, sev, grp, head) TD_OUT_##id,
 typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
@@ -89,7 +102,15 @@ typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
     X(SYN_NEW_ISN,      "syn-new-isn",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
       "New SYN with a different initial sequence number on the same ports") \
     X(ICMP_ERROR,       "icmp-error",           TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, \
-      "ICMP error about a segment of this TCP conversation")
+      "ICMP error about a segment of this TCP conversation") \
+    X(FIN_RETRANS,      "fin-retransmission",   TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "FIN retransmitted: the previous FIN was not acknowledged") \
+    X(DATA_AFTER_FIN,   "data-after-fin",       TD_SEV_WARN, TD_GRP_PROTOCOL, \
+      "Data sent after the sender's own FIN: no correct TCP stack does this") \
+    X(AFTER_RST,        "segment-after-rst",    TD_SEV_WARN, TD_GRP_PROTOCOL, \
+      "Segment sent after the sender's own reset: no correct TCP stack does this") \
+    X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "Reset the receiver ignores: in SYN_SENT only a reset acknowledging the SYN counts")
 
 #define TD_EVENT_ENUM(id, tok, sev, grp, head) TD_EV_##id,
 typedef enum { TD_EVENTS(TD_EVENT_ENUM) TD_EV_COUNT } td_event;
@@ -117,7 +138,8 @@ extern const td_diag_info td_event_info[TD_EV_COUNT];
     X(ENOPROTOOPT,  "ENOPROTOOPT",  "Protocol not available") \
     X(EHOSTDOWN,    "EHOSTDOWN",    "Host is down") \
     X(ENONET,       "ENONET",       "Machine is not on the network") \
-    X(EPROTO,       "EPROTO",       "Protocol error")
+    X(EPROTO,       "EPROTO",       "Protocol error") \
+    X(EOPNOTSUPP,   "EOPNOTSUPP",   "Operation not supported")
 
 #define TD_ERR_ENUM(id, name, text) TD_ERR_##id,
 typedef enum { TD_CLIENT_ERRORS(TD_ERR_ENUM) TD_ERR_COUNT } td_client_error;

@@ -64,12 +64,26 @@ static bool ack_covers(uint32_t ack, uint32_t s)
     return (uint32_t)(ack - (s + 1)) < 0x40000000u;
 }
 
+/* Does `ack` acknowledge p's SYN?  A SYN-ACK must acknowledge exactly the
+ * SYN (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT in SYN-SENT); a
+ * later segment may also acknowledge data p has sent since. */
+static bool acks_syn(const td_endpoint *p, uint32_t ack, bool is_synack)
+{
+    if (ack == p->isn + 1)
+        return true;
+    if (is_synack || p->bytes == 0)
+        return false;
+    return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
+}
+
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
 {
     memset(c, 0, sizeof *c);
     c->port[0] = port0;
     c->port[1] = port1;
     c->rst_by = 0xff;
+    c->first_fin_by = 0xff;
+    td_zeek_init(&c->zeek);
 }
 
 /*
@@ -152,6 +166,22 @@ static void start_conversation(td_conv *c, const td_segment *s)
     }
 }
 
+/* The client sends a SYN again after a reset or an ICMP error ended the
+ * handshake: that handshake starts over (RFC 9293 figure 9; a client
+ * that keeps retrying after an ICMP error took it as a soft error). */
+static void restart_handshake(td_conv *c)
+{
+    for (int i = 0; i < 2; i++) {
+        td_endpoint *e = &c->ep[i];
+        e->know &= (uint16_t)~(TD_K_SENT_RST | TD_K_GOT_RST | TD_K_ICMP_ABORT);
+        if (i != c->client)
+            e->know &= (uint16_t)~(TD_K_SENT_SYN | TD_K_GOT_SYN | TD_K_SYN_ACKED);
+    }
+    c->rst_frame = 0;
+    c->rst_by = 0xff;
+    c->synack_frame = 0; /* the answer to come is the new handshake's */
+}
+
 static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
 {
     td_endpoint *e = &c->ep[s->sender];
@@ -159,8 +189,19 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
     const bool is_client = s->sender == c->client;
     double prev_ts = c->last_syn_ts;
 
+    if (is_client && !(c->flags & TD_C_HANDSHAKE) &&
+        ((e->know | p->know) & (TD_K_SENT_RST | TD_K_GOT_RST | TD_K_ICMP_ABORT)))
+        restart_handshake(c);
     if ((e->know & TD_K_SENT_SYN) && e->syn_count > 0) {
-        e->syn_count++;
+        /* A copy of the same SYN sooner than any stack retransmits (the
+         * minimum RTO is 200 ms, the first SYN timeout 1 s): the packet was
+         * captured twice, not sent twice. */
+        if (s->seq == e->isn && s->ts - prev_ts < 0.2 && s->ts >= prev_ts && is_client) {
+            st->event = TD_EV_NONE;
+            return;
+        }
+        if (e->syn_count < UINT16_MAX)
+            e->syn_count++;
         if (s->seq == e->isn) {
             st->event = TD_EV_SYN_RETRANS;
         } else {
@@ -211,7 +252,8 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
     } else if (s->seq != e->isn && e->synack_count > 0) {
         e->isn = s->seq; /* e.g. a SYN cookie computed anew */
     }
-    e->synack_count++;
+    if (e->synack_count < UINT16_MAX)
+        e->synack_count++;
     /* Sending a SYN-ACK proves the peer's SYN arrived. */
     e->know |= TD_K_GOT_SYN;
     if (e->synack_count > 1) {
@@ -236,7 +278,7 @@ static void on_ack(td_conv *c, const td_segment *s)
     td_endpoint *p = &c->ep[1 - s->sender];
 
     if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
-        ack_covers(s->ack, p->isn)) {
+        acks_syn(p, s->ack, (s->flags & TD_TH_SYN) != 0)) {
         p->know |= TD_K_SYN_ACKED;
         e->know |= TD_K_GOT_SYN;
     }
@@ -244,10 +286,11 @@ static void on_ack(td_conv *c, const td_segment *s)
         ack_covers(s->ack, p->fin_seq)) {
         p->know |= TD_K_FIN_ACKED;
         e->know |= TD_K_GOT_FIN;
+        e->got_fin_frame = s->frame;
     }
 }
 
-static void on_fin(td_conv *c, const td_segment *s)
+static void on_fin(td_conv *c, const td_segment *s, td_step *st)
 {
     td_endpoint *e = &c->ep[s->sender];
     uint32_t fin_seq = s->seq + s->payload_len + ((s->flags & TD_TH_SYN) ? 1u : 0u);
@@ -255,19 +298,37 @@ static void on_fin(td_conv *c, const td_segment *s)
     if (!(e->know & TD_K_SENT_FIN)) {
         e->know |= TD_K_SENT_FIN;
         e->fin_seq = fin_seq;
+        e->fin_frame = s->frame;
+        e->fin_ts = s->ts;
+        if (c->first_fin_by == 0xff)
+            c->first_fin_by = s->sender;
         /* It had the peer's FIN before closing: the passive closer
          * (CLOSE_WAIT -> LAST_ACK, RFC 9293 3.6). */
         if (e->know & TD_K_GOT_FIN)
             e->know |= TD_K_PASSIVE;
+    } else if (fin_seq == e->fin_seq && !(e->know & TD_K_FIN_ACKED) &&
+               st->event == TD_EV_NONE) {
+        st->event = TD_EV_FIN_RETRANS;
+        st->count = e->fin_count;
+        st->interval = s->ts - e->last_fin_ts;
     }
+    e->last_fin_frame = s->frame;
+    e->last_fin_ts = s->ts;
     e->fin_count++;
 }
 
-static void on_rst(td_conv *c, const td_segment *s)
+static bool on_rst(td_conv *c, const td_segment *s)
 {
     td_endpoint *e = &c->ep[s->sender];
     td_endpoint *p = &c->ep[1 - s->sender];
-    bool accepted;
+
+    e->rst_count++;
+    /* RFC 9293 3.10.7.3: in SYN-SENT a reset is acceptable only if it
+     * acknowledges the SYN; otherwise the receiver drops it and nothing
+     * happened.  Window checks in the other states (RFC 5961) belong to
+     * RST forensics. */
+    if (p->state == TD_SYN_SENT && !((s->flags & TD_TH_ACK) && s->ack == p->isn + 1))
+        return false;
 
     if (c->rst_frame == 0) {
         c->rst_frame = s->frame;
@@ -276,32 +337,33 @@ static void on_rst(td_conv *c, const td_segment *s)
         c->rst_state = e->state;
         c->rst_peer_state = p->state;
         c->bytes_at_rst = c->ep[0].bytes + c->ep[1].bytes;
+        c->rst_sender_bytes = e->bytes;
+        c->rst_trigger_flags = p->last_flags;
+        c->rst_trigger_len = p->last_len;
+        c->rst_acks_less = (s->flags & TD_TH_ACK) && p->bytes > 0 &&
+                           (int32_t)(p->snd_end - s->ack) > 0;
     }
-    e->know |= TD_K_SENT_RST;
-    e->rst_count++;
-
-    switch ((td_state)p->state) {
-    case TD_CLOSED:
-        accepted = false;
-        break;
-    case TD_SYN_SENT:
-        /* RFC 9293 3.10.7.3: in SYN-SENT a reset is acceptable only if it
-         * acknowledges the SYN. */
-        accepted = (s->flags & TD_TH_ACK) && s->ack == p->isn + 1;
-        break;
-    default:
-        /* Window checks (RFC 5961) belong to RST forensics. */
-        accepted = true;
-        break;
-    }
-    if (accepted)
+    /* A client in SYN-SENT answers a SYN-ACK that acknowledges something
+     * else with a reset and stays in SYN-SENT (RFC 9293 3.10.7.3, figure 9:
+     * an old duplicate SYN-ACK). */
+    if (!(e->state == TD_SYN_SENT && (p->last_flags & TD_TH_SYN) && (p->last_flags & TD_TH_ACK) &&
+          !(e->know & TD_K_SYN_ACKED)))
+        e->know |= TD_K_SENT_RST;
+    if (p->state != TD_CLOSED)
         p->know |= TD_K_GOT_RST;
+    return true;
 }
 
-static void finish_step(td_conv *c, td_step *st, uint8_t prev_client, uint8_t prev_server)
+
+static void finish_step(td_conv *c, td_step *st, uint8_t prev_client, uint8_t prev_server,
+                        double ts)
 {
-    c->ep[0].state = (uint8_t)derive_state(&c->ep[0]);
-    c->ep[1].state = (uint8_t)derive_state(&c->ep[1]);
+    for (int i = 0; i < 2; i++) {
+        uint8_t ns = (uint8_t)derive_state(&c->ep[i]);
+        if (ns != c->ep[i].state)
+            c->ep[i].state_ts = ts;
+        c->ep[i].state = ns;
+    }
     st->client_state = c->ep[c->client].state;
     st->server_state = c->ep[1 - c->client].state;
     st->changed = st->event != TD_EV_NONE || st->client_state != prev_client ||
@@ -328,9 +390,21 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
     c->packets++;
     if (s->ts > c->last_ts)
         c->last_ts = s->ts;
+    td_zeek_on_segment(&c->zeek, s->sender, c->port[s->sender], c->port[1 - s->sender],
+                       s->flags, s->seq, s->ack, s->payload_len, s->window);
 
+    td_endpoint *me = &c->ep[s->sender];
+    if ((me->know & TD_K_SENT_RST) && !(fl & TD_TH_RST)) {
+        /* RFC 9293 3.10.7: a reset ends the connection for its sender. */
+        st.event = TD_EV_AFTER_RST;
+    } else if ((me->know & TD_K_SENT_FIN) && s->payload_len > 0 &&
+               (int32_t)(s->seq + s->payload_len - me->fin_seq) > 0) {
+        /* Payload past the FIN's sequence number (RFC 9293 3.10.7.4). */
+        st.event = TD_EV_DATA_AFTER_FIN;
+    }
     if (fl & TD_TH_RST) {
-        on_rst(c, s);
+        if (!on_rst(c, s))
+            st.event = TD_EV_RST_IGNORED;
     } else {
         if ((fl & (TD_TH_SYN | TD_TH_ACK)) == TD_TH_SYN)
             on_pure_syn(c, s, &st);
@@ -339,9 +413,16 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         if (fl & TD_TH_ACK)
             on_ack(c, s);
         if (fl & TD_TH_FIN)
-            on_fin(c, s);
-        c->ep[s->sender].bytes += s->payload_len;
+            on_fin(c, s, &st);
+        me->bytes += s->payload_len;
+        if (s->payload_len > 0) {
+            uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u);
+            if (me->bytes == s->payload_len || (int32_t)(end - me->snd_end) > 0)
+                me->snd_end = end;
+        }
     }
+    me->last_flags = fl;
+    me->last_len = s->payload_len;
 
     if (!(c->flags & TD_C_HANDSHAKE) && !(c->flags & TD_C_MIDSTREAM)) {
         const uint16_t synced = TD_K_SENT_SYN | TD_K_SYN_ACKED | TD_K_GOT_SYN;
@@ -353,7 +434,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             c->hs_ack_ts = s->ts;
         }
     }
-    finish_step(c, &st, prev_client, prev_server);
+    finish_step(c, &st, prev_client, prev_server, s->ts);
     return st;
 }
 
@@ -374,8 +455,9 @@ td_client_error td_icmp_client_error(const td_icmp *m)
             switch (m->code) {
             case 0: return TD_ERR_ENETUNREACH;
             case 1: case 5: case 6: return TD_ERR_EACCES;
+            case 2: case 3: return TD_ERR_EHOSTUNREACH;
             case 4: return TD_ERR_ECONNREFUSED;
-            default: return TD_ERR_EHOSTUNREACH;
+            default: return TD_ERR_EPROTO;
             }
         }
         if (m->type == 3)
@@ -389,9 +471,12 @@ td_client_error td_icmp_client_error(const td_icmp *m)
         case 0: case 6: case 9: case 11: return TD_ERR_ENETUNREACH;
         case 2: return TD_ERR_ENOPROTOOPT;
         case 3: return TD_ERR_ECONNREFUSED;
+        case 4: return TD_ERR_NONE;   /* fragmentation needed: path MTU only */
+        case 5: return TD_ERR_EOPNOTSUPP;
         case 7: return TD_ERR_EHOSTDOWN;
         case 8: return TD_ERR_ENONET;
-        default: return TD_ERR_EHOSTUNREACH;
+        case 1: case 10: case 12: case 13: case 14: case 15: return TD_ERR_EHOSTUNREACH;
+        default: return TD_ERR_NONE;  /* Linux ignores codes above 15 */
         }
     }
     if (m->type == 11)
@@ -453,21 +538,18 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
     if (ts > c->last_ts)
         c->last_ts = ts;
     td_endpoint *e = &c->ep[m->about];
-    if (c->icmp_frame == 0) {
-        c->icmp_frame = frame;
-        c->icmp_ts = ts;
-        c->icmp = *m;
-    }
-    /* A hard error in SYN_SENT ends the connect (Linux tcp_v4_err()). */
+    /* A hard error in SYN_SENT ends the connect (Linux tcp_v4_err():
+     * sk_err = err; tcp_done()).  Others (fragmentation needed, codes
+     * Linux ignores) are only shown on the ICMP packet. */
     if (e->state == TD_SYN_SENT && td_icmp_client_error(m) != TD_ERR_NONE) {
         e->know |= TD_K_ICMP_ABORT;
-        if (c->icmp_frame != frame) {
+        if (c->icmp_frame == 0) {
             c->icmp_frame = frame;
             c->icmp_ts = ts;
             c->icmp = *m;
         }
     }
-    finish_step(c, &st, prev_client, prev_server);
+    finish_step(c, &st, prev_client, prev_server, ts);
     st.changed = true;
     return st;
 }
@@ -483,8 +565,10 @@ bool td_outcome_is_settled(td_outcome o)
     case TD_OUT_SERVER_ABORTED:
     case TD_OUT_RESET_AFTER_HANDSHAKE:
     case TD_OUT_RESET:
-    case TD_OUT_SIMULTANEOUS_OPEN:
     case TD_OUT_MIDSTREAM:
+    case TD_OUT_FIN_WAIT2_EXPIRED:
+    case TD_OUT_RESET_AFTER_FIN:
+    case TD_OUT_RESET_UNREAD_DATA:
         return true;
     default:
         return false;
@@ -538,6 +622,122 @@ static bool client_gave_up(const td_conv *c, double now, const td_prefs *p)
     return now - c->last_syn_ts >= wait;
 }
 
+static bool fin_sent_before(uint8_t state_before)
+{
+    return state_before == TD_FIN_WAIT1 || state_before == TD_FIN_WAIT2 ||
+           state_before == TD_CLOSING || state_before == TD_TIME_WAIT ||
+           state_before == TD_LAST_ACK;
+}
+
+/* A reset after the handshake: who sent it, and in which situation. */
+static void reset_verdict(const td_conv *c, td_verdict *v)
+{
+    const uint8_t srv = (uint8_t)(1 - c->client);
+    const bool by_server = c->rst_by == srv;
+
+    v->key_frame = c->rst_frame;
+    if (fin_sent_before(c->rst_state) || fin_sent_before(c->rst_peer_state)) {
+        /* Linux drops an orphaned FIN_WAIT2 socket after tcp_fin_timeout;
+         * the peer's FIN that comes later meets no socket and gets a RST
+         * (tcp_v4_send_reset() from tcp_v4_rcv()). */
+        if (c->rst_state == TD_FIN_WAIT2 && (c->rst_trigger_flags & TD_TH_FIN) &&
+            c->rst_trigger_len == 0)
+            v->outcome = TD_OUT_FIN_WAIT2_EXPIRED;
+        else
+            v->outcome = TD_OUT_RESET_AFTER_FIN;
+        /* The client hears of it only if it had not closed itself. */
+        if (by_server && !fin_sent_before(c->rst_peer_state))
+            v->client_error = TD_ERR_ECONNRESET;
+        return;
+    }
+    if (c->bytes_at_rst == 0)
+        v->outcome = TD_OUT_RESET_AFTER_HANDSHAKE;
+    else if ((c->rst_sender_bytes == 0 && c->bytes_at_rst > 0) || c->rst_acks_less)
+        /* Linux's tcp_close(): data still unread in the receive queue
+         * makes close() send RST instead of FIN (RFC 2525 2.17). */
+        v->outcome = TD_OUT_RESET_UNREAD_DATA;
+    else
+        v->outcome = TD_OUT_RESET;
+    if (by_server)
+        v->client_error = TD_ERR_ECONNRESET;
+}
+
+/* After the handshake, no reset: how far did the close get? */
+static void close_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v)
+{
+    const td_endpoint *ep = c->ep;
+
+    if (!((ep[0].know | ep[1].know) & TD_K_SENT_FIN)) {
+        v->outcome = TD_OUT_ESTABLISHED;
+        return;
+    }
+    if ((ep[0].know & ep[1].know & (TD_K_SENT_FIN | TD_K_FIN_ACKED)) ==
+        (TD_K_SENT_FIN | TD_K_FIN_ACKED)) {
+        v->outcome = TD_OUT_CLOSED;
+        return;
+    }
+    /* A FIN still unacknowledged: retransmitted, or old enough. */
+    for (int i = 0; i < 2; i++) {
+        const td_endpoint *e = &ep[i];
+        if ((e->know & TD_K_SENT_FIN) && !(e->know & TD_K_FIN_ACKED) &&
+            (e->fin_count > 1 || now - e->last_fin_ts >= p->answer_wait)) {
+            v->outcome = (e->know & TD_K_PASSIVE) ? TD_OUT_LAST_ACK : TD_OUT_FIN_UNACKED;
+            v->key_frame = e->last_fin_frame;
+            return;
+        }
+    }
+    /* A side that acknowledged the peer's FIN and never sent its own. */
+    for (int i = 0; i < 2; i++) {
+        const td_endpoint *e = &ep[i];
+        if ((e->know & TD_K_GOT_FIN) && !(e->know & TD_K_SENT_FIN)) {
+            v->outcome = TD_OUT_CLOSE_WAIT;
+            v->key_frame = e->got_fin_frame;
+            return;
+        }
+    }
+    v->outcome = TD_OUT_CLOSING;
+}
+
+static const char *side_name(const td_conv *c, uint8_t idx)
+{
+    return idx == c->client ? "client" : "server";
+}
+
+const char *td_conv_time_wait_side(const td_conv *c)
+{
+    bool a = c->ep[c->client].state == TD_TIME_WAIT;
+    bool b = c->ep[1 - c->client].state == TD_TIME_WAIT;
+    return a && b ? "both" : a ? "client" : b ? "server" : "";
+}
+
+const char *td_conv_closed_by(const td_conv *c)
+{
+    if (c->first_fin_by > 1)
+        return "";
+    if ((c->ep[0].know & c->ep[1].know & TD_K_SENT_FIN) &&
+        !((c->ep[0].know | c->ep[1].know) & TD_K_PASSIVE))
+        return "both";
+    return side_name(c, c->first_fin_by);
+}
+
+const char *td_conv_close_type(const td_conv *c)
+{
+    if (!(c->ep[0].know & c->ep[1].know & TD_K_SENT_FIN))
+        return "";
+    for (int i = 0; i < 2; i++) {
+        const td_endpoint *e = &c->ep[i];
+        if (e->know & TD_K_PASSIVE)
+            /* Did it acknowledge the peer's FIN before sending its own? */
+            return e->got_fin_frame < e->fin_frame ? "four-way" : "three-way";
+    }
+    return "simultaneous";
+}
+
+const char *td_conv_reset_by(const td_conv *c)
+{
+    return c->rst_by > 1 ? "" : side_name(c, c->rst_by);
+}
+
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
 {
     td_verdict v;
@@ -557,10 +757,7 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
     if (c->flags & TD_C_HANDSHAKE) {
         v.answer_frame = c->synack_frame;
         if (c->rst_frame && c->rst_frame >= c->hs_ack_frame) {
-            v.outcome = c->bytes_at_rst == 0 ? TD_OUT_RESET_AFTER_HANDSHAKE : TD_OUT_RESET;
-            v.key_frame = c->rst_frame;
-            if (c->rst_by == srv)
-                v.client_error = TD_ERR_ECONNRESET;
+            reset_verdict(c, &v);
             return v;
         }
         if (c->flags & TD_C_SIMOPEN) {
@@ -568,13 +765,7 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
             v.key_frame = c->simopen_frame;
             return v;
         }
-        if ((cl->know & TD_K_SENT_FIN) && (sv->know & TD_K_SENT_FIN) &&
-            (cl->know & TD_K_FIN_ACKED) && (sv->know & TD_K_FIN_ACKED))
-            v.outcome = TD_OUT_CLOSED;
-        else if ((cl->know | sv->know) & TD_K_SENT_FIN)
-            v.outcome = TD_OUT_CLOSING;
-        else
-            v.outcome = TD_OUT_ESTABLISHED;
+        close_verdict(c, now, p, &v);
         return v;
     }
 
@@ -588,7 +779,7 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
         return v;
     }
     bool rst_counts = c->rst_frame != 0;
-    bool icmp_counts = c->icmp_frame != 0 && (cl->know & TD_K_ICMP_ABORT);
+    bool icmp_counts = c->icmp_frame != 0 && sv->synack_count == 0;
     if (rst_counts && c->rst_by == srv && !(cl->know & TD_K_GOT_RST) && sv->synack_count == 0)
         rst_counts = false; /* the client would ignore it (wrong ACK) */
     if (rst_counts && icmp_counts) {
@@ -652,7 +843,10 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
         v.outcome = TD_OUT_SYN_UNANSWERED;
         if (client_gave_up(c, now, p)) {
             v.client_gave_up = true;
-            v.client_error = TD_ERR_ETIMEDOUT;
+            /* After a single SYN the kernel would have retransmitted: the
+             * application gave up by itself, whatever it reported. */
+            if (cl->syn_count > 1)
+                v.client_error = TD_ERR_ETIMEDOUT;
         }
         return v;
     }
@@ -742,6 +936,91 @@ static void put_client_error(td_text *t, const td_verdict *v)
         put(t, "; the client reports %s", td_client_error_text[v->client_error]);
 }
 
+static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v, double now,
+                              bool final)
+{
+    const char *until = final ? "up to the end of the capture" : "so far";
+
+    if (v->outcome == TD_OUT_CLOSE_WAIT) {
+        for (uint8_t i = 0; i < 2; i++) {
+            const td_endpoint *e = &c->ep[i];
+            if (!((e->know & TD_K_GOT_FIN) && !(e->know & TD_K_SENT_FIN)))
+                continue;
+            put(t, "The %s closed (FIN in frame %u); the %s acknowledged it and never closed: "
+                   "it sat in CLOSE_WAIT for ", side_name(c, (uint8_t)(1 - i)),
+                c->ep[1 - i].fin_frame, side_name(c, i));
+            put_duration(t, now - e->state_ts);
+            put(t, " %s, its application never called close()", until);
+            if (e->bytes > 0 && c->ep[1 - i].fin_frame)
+                put(t, " (it had sent %llu bytes)", (unsigned long long)e->bytes);
+            put(t, "; the %s waits in FIN_WAIT2 (Linux drops an orphaned FIN_WAIT2 after "
+                   "net.ipv4.tcp_fin_timeout, 60 s by default)", side_name(c, (uint8_t)(1 - i)));
+            return;
+        }
+        return;
+    }
+    for (uint8_t i = 0; i < 2; i++) {
+        const td_endpoint *e = &c->ep[i];
+        if (!((e->know & TD_K_SENT_FIN) && !(e->know & TD_K_FIN_ACKED)))
+            continue;
+        if (v->outcome == TD_OUT_LAST_ACK)
+            put(t, "The %s closed after the %s (passive close) and sent its FIN ", side_name(c, i),
+                side_name(c, (uint8_t)(1 - i)));
+        else
+            put(t, "The %s closed and sent its FIN ", side_name(c, i));
+        put_times(t, e->fin_count);
+        if (e->fin_count > 1) {
+            put(t, " over ");
+            put_duration(t, e->last_fin_ts - e->fin_ts);
+        }
+        put(t, ", never acknowledged %s: it sits in %s", until,
+            v->outcome == TD_OUT_LAST_ACK ? "LAST_ACK" : "FIN_WAIT1");
+        if (v->outcome == TD_OUT_LAST_ACK)
+            put(t, "; the %s's final ACK was lost after the capture point, or the %s vanished",
+                side_name(c, (uint8_t)(1 - i)), side_name(c, (uint8_t)(1 - i)));
+        else
+            put(t, "; the %s vanished or a firewall drops the path", side_name(c, (uint8_t)(1 - i)));
+        put(t, " (Linux gives up after net.ipv4.tcp_orphan_retries retransmissions)");
+        return;
+    }
+}
+
+static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
+{
+    const uint8_t by = c->rst_by > 1 ? 0 : c->rst_by, peer = (uint8_t)(1 - by);
+    const td_endpoint *rs = &c->ep[by], *pe = &c->ep[peer];
+
+    if (v->outcome == TD_OUT_FIN_WAIT2_EXPIRED) {
+        put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", side_name(c, by),
+            side_name(c, peer));
+        put_duration(t, pe->fin_ts - rs->fin_ts);
+        put(t, " later, when the %s had given up waiting in FIN_WAIT2 (Linux: "
+               "net.ipv4.tcp_fin_timeout) and answered that FIN with a reset", side_name(c, by));
+    } else if (v->outcome == TD_OUT_RESET_AFTER_FIN) {
+        if (fin_sent_before(c->rst_state)) {
+            put(t, "The %s closed (FIN in frame %u), then reset the connection", side_name(c, by),
+                rs->fin_frame);
+            if (c->rst_trigger_len > 0)
+                put(t, " when the %s sent %u more bytes: the %s application had closed its socket "
+                       "(close(), not shutdown()), so data that arrives later is answered with RST",
+                    side_name(c, peer), c->rst_trigger_len, side_name(c, by));
+            else
+                put(t, ": an abortive end to its own close");
+        } else {
+            put(t, "The %s closed (FIN in frame %u); the %s answered with a reset instead of its "
+                   "own FIN", side_name(c, peer), pe->fin_frame, side_name(c, by));
+        }
+    } else {
+        put(t, "Handshake completed; the %s reset the connection after receiving %llu bytes "
+               "it never answered", side_name(c, by), (unsigned long long)pe->bytes);
+        if (c->rst_acks_less)
+            put(t, " (the reset acknowledges less than the %s sent)", side_name(c, peer));
+        put(t, ": an application that closes a socket with unread data makes Linux send RST "
+               "instead of FIN (so does SO_LINGER 0)");
+    }
+    put_client_error(t, v);
+}
+
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n)
 {
@@ -776,7 +1055,12 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             put(&t, " (at %s s)", sched);
         }
         put(&t, ", never answered: dropped silently by a firewall or on the path");
-        if (td_conv_syn_limit_reached(c)) {
+        if (cl->syn_count == 1 && v->client_gave_up) {
+            put(&t, "; no retransmission followed within ");
+            put_duration(&t, now - c->last_syn_ts);
+            put(&t, ", so the client application gave up by itself (a connect timeout under "
+                    "the 1 s first retransmission) or the SYN came from a scanner");
+        } else if (td_conv_syn_limit_reached(c)) {
             put(&t, "; 7 SYNs is Linux's default limit (net.ipv4.tcp_syn_retries = 6): "
                     "the client gives up ");
             put_duration(&t, 2.0 * (c->last_syn_ts - c->prev_syn_ts));
@@ -895,16 +1179,32 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         put(&t, "; %llu bytes from the client, %llu from the server; ",
             (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
         if (v->outcome == TD_OUT_ESTABLISHED) {
-            put(&t, "open, last packet ");
+            put(&t, "still open, idle for ");
             put_duration(&t, now - c->last_ts);
-            put(&t, " before %s", final ? "the end of the capture" : "this one");
+            put(&t, " %s", final ? "at the end of the capture" : "before this packet");
         } else if (v->outcome == TD_OUT_CLOSING) {
             put(&t, "close in progress: client %s, server %s",
                 td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));
         } else {
-            put(&t, "closed gracefully, the %s closed first",
-                (cl->know & TD_K_PASSIVE) ? "server" : "client");
+            const char *by = td_conv_closed_by(c), *tw = td_conv_time_wait_side(c);
+            put(&t, "closed gracefully (%s close), ", td_conv_close_type(c));
+            if (strcmp(by, "both") == 0)
+                put(&t, "both sides closed at once");
+            else
+                put(&t, "the %s closed first", by);
+            if (*tw)
+                put(&t, "; %s in TIME_WAIT", strcmp(tw, "both") == 0 ? "both sides are" : tw);
         }
+        break;
+    case TD_OUT_CLOSE_WAIT:
+    case TD_OUT_FIN_UNACKED:
+    case TD_OUT_LAST_ACK:
+        put_close_problem(&t, c, v, now, final);
+        break;
+    case TD_OUT_FIN_WAIT2_EXPIRED:
+    case TD_OUT_RESET_AFTER_FIN:
+    case TD_OUT_RESET_UNREAD_DATA:
+        put_reset_problem(&t, c, v);
         break;
     default:
         if ((unsigned)v->outcome < TD_OUT_COUNT)

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "td_diag.h"
+#include "td_zeek.h"
 
 /* Endpoint states, named after what netstat prints on that host. */
 typedef enum {
@@ -74,6 +75,11 @@ enum {
 
 typedef struct {
     uint64_t bytes;          /* payload bytes sent */
+    double   fin_ts, last_fin_ts;
+    double   state_ts;       /* when it entered its current state */
+    uint32_t fin_frame, last_fin_frame;
+    uint32_t got_fin_frame;  /* the segment that acknowledged the peer's FIN */
+    uint32_t snd_end;        /* end of the highest payload sent (seq + len) */
     uint32_t isn;            /* sequence number of its SYN */
     uint32_t fin_seq;        /* sequence number the FIN occupies */
     uint16_t know;           /* TD_K_* */
@@ -82,6 +88,8 @@ typedef struct {
     uint16_t fin_count;
     uint16_t rst_count;
     uint8_t  state;          /* td_state */
+    uint8_t  last_flags;     /* flags of its latest segment */
+    uint32_t last_len;       /* payload of its latest segment */
 } td_endpoint;
 
 /* Conversation flags (td_conv.flags). */
@@ -114,6 +122,11 @@ typedef struct {
     uint32_t rst_frame, icmp_frame, simopen_frame;
     uint32_t packets;
     uint64_t bytes_at_rst;             /* payload bytes both ways before the first reset */
+    uint64_t rst_sender_bytes;         /* what the reset's sender had sent */
+    uint8_t  rst_trigger_flags;        /* the peer's segment before the reset */
+    uint32_t rst_trigger_len;
+    bool     rst_acks_less;            /* the reset acknowledged less than the peer sent */
+    uint8_t  first_fin_by;             /* endpoint index, 0xff if none */
     uint16_t port[2];                  /* ports of endpoints 0 and 1 */
     uint16_t flags;                    /* TD_C_* */
     uint16_t syn_retries_after_synack; /* client SYNs seen after a SYN-ACK */
@@ -123,6 +136,7 @@ typedef struct {
     uint8_t  rst_state;                /* its state before that reset */
     uint8_t  rst_peer_state;           /* the receiver's state before it */
     td_icmp  icmp;                     /* first ICMP error (valid if icmp_frame) */
+    td_zeek  zeek;                     /* Zeek's view: conn_state, history */
 } td_conv;
 
 /* One segment as seen at the capture point. */
@@ -131,6 +145,7 @@ typedef struct {
     double   ts;           /* seconds, any epoch */
     uint32_t seq, ack;     /* raw, not relative */
     uint32_t payload_len;
+    uint16_t window;       /* raw window field, unscaled */
     uint8_t  flags;        /* TD_TH_* */
     uint8_t  sender;       /* endpoint index 0 or 1 */
 } td_segment;
@@ -180,6 +195,13 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);
  * length written (truncated to n-1, always NUL terminated). */
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n);
+
+/* Who holds TIME_WAIT, who closed first, how: "client", "server",
+ * "both", "" and "four-way", "three-way", "simultaneous", "". */
+const char *td_conv_time_wait_side(const td_conv *c);
+const char *td_conv_closed_by(const td_conv *c);
+const char *td_conv_close_type(const td_conv *c);
+const char *td_conv_reset_by(const td_conv *c);
 
 /* The SYNs follow Linux's default schedule to its end (7 SYNs). */
 bool td_conv_syn_limit_reached(const td_conv *c);

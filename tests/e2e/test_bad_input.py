@@ -69,7 +69,10 @@ def test_truncated_headers(tshark, pcaps, tmp_path, snaplen):
         dst = tmp_path / f"{name}-{snaplen}.pcap"
         subprocess.run(["editcap", "-s", str(snaplen), str(src), str(dst)], check=True,
                        capture_output=True)
-        run_both_passes(tshark, dst)
+        rows = run_both_passes(tshark, dst)
+        if snaplen >= 54 and "v6" not in name and "icmp" not in name:
+            # Ethernet, IPv4 and 20 bytes of TCP: enough to follow.
+            assert any(r["tcpdiag.client_state"] for r in rows), name
 
 
 def test_corrupted_bytes(tshark, pcaps, tmp_path):
@@ -96,7 +99,8 @@ def test_reordered_and_duplicated(tshark, pcaps, tmp_path):
         rng.shuffle(mixed)
         dst = tmp_path / f"mixed-{name}.pcap"
         write_pcap(dst, head, endian, mixed)
-        run_both_passes(tshark, dst)
+        rows = run_both_passes(tshark, dst)
+        assert any(r["tcpdiag.client_state"] for r in rows), name
 
 
 def test_duplicated_packets_keep_the_outcome(tshark, pcaps, tmp_path):
@@ -108,7 +112,8 @@ def test_duplicated_packets_keep_the_outcome(tshark, pcaps, tmp_path):
     write_pcap(dst, head, endian, doubled)
     rows = tshark.fields(str(dst), ["tcpdiag.outcome", "tcpdiag.syn_count"], two_pass=True,
                          dfilter="tcpdiag")
-    assert {(r["tcpdiag.outcome"], r["tcpdiag.syn_count"]) for r in rows} == {("refused", "2")}
+    # A copy of a SYN microseconds later is one SYN captured twice.
+    assert {(r["tcpdiag.outcome"], r["tcpdiag.syn_count"]) for r in rows} == {("refused", "1")}
 
 
 @pytest.mark.parametrize("skip", [1, 2, 3, 8])

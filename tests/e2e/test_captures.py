@@ -15,7 +15,8 @@ ST = {"CL": "CLOSED", "SS": "SYN_SENT", "SR": "SYN_RECV", "E": "ESTABLISHED",
 
 CONV_FIELDS = ("tcpdiag.outcome", "tcpdiag.client_errno", "tcpdiag.client_error",
                "tcpdiag.syn_count", "tcpdiag.synack_count", "tcpdiag.syn_frame",
-               "tcpdiag.answer_frame", "tcpdiag.role_basis")
+               "tcpdiag.answer_frame", "tcpdiag.role_basis", "tcpdiag.conn_state",
+               "tcpdiag.history")
 
 
 def parse_frames(spec):
@@ -33,14 +34,21 @@ def parse_frames(spec):
     return out
 
 
-def conv(outcome, errno="", error="", syn="", synack="", syn_frame="", answer="", role="syn"):
-    return dict(zip(CONV_FIELDS, (outcome, errno, error, syn, synack, syn_frame, answer, role)))
+def conv(outcome, errno="", error="", syn="", synack="", syn_frame="", answer="", role="syn",
+         zeek=None):
+    d = dict(zip(CONV_FIELDS, (outcome, errno, error, syn, synack, syn_frame, answer, role)))
+    if zeek:
+        d["tcpdiag.conn_state"], d["tcpdiag.history"] = zeek
+    return d
+
+
+HS = "1 SS CL syn-pending; 2 SS SR synack-pending; 3-7 E E established"  # handshake + GET + answer
 
 
 CASES = {
     "syn-dropped-server.pcapng": dict(
         frames="5 SS CL syn-pending; 16 SS CL syn-unanswered r1; 37 SS CL syn-unanswered r2",
-        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "")},
+        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "", zeek=("S0", "S"))},
         experts_final={"tcpdiag.diag.syn_unanswered": [37],
                        "tcpdiag.event.syn_retransmission": [16, 37]},
         experts_single={"tcpdiag.event.syn_retransmission": [16, 37]},
@@ -51,7 +59,7 @@ CASES = {
     ),
     "syn-dropped-router-v6.pcapng": dict(
         frames="5 SS CL syn-pending; 16 SS CL syn-unanswered r1; 37 SS CL syn-unanswered r2",
-        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "")},
+        convs={0: conv("syn-unanswered", "ETIMEDOUT", "Connection timed out", "3", "", "5", "", zeek=("S0", "S"))},
         experts_final={"tcpdiag.diag.syn_unanswered": [37],
                        "tcpdiag.event.syn_retransmission": [16, 37]},
         experts_single={"tcpdiag.event.syn_retransmission": [16, 37]},
@@ -60,7 +68,7 @@ CASES = {
     ),
     "syn-pending.pcapng": dict(
         frames="5 SS CL syn-pending",
-        convs={0: conv("syn-pending", "", "", "1", "", "5", "")},
+        convs={0: conv("syn-pending", "", "", "1", "", "5", "", zeek=("S0", "S"))},
         experts_final={"tcpdiag.diag.syn_pending": [5]},
         experts_single={},
         summary={0: ["SYN sent once, no answer in the 82.2 ms after the last one until the "
@@ -68,7 +76,7 @@ CASES = {
     ),
     "refused-no-listener.pcapng": dict(
         frames="1 SS CL syn-pending; 2 CL CL refused",
-        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2", zeek=("REJ", "Sr"))},
         experts_final={"tcpdiag.diag.refused": [2]},
         experts_single={"tcpdiag.diag.refused": [2]},
         summary={0: ["SYN answered by a reset from the server after 37 us",
@@ -77,14 +85,14 @@ CASES = {
     ),
     "refused-reject-tcp-reset-v6.pcapng": dict(
         frames="1 SS CL syn-pending; 2 CL CL refused",
-        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        convs={0: conv("refused", "ECONNREFUSED", "Connection refused", "1", "", "1", "2", zeek=("REJ", "Sr"))},
         experts_final={"tcpdiag.diag.refused": [2]},
         experts_single={"tcpdiag.diag.refused": [2]},
         summary={0: ["SYN answered by a reset from the server", "Connection refused"]},
     ),
     "icmp-port-unreachable.pcapng": dict(
         frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable",
-        convs={0: conv("icmp-unreachable", "ECONNREFUSED", "Connection refused", "1", "", "1", "2")},
+        convs={0: conv("icmp-unreachable", "ECONNREFUSED", "Connection refused", "1", "", "1", "2", zeek=("S0", "S"))},
         experts_final={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
         experts_single={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
         summary={0: ["SYN rejected by ICMP destination unreachable (port unreachable) "
@@ -95,9 +103,9 @@ CASES = {
         frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable; 3 SS CL syn-pending; "
                "4 CL CL icmp-unreachable; 5 SS CL syn-pending; 6 CL CL icmp-unreachable; "
                "7 SS CL syn-pending; 8 CL CL icmp-unreachable",
-        convs={0: conv("icmp-unreachable", "ENETUNREACH", "Network is unreachable", "1", "", "1", "2"),
-               1: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "3", "4"),
-               2: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "5", "6"),
+        convs={0: conv("icmp-unreachable", "ENETUNREACH", "Network is unreachable", "1", "", "1", "2", zeek=("S0", "S")),
+               1: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "3", "4", zeek=("S0", "S")),
+               2: conv("icmp-unreachable", "EHOSTUNREACH", "No route to host", "1", "", "5", "6", zeek=("S0", "S")),
                3: conv("icmp-unreachable", "ECONNREFUSED", "Connection refused", "1", "", "7", "8")},
         experts_final={"tcpdiag.diag.icmp_unreachable": [2, 4, 6, 8],
                        "tcpdiag.event.icmp_error": [2, 4, 6, 8]},
@@ -111,7 +119,7 @@ CASES = {
     ),
     "icmp6-admin-prohibited-router.pcapng": dict(
         frames="1 SS CL syn-pending; 2 CL CL icmp-unreachable",
-        convs={0: conv("icmp-unreachable", "EACCES", "Permission denied", "1", "", "1", "2")},
+        convs={0: conv("icmp-unreachable", "EACCES", "Permission denied", "1", "", "1", "2", zeek=("S0", "S"))},
         experts_final={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
         experts_single={"tcpdiag.diag.icmp_unreachable": [2], "tcpdiag.event.icmp_error": [2]},
         summary={0: ["ICMPv6 destination unreachable (administratively prohibited) from "
@@ -123,7 +131,7 @@ CASES = {
                "18 SS SR synack-unanswered r1; 19 SS SR synack-unanswered r2; "
                "40 SS SR synack-unanswered r3; 41 SS SR synack-unanswered r2; "
                "42 SS SR synack-unanswered r4",
-        convs={0: conv("synack-unanswered", "ETIMEDOUT", "Connection timed out", "3", "5", "5", "6")},
+        convs={0: conv("synack-unanswered", "ETIMEDOUT", "Connection timed out", "3", "5", "5", "6", zeek=("S1", "Sh"))},
         experts_final={"tcpdiag.diag.synack_unanswered": [42],
                        "tcpdiag.event.synack_retransmission": [17, 19, 40, 42],
                        "tcpdiag.event.syn_retransmission": [18, 41]},
@@ -137,7 +145,7 @@ CASES = {
     "reset-after-handshake-client.pcapng": dict(
         frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 E E established; "
                "4 CL CL reset-after-handshake",
-        convs={0: conv("reset-after-handshake", "", "", "1", "1", "1", "2")},
+        convs={0: conv("reset-after-handshake", "", "", "1", "1", "1", "2", zeek=("RSTO", "ShAR"))},
         experts_final={"tcpdiag.diag.reset_after_handshake": [4]},
         experts_single={"tcpdiag.diag.reset_after_handshake": [4]},
         summary={0: ["Handshake completed (RTT 44 us), then the client reset the connection",
@@ -147,7 +155,7 @@ CASES = {
         frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 E E established; "
                "4 CL CL reset-after-handshake",
         convs={0: conv("reset-after-handshake", "ECONNRESET", "Connection reset by peer",
-                       "1", "1", "1", "2")},
+                       "1", "1", "1", "2", zeek=("RSTR", "ShAr"))},
         experts_final={"tcpdiag.diag.reset_after_handshake": [4]},
         experts_single={"tcpdiag.diag.reset_after_handshake": [4]},
         summary={0: ["then the server reset the connection 847 us later before any data",
@@ -156,7 +164,7 @@ CASES = {
     "client-aborted.pcapng": dict(
         frames="1 SS CL syn-pending; 2 SS CL syn-unanswered r1; 3 SS SR synack-pending; "
                "4 CL CL client-aborted",
-        convs={0: conv("client-aborted", "", "", "2", "1", "1", "3")},
+        convs={0: conv("client-aborted", "", "", "2", "1", "1", "3", zeek=("RSTO", "ShR"))},
         experts_final={"tcpdiag.diag.client_aborted": [4],
                        "tcpdiag.event.syn_retransmission": [2]},
         experts_single={"tcpdiag.diag.client_aborted": [4],
@@ -166,7 +174,7 @@ CASES = {
     ),
     "midstream.pcapng": dict(
         frames="1-27 E E midstream; 28 F1 E midstream; 29 F2 LA midstream; 30 TW CL midstream",
-        convs={0: conv("midstream", role="port")},
+        convs={0: conv("midstream", role="port", zeek=("SF", "DdAFf"))},
         experts_final={"tcpdiag.diag.midstream": [1]},
         experts_single={"tcpdiag.diag.midstream": [1]},
         summary={0: ["frame 1 is not a SYN", "the server is taken to be port 80 by its port number",
@@ -177,28 +185,135 @@ CASES = {
                "4 SS SS simultaneous-open r1; 5 SR SS simultaneous-open; "
                "6-12 E E simultaneous-open; 13 F1 E simultaneous-open; "
                "14 F2 LA simultaneous-open; 15 TW CL simultaneous-open",
-        convs={0: conv("simultaneous-open", "", "", "2", "1", "1", "6")},
+        convs={0: conv("simultaneous-open", "", "", "2", "1", "1", "6", zeek=("SF", "SsaADdFf"))},
         experts_final={"tcpdiag.diag.simultaneous_open": [2],
                        "tcpdiag.event.syn_retransmission": [3, 4]},
-        experts_single={"tcpdiag.diag.simultaneous_open": [2],
-                        "tcpdiag.event.syn_retransmission": [3, 4]},
+        experts_single={"tcpdiag.event.syn_retransmission": [3, 4]},
         summary={0: ["Simultaneous open: both ends sent a SYN (frames 1 and 2)"]},
     ),
     "normal-close.pcapng": dict(
         frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-7 E E established; "
                "8 F1 E closing; 9 F2 LA closing; 10 TW CL closed",
-        convs={0: conv("closed", "", "", "1", "1", "1", "2")},
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf"))},
         experts_final={}, experts_single={},
         summary={0: ["Handshake completed (RTT 44 us); 18 bytes from the client, 80 from the "
-                     "server; closed gracefully, the client closed first"]},
+                     "server; closed gracefully (three-way close), the client closed first; "
+                     "client in TIME_WAIT"]},
     ),
     "normal-close-v6.pcapng": dict(
         frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-7 E E established; "
                "8 E F1 closing; 9 LA F2 closing; 10 CL TW closed",
-        convs={0: conv("closed", "", "", "1", "1", "1", "2")},
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadfF"))},
         experts_final={}, experts_single={},
         summary={0: ["18 bytes from the client, 80 from the server",
-                     "closed gracefully, the server closed first"]},
+                     "closed gracefully (three-way close), the server closed first; "
+                     "server in TIME_WAIT"]},
+    ),
+    # ---- teardown (issue 3) ----
+    "close-four-way.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F2 CW close-wait; 10 F2 LA closing; 11 TW CL closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf"))},
+        experts_final={}, experts_single={},
+        summary={0: ["closed gracefully (four-way close), the client closed first; client in TIME_WAIT"]},
+    ),
+    "close-simultaneous.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F1 F1 closing; 10 F1 F1 fin-unacked r1; "
+                    "11 F1 F1 fin-unacked r1; 12 CG F2 fin-unacked; 13 TW TW closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf"))},
+        experts_final={"tcpdiag.event.fin_retransmission": [10, 11]},
+        experts_single={"tcpdiag.event.fin_retransmission": [10, 11]},
+        summary={0: ["closed gracefully (simultaneous close), both sides closed at once; "
+                     "both sides are in TIME_WAIT"]},
+    ),
+    "close-wait.pcapng": dict(
+        frames="5 SS CL syn-pending; 6 SS SR synack-pending; 7-11 E E established; "
+               "12 F1 E closing; 13 F2 CW close-wait",
+        convs={0: conv("close-wait", "", "", "1", "1", "5", "6", zeek=("S2", "ShADadF"))},
+        experts_final={"tcpdiag.diag.close_wait": [13]}, experts_single={},
+        summary={0: ["The client closed (FIN in frame 12); the server acknowledged it and never "
+                     "closed: it sat in CLOSE_WAIT for 2.9 s up to the end of the capture",
+                     "the client waits in FIN_WAIT2"]},
+    ),
+    "established-idle.pcapng": dict(
+        frames="5 SS CL syn-pending; 6 SS SR synack-pending; 7-11 E E established",
+        convs={0: conv("established", "", "", "1", "1", "5", "6", zeek=("S1", "ShADad"))},
+        experts_final={}, experts_single={},
+        summary={0: ["still open, idle for 1.9 s at the end of the capture"]},
+    ),
+    "fin-unacked.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F1 E fin-unacked r1; 10 F1 E fin-unacked r2; "
+                    "11 F1 E fin-unacked r3; 12 F1 E fin-unacked r4",
+        convs={0: conv("fin-unacked", "", "", "1", "1", "1", "2", zeek=("S2", "ShADadF"))},
+        experts_final={"tcpdiag.diag.fin_unacked": [12],
+                       "tcpdiag.event.fin_retransmission": [9, 10, 11, 12]},
+        experts_single={"tcpdiag.event.fin_retransmission": [9, 10, 11, 12]},
+        summary={0: ["The client closed and sent its FIN 5 times over 1.7 s, never acknowledged",
+                     "it sits in FIN_WAIT1"]},
+    ),
+    "last-ack.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F2 CW close-wait; 10 F2 LA closing; "
+                    "11 F2 LA last-ack r1; 12 F2 LA last-ack r2; 13 F2 LA last-ack r3; "
+                    "14 F2 LA last-ack r4",
+        convs={0: conv("last-ack", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf"))},
+        experts_final={"tcpdiag.diag.last_ack": [14],
+                       "tcpdiag.event.fin_retransmission": [11, 12, 13, 14]},
+        experts_single={"tcpdiag.event.fin_retransmission": [11, 12, 13, 14]},
+        summary={0: ["The server closed after the client (passive close) and sent its FIN 5 times",
+                     "it sits in LAST_ACK"]},
+    ),
+    "fin-wait2-expired.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F2 CW close-wait; 10 F2 LA closing; "
+                    "11 CL CL fin-wait2-expired",
+        convs={0: conv("fin-wait2-expired", "", "", "1", "1", "1", "2",
+                       zeek=("SF", "ShADadFfR"))},
+        experts_final={"tcpdiag.diag.fin_wait2_expired": [11]},
+        experts_single={"tcpdiag.diag.fin_wait2_expired": [11]},
+        summary={0: ["sent its own FIN only 4.0 s later", "given up waiting in FIN_WAIT2"]},
+    ),
+    "abort-linger-client.pcapng": dict(
+        frames=HS + "; 8 CL CL reset",
+        convs={0: conv("reset", "", "", "1", "1", "1", "2", zeek=("RSTO", "ShADadR"))},
+        experts_final={"tcpdiag.diag.reset": [8]}, experts_single={"tcpdiag.diag.reset": [8]},
+        summary={0: ["then the client reset the connection",
+                     "after 18 bytes from the client and 80 from the server"]},
+    ),
+    "abort-unread-data.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-5 E E established; "
+               "6 CL CL reset-unread-data",
+        convs={0: conv("reset-unread-data", "ECONNRESET", "Connection reset by peer", "1", "1",
+                       "1", "2", zeek=("RSTR", "ShADar"))},
+        experts_final={"tcpdiag.diag.reset_unread_data": [6]},
+        experts_single={"tcpdiag.diag.reset_unread_data": [6]},
+        summary={0: ["the server reset the connection after receiving 18 bytes it never answered"]},
+    ),
+    "rst-after-fin.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-5 E E established; "
+               "6 F1 E closing; 7-8 F2 CW close-wait; 9 CL CL reset-after-fin",
+        convs={0: conv("reset-after-fin", "", "", "1", "1", "1", "2", zeek=("RSTO", "ShADaFdR"))},
+        experts_final={"tcpdiag.diag.reset_after_fin": [9]},
+        experts_single={"tcpdiag.diag.reset_after_fin": [9]},
+        summary={0: ["The client closed (FIN in frame 6), then reset the connection when the "
+                     "server sent 80 more bytes"]},
+    ),
+    "port-reuse-time-wait.pcapng": dict(
+        frames=HS + "; 8 E F1 closing; 9 LA F2 closing; 10 CL TW closed; "
+                    "11 SS CL syn-pending; 12 SS SR synack-pending; 13-17 E E established; "
+                    "18 E F1 closing; 19 LA F2 closing; 20 CL TW closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadfF")),
+               1: conv("closed", "", "", "1", "1", "11", "12", zeek=("SF", "ShADadfF"))},
+        experts_final={}, experts_single={},
+        summary={0: ["the server closed first; server in TIME_WAIT"],
+                 1: ["the server closed first; server in TIME_WAIT"]},
+    ),
+    "port-reuse-client-time-wait.pcapng": dict(
+        frames=HS + "; 8 F1 E closing; 9 F2 LA closing; 10 TW CL closed; "
+                    "11 SS CL syn-pending; 12 SS SR synack-pending; 13-17 E E established; "
+                    "18 F1 E closing; 19 F2 LA closing; 20 TW CL closed",
+        convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf")),
+               1: conv("closed", "", "", "1", "1", "11", "12", zeek=("SF", "ShADadFf"))},
+        experts_final={}, experts_single={},
+        summary={0: ["the client closed first; client in TIME_WAIT"],
+                 1: ["the client closed first; client in TIME_WAIT"]},
     ),
 }
 

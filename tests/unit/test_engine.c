@@ -79,6 +79,7 @@ static td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint32_t se
     s.ack = ack;
     s.payload_len = len;
     s.flags = flags;
+    s.window = 64240;
     s.sender = (uint8_t)sender;
     return td_conv_on_segment(c, &s);
 }
@@ -190,6 +191,10 @@ static void test_single_syn(void)
     td_verdict v = verdict(&c, 10.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
     CHECK(v.client_gave_up);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE); /* the application gave up itself */
+    char buf[512];
+    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "the client application gave up by itself");
     prefs.answer_wait = 20.0;
     CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYN_PENDING);
     td_prefs_default(&prefs);
@@ -402,11 +407,33 @@ static void test_reset_after_handshake(void)
     CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
     CHECK_EQ_INT(c.rst_by, C);
 
-    start(&c, "reset-after-data");
+    /* The server got 100 bytes it never answered, then reset: what
+     * Linux does when close() finds unread data. */
+    start(&c, "reset-unread-data");
     handshake(&c, 0.0);
     seg(&c, 0.03, C, ACK, 1001, 5001, 100);
     seg(&c, 0.04, S, RST | ACK, 5001, 1101, 0);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_RESET_UNREAD_DATA);
+    CHECK_EQ_INT(verdict(&c, 1.0).client_error, TD_ERR_ECONNRESET);
+
+    /* The reset acknowledges less than the peer sent: unread as well. */
+    start(&c, "reset-unacked-data");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, S, ACK, 5001, 1001, 50);
+    seg(&c, 0.04, C, ACK, 1001, 5051, 100);
+    seg(&c, 0.05, S, ACK, 5051, 1101, 10);
+    seg(&c, 0.06, C, RST | ACK, 1101, 5051, 0);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_RESET_UNREAD_DATA);
+
+    /* Both sides talked, everything acknowledged: an abortive close. */
+    start(&c, "reset-after-data");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, C, ACK, 1001, 5001, 100);
+    seg(&c, 0.04, S, ACK, 5001, 1101, 80);
+    seg(&c, 0.05, C, RST | ACK, 1101, 5081, 0);
     CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_RESET);
+    CHECK_EQ_INT(verdict(&c, 1.0).client_error, TD_ERR_NONE);
+    CHECK(strcmp(td_conv_reset_by(&c), "client") == 0);
 }
 
 static void test_icmp(void)
@@ -560,6 +587,255 @@ static void test_new_isn(void)
     CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
 }
 
+static void test_review_sequences(void)
+{
+    td_conv c;
+    td_verdict v;
+
+    /* A: a bare RST to a SYN is ignored by the client, which retries and
+     * connects. */
+    start(&c, "ignored-bare-rst");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    td_step st = seg(&c, 0.001, S, RST, 0, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_RST_IGNORED);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.001, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 1.002, C, ACK, 1001, 5001, 0);
+    seg(&c, 1.003, C, ACK, 1001, 5001, 100);
+    seg(&c, 1.004, S, ACK, 5001, 1101, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(verdict(&c, 5.0).outcome, TD_OUT_ESTABLISHED);
+
+    /* B: RFC 9293 figure 9: an old SYN-ACK is reset by the client, which
+     * stays in SYN-SENT; the server forgets it and the handshake redoes. */
+    start(&c, "rfc9293-figure9");
+    seg(&c, 0.0, C, SYN, 100, 0, 0);
+    seg(&c, 0.001, S, SYN | ACK, 300, 91, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    seg(&c, 0.002, C, RST, 91, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    seg(&c, 1.0, C, SYN, 100, 0, 0);
+    seg(&c, 1.001, S, SYN | ACK, 400, 101, 0);
+    seg(&c, 1.002, C, ACK, 101, 401, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    v = verdict(&c, 5.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_ESTABLISHED);
+
+    /* Two RSTs: the ignored one is not the answer. */
+    start(&c, "two-rsts");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, RST, 0, 0, 0);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.001, S, RST | ACK, 0, 1001, 0);
+    v = verdict(&c, 5.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_REFUSED);
+    CHECK_EQ_INT(v.answer_frame, 4);
+    CHECK_EQ_INT(v.key_frame, 4);
+
+    /* A SYN captured twice is one SYN. */
+    start(&c, "duplicate-syn");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    st = seg(&c, 0.000005, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_NONE);
+    CHECK_EQ_INT(c.ep[C].syn_count, 1);
+    CHECK_EQ_INT(verdict(&c, 0.05).outcome, TD_OUT_SYN_PENDING);
+
+    /* ICMP fragmentation needed does not end the connect. */
+    start(&c, "frag-needed");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    td_icmp m = { 3, 4, false, false, C };
+    td_conv_on_icmp(&c, 2, 0.001, &m);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.001, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 1.002, C, ACK, 1001, 5001, 0);
+    CHECK_EQ_INT(verdict(&c, 5.0).outcome, TD_OUT_ESTABLISHED);
+
+    /* A client that retries after a host-unreachable (Linux soft error
+     * while connect() held the socket) and is rejected again. */
+    start(&c, "icmp-twice");
+    td_icmp h = { 3, 1, false, false, C };
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    td_conv_on_icmp(&c, 2, 0.001, &h);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    td_conv_on_icmp(&c, 4, 1.001, &h);
+    v = verdict(&c, 5.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_ICMP_UNREACHABLE);
+    CHECK_EQ_INT(v.key_frame, 2);
+
+    /* Crossed SYNs then a reset: the outcome moves on, so it is not
+     * "settled" at the second SYN. */
+    start(&c, "simopen-rst");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, SYN, 5000, 0, 0);
+    seg(&c, 0.002, S, RST | ACK, 5001, 1001, 0);
+    CHECK(verdict(&c, 1.0).outcome != TD_OUT_SIMULTANEOUS_OPEN);
+}
+
+static void test_teardown(void)
+{
+    td_conv c;
+    td_verdict v;
+    td_step st;
+    char buf[600];
+
+    /* CLOSE_WAIT: the server acknowledges the client's FIN, never closes. */
+    start(&c, "close-wait");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK, 5001, 1002, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT2, TD_CLOSE_WAIT);
+    v = verdict(&c, 10.2);
+    CHECK_EQ_INT(v.outcome, TD_OUT_CLOSE_WAIT);
+    CHECK_EQ_INT(v.key_frame, 5);
+    td_conv_summary(&c, &v, 10.2, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "it sat in CLOSE_WAIT for 10.0 s up to the end of the capture");
+
+    /* FIN_WAIT1: the client's FIN is retransmitted and never acknowledged. */
+    start(&c, "fin-unacked");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    CHECK_EQ_INT(verdict(&c, 0.2).outcome, TD_OUT_CLOSING);
+    st = seg(&c, 0.3, C, ACK | FIN, 1001, 5001, 0);
+    CHECK_EQ_INT(st.event, TD_EV_FIN_RETRANS);
+    CHECK_EQ_INT(st.count, 1);
+    seg(&c, 0.7, C, ACK | FIN, 1001, 5001, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT1, TD_ESTABLISHED);
+    v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_FIN_UNACKED);
+    CHECK_EQ_INT(v.key_frame, 6);
+    CHECK_EQ_INT(c.ep[C].fin_count, 3);
+
+    /* LAST_ACK: the passive closer's FIN is never acknowledged. */
+    start(&c, "last-ack");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK, 5001, 1002, 0);
+    seg(&c, 0.3, S, ACK | FIN, 5001, 1002, 0);
+    seg(&c, 0.5, S, ACK | FIN, 5001, 1002, 0);
+    CHECK_STATE(&c, TD_FIN_WAIT2, TD_LAST_ACK);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_LAST_ACK);
+
+    /* FIN_WAIT2 expired: the server's late FIN is answered by a bare RST. */
+    start(&c, "fin-wait2-expired");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK, 5001, 1002, 0);
+    seg(&c, 4.2, S, ACK | FIN, 5001, 1002, 0);
+    seg(&c, 4.2001, C, RST, 1002, 0, 0);
+    v = verdict(&c, 5.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_FIN_WAIT2_EXPIRED);
+    CHECK(strcmp(td_conv_reset_by(&c), "client") == 0);
+    td_conv_summary(&c, &v, 5.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "sent its own FIN only 4.1 s later");
+
+    /* Data to a client that closed its socket: RST after FIN. */
+    start(&c, "reset-after-fin");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK, 5001, 1002, 0);
+    seg(&c, 0.3, S, ACK, 5001, 1002, 80);
+    seg(&c, 0.3001, C, RST, 1002, 0, 0);
+    v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_RESET_AFTER_FIN);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+
+    /* Close types. */
+    start(&c, "four-way");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK, 5001, 1002, 0);
+    seg(&c, 0.3, S, ACK | FIN, 5001, 1002, 0);
+    seg(&c, 0.4, C, ACK, 1002, 5002, 0);
+    CHECK(strcmp(td_conv_close_type(&c), "four-way") == 0);
+    CHECK(strcmp(td_conv_closed_by(&c), "client") == 0);
+    CHECK(strcmp(td_conv_time_wait_side(&c), "client") == 0);
+
+    /* Impossible sequences. */
+    start(&c, "data-after-fin");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    st = seg(&c, 0.2, C, ACK, 1002, 5001, 10);
+    CHECK_EQ_INT(st.event, TD_EV_DATA_AFTER_FIN);
+    start(&c, "after-rst");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, S, RST | ACK, 5001, 1001, 0);
+    st = seg(&c, 0.2, S, ACK, 5001, 1001, 10);
+    CHECK_EQ_INT(st.event, TD_EV_AFTER_RST);
+}
+
+/* Zeek's conn_state and history on sequences from its documentation and
+ * test baselines. */
+static void test_zeek(void)
+{
+    td_conv c;
+
+    start(&c, "zeek-S0");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "S0") == 0);
+    CHECK(strcmp(c.zeek.history, "S") == 0);
+
+    start(&c, "zeek-REJ");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.1, S, RST | ACK, 0, 1001, 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "REJ") == 0);
+    CHECK(strcmp(c.zeek.history, "Sr") == 0);
+
+    start(&c, "zeek-S1");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.1, S, SYN | ACK, 5000, 1001, 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "S1") == 0);
+    CHECK(strcmp(c.zeek.history, "Sh") == 0);
+
+    start(&c, "zeek-SF");
+    handshake(&c, 0.0);
+    seg(&c, 0.03, C, ACK, 1001, 5001, 18);
+    seg(&c, 0.04, S, ACK, 5001, 1019, 0);
+    seg(&c, 0.05, S, ACK, 5001, 1019, 80);
+    seg(&c, 0.06, C, ACK | FIN, 1019, 5081, 0);
+    seg(&c, 0.07, S, ACK | FIN, 5081, 1020, 0);
+    seg(&c, 0.08, C, ACK, 1020, 5082, 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "SF") == 0);
+    CHECK(strcmp(c.zeek.history, "ShADadFf") == 0);
+
+    start(&c, "zeek-RSTOS0");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.1, C, RST, 1001, 0, 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "RSTOS0") == 0);
+    CHECK(strcmp(c.zeek.history, "SR") == 0);
+
+    /* A SYN-ACK from a likely server port seen first: roles flip. */
+    current = "zeek-flip";
+    frame_no = 0;
+    td_conv_init(&c, 80, 56730);
+    seg(&c, 0.0, 0, SYN | ACK, 5000, 1001, 0);
+    CHECK(strcmp(c.zeek.history, "^h") == 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "OTH") == 0);
+
+    /* Midstream data both ways: OTH. */
+    current = "zeek-OTH";
+    td_conv_init(&c, 40000, 80);
+    seg(&c, 0.0, 0, ACK, 1000, 5000, 10);
+    seg(&c, 0.1, 1, ACK, 5000, 1010, 10);
+    seg(&c, 0.2, 0, ACK, 1010, 5010, 0);
+    CHECK(strcmp(c.zeek.history, "DdA") == 0);
+    CHECK(strcmp(td_zeek_conn_state(&c.zeek), "OTH") == 0);
+
+    /* Retransmitted payload: T at the 1st and 10th. */
+    start(&c, "zeek-T");
+    handshake(&c, 0.0);
+    for (int i = 0; i < 11; i++)
+        seg(&c, 0.1 + i * 0.2, C, ACK, 1001, 5001, 10);
+    CHECK(strcmp(c.zeek.history, "ShADTT") == 0);
+
+    CHECK(td_zeek_likely_server_port(443));
+    CHECK(!td_zeek_likely_server_port(40000));
+    CHECK(strcmp(td_zeek_conn_state_meaning("REJ"), "attempt rejected") == 0);
+}
+
 static void test_sequence_wrap(void)
 {
     td_conv c;
@@ -579,12 +855,13 @@ static void test_names(void)
     CHECK(strcmp(td_state_name((td_state)99), "UNKNOWN") == 0);
     CHECK(strcmp(td_outcome_info[TD_OUT_SYN_UNANSWERED].token, "syn-unanswered") == 0);
     CHECK(td_outcome_is_settled(TD_OUT_REFUSED));
+    CHECK(!td_outcome_is_settled(TD_OUT_SIMULTANEOUS_OPEN));
     CHECK(!td_outcome_is_settled(TD_OUT_SYN_UNANSWERED));
     CHECK(strcmp(td_client_error_text[TD_ERR_ECONNREFUSED], "Connection refused") == 0);
     /* Tokens are unique, lowercase and hyphenated. */
     for (int i = 0; i < TD_OUT_COUNT; i++) {
         for (const char *p = td_outcome_info[i].token; *p; p++)
-            CHECK((*p >= 'a' && *p <= 'z') || *p == '-');
+            CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-');
         for (int j = i + 1; j < TD_OUT_COUNT; j++)
             CHECK(strcmp(td_outcome_info[i].token, td_outcome_info[j].token) != 0);
     }
@@ -650,6 +927,9 @@ int main(void)
     test_simultaneous_open();
     test_new_isn();
     test_sequence_wrap();
+    test_review_sequences();
+    test_teardown();
+    test_zeek();
     test_names();
     test_random_sequences();
     printf("engine: %d passed, %d failed\n", passed, failed);

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * td_zeek.c - Zeek's TCP endpoint states, conn_state and history.
+ *
+ * The rules, the order in which they apply to one packet, and the letters
+ * follow Zeek's TCPSessionAdapter::Process(): init_endpoint,
+ * update_history, update_window, ACK bookkeeping, update_last_seq, then
+ * UpdateStateMachine.  Not modelled: 'C' (Wireshark does not verify TCP
+ * checksums by default), 'G' content gaps only as "the peer acknowledged
+ * bytes this direction never showed", and Zeek's connection timers and
+ * reuse splitting (tcpdiag follows Wireshark's tcp.stream).
+ */
+#include <string.h>
+
+#include "td_zeek.h"
+
+#define TH_FIN 0x01u
+#define TH_SYN 0x02u
+#define TH_RST 0x04u
+#define TH_ACK 0x10u
+
+/* Session::CheckHistory masks; the responder's are shifted by 16. */
+enum {
+    HIST_SYN = 0x1, HIST_FIN = 0x2, HIST_RST = 0x4, HIST_FIN_RST = 0x8,
+    HIST_DATA = 0x10, HIST_ACK = 0x20, HIST_MULTI = 0x40
+};
+
+static const uint16_t likely_ports[] = {
+    21, 22, 25, 53, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502,
+    514, 563, 585, 587, 614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434,
+    1883, 2811, 3128, 3268, 3306, 3389, 5222, 5223, 5269, 5432, 6379, 6666,
+    6667, 6668, 6669, 8000, 8080, 8888, 20000
+};
+
+bool td_zeek_likely_server_port(uint16_t port)
+{
+    for (size_t i = 0; i < sizeof likely_ports / sizeof likely_ports[0]; i++)
+        if (likely_ports[i] == port)
+            return true;
+    return false;
+}
+
+void td_zeek_init(td_zeek *z)
+{
+    memset(z, 0, sizeof *z);
+    for (int i = 0; i < 2; i++) {
+        z->ep[i].rxmit_thresh = 1;
+        z->ep[i].win0_thresh = 1;
+        z->ep[i].gap_thresh = 1;
+    }
+}
+
+static void append(td_zeek *z, char c)
+{
+    if (z->hist_len < TD_ZEEK_HISTORY_MAX) {
+        z->history[z->hist_len++] = c;
+        z->history[z->hist_len] = '\0';
+    }
+}
+
+static char role_case(const td_zeek *z, uint8_t sender, char upper)
+{
+    return sender == z->orig ? upper : (char)(upper - 'A' + 'a');
+}
+
+/* Session::CheckHistory: record the letter the first time; true if it was
+ * already recorded for this role. */
+static bool check_history(td_zeek *z, uint8_t sender, uint32_t mask, char upper)
+{
+    if (sender != z->orig)
+        mask <<= 16;
+    if (z->hist_seen & mask)
+        return true;
+    z->hist_seen |= mask;
+    append(z, role_case(z, sender, upper));
+    return false;
+}
+
+/* Session::ScaledHistoryEntry: the 1st, 10th, 100th ... occurrence. */
+static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint32_t *thresh)
+{
+    if (++*count == *thresh) {
+        append(z, role_case(z, sender, upper));
+        if (*thresh <= UINT32_MAX / 10)
+            *thresh *= 10;
+    }
+}
+
+static void flip_roles(td_zeek *z)
+{
+    z->orig = (uint8_t)(1 - z->orig);
+    append(z, '^');
+}
+
+static void set_state(td_zeek_ep *e, td_zeek_state s)
+{
+    if (e->state != s) {
+        e->prev_state = e->state;
+        e->state = (uint8_t)s;
+    }
+}
+
+static void update_history(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t seq, uint32_t len)
+{
+    td_zeek_ep *e = &z->ep[sender];
+    const uint32_t rel = seq - e->start_seq;
+    const int n = !!(flags & TH_SYN) + !!(flags & TH_FIN) + !!(flags & TH_RST);
+
+    if (n > 1) {
+        if ((flags & TH_FIN) && (flags & TH_RST))
+            check_history(z, sender, HIST_FIN_RST, 'I');
+        else
+            check_history(z, sender, HIST_MULTI, 'Q');
+        return;
+    }
+    if (flags & TH_SYN) {
+        char c = (flags & TH_ACK) ? 'H' : 'S';
+        if (check_history(z, sender, HIST_SYN, c) && rel != e->last_syn)
+            append(z, role_case(z, sender, c));
+        e->last_syn = rel;
+        return;
+    }
+    if (flags & TH_FIN) {
+        if (check_history(z, sender, HIST_FIN, 'F') && rel + len != e->last_fin)
+            append(z, role_case(z, sender, 'F'));
+        e->last_fin = rel + len;
+        return;
+    }
+    if (flags & TH_RST) {
+        if (check_history(z, sender, HIST_RST, 'R') && rel != e->last_rst)
+            append(z, role_case(z, sender, 'R'));
+        e->last_rst = rel;
+        return;
+    }
+    if (len == 0 && !(flags & TH_ACK))
+        return;
+    /* A SYN-ACK seen first and then an ACK or data: the SYN-ACK's sender
+     * was the responder after all (TCP_Endpoint::CheckHistory, Zeek 5.1). */
+    if (z->hist_len == 1 && z->history[0] == 'H') {
+        flip_roles(z);
+        strcpy(z->history, "^h");
+        z->hist_len = 2;
+    }
+    if (len > 0)
+        check_history(z, sender, HIST_DATA, 'D');
+    else
+        check_history(z, sender, HIST_ACK, 'A');
+}
+
+static void update_inactive(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t seq, uint32_t len)
+{
+    td_zeek_ep *e = &z->ep[sender], *p = &z->ep[1 - sender];
+    const bool is_orig = sender == z->orig;
+
+    if (flags & TH_SYN) {
+        if (is_orig) {
+            set_state(e, (flags & TH_ACK) ? TD_ZK_SYN_ACK_SENT : TD_ZK_SYN_SENT);
+        } else {
+            if (!(flags & TH_ACK) && p->state == TD_ZK_SYN_ACK_SENT && seq == e->start_seq) {
+                /* The SYN-ACK came before the SYN it answers. */
+                flip_roles(z);
+                set_state(p, TD_ZK_ESTABLISHED);
+            }
+            if (p->state == TD_ZK_SYN_SENT)
+                set_state(p, TD_ZK_ESTABLISHED);
+            set_state(e, TD_ZK_ESTABLISHED);
+        }
+    }
+    if (flags & TH_FIN)
+        set_state(e, TD_ZK_CLOSED);
+    if (flags & TH_RST)
+        set_state(e, TD_ZK_RESET);
+    if (e->state == TD_ZK_INACTIVE) {
+        const td_zeek_ep *orig = &z->ep[z->orig];
+        if (!is_orig && len == 0 && orig->state == TD_ZK_SYN_SENT)
+            ; /* the responder's bare ACK before its SYN-ACK */
+        else if ((flags & TH_ACK) && p->state == TD_ZK_ESTABLISHED)
+            set_state(e, TD_ZK_ESTABLISHED);
+        else
+            set_state(e, TD_ZK_PARTIAL);
+    }
+}
+
+static void update_state_machine(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t seq, uint32_t len)
+{
+    td_zeek_ep *e = &z->ep[sender], *p = &z->ep[1 - sender];
+
+    switch ((td_zeek_state)e->state) {
+    case TD_ZK_INACTIVE:
+        update_inactive(z, sender, flags, seq, len);
+        break;
+    case TD_ZK_SYN_SENT:
+    case TD_ZK_SYN_ACK_SENT:
+        if (flags & TH_FIN)
+            set_state(e, TD_ZK_CLOSED);
+        if (flags & TH_RST)
+            set_state(e, TD_ZK_RESET);
+        break;
+    case TD_ZK_ESTABLISHED:
+    case TD_ZK_PARTIAL:
+        if ((flags & TH_SYN) && !(flags & TH_ACK) && e->state == TD_ZK_PARTIAL &&
+            p->state == TD_ZK_INACTIVE)
+            set_state(e, TD_ZK_SYN_SENT);
+        if ((flags & TH_FIN) && !(flags & TH_RST)) {
+            set_state(e, TD_ZK_CLOSED);
+            if (p->state == TD_ZK_RESET && p->prev_state == TD_ZK_CLOSED)
+                set_state(p, TD_ZK_CLOSED);
+        }
+        if (flags & TH_RST)
+            set_state(e, TD_ZK_RESET);
+        break;
+    case TD_ZK_CLOSED:
+        if ((flags & TH_RST) && p->state != TD_ZK_CLOSED)
+            set_state(e, TD_ZK_RESET);
+        break;
+    default:
+        break;
+    }
+}
+
+void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dport,
+                        uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
+                        uint16_t window)
+{
+    td_zeek_ep *e, *p;
+    bool first_of_endpoint = false;
+
+    if (sender > 1)
+        return;
+    e = &z->ep[sender];
+    p = &z->ep[1 - sender];
+
+    if (!z->started) {
+        /* The sender of the first packet is the originator, unless that
+         * packet is not a bare SYN and comes from a likely server port
+         * (IPBasedAnalyzer::NewConn, TCPAnalyzer::WantConnection). */
+        z->started = true;
+        z->orig = sender;
+        if (!(flags & TH_SYN) || (flags & TH_ACK)) {
+            bool flip = false;
+            if (td_zeek_likely_server_port(sport))
+                flip = td_zeek_likely_server_port(dport) ? (!(flags & TH_SYN) && sport < dport) : true;
+            if (flip)
+                flip_roles(z);
+        }
+    }
+
+    /* init_endpoint */
+    const uint32_t end_all = seq + len + ((flags & TH_SYN) ? 1u : 0u) + ((flags & TH_FIN) ? 1u : 0u);
+    if (e->state == TD_ZK_INACTIVE && !e->init) {
+        e->init = true;
+        first_of_endpoint = true;
+        e->start_seq = (flags & TH_SYN) ? seq : seq - 1;
+        e->ack_seq = e->start_seq;
+        e->last_seq = end_all;
+    } else if ((e->state == TD_ZK_SYN_SENT || e->state == TD_ZK_SYN_ACK_SENT) &&
+               (flags & TH_SYN) && seq != e->start_seq) {
+        e->start_seq = seq;
+        e->ack_seq = seq;
+        e->last_seq = end_all;
+    }
+
+    update_history(z, sender, flags, seq, len);
+
+    /* update_window: a zero window, not on a reset, the peer not closed. */
+    if (window == 0 && !(flags & TH_RST) && p->state != TD_ZK_CLOSED && e->state != TD_ZK_RESET)
+        scaled(z, sender, 'W', &e->win0, &e->win0_thresh);
+
+    /* ACK bookkeeping: the highest acknowledgement of the peer's data. */
+    if ((flags & TH_ACK) && !(flags & TH_RST) && p->init &&
+        (int32_t)(ack - p->ack_seq) > 0) {
+        /* Acknowledged bytes the peer was never seen to send: a content
+         * gap in the peer's direction (Zeek records it once both ends are
+         * established or closing). */
+        if ((int32_t)(ack - p->last_seq) > 0 && p->last_seq != p->start_seq &&
+            (e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
+            (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
+            scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_thresh);
+        p->ack_seq = ack;
+    }
+
+    /* update_last_seq: 'T' for payload that does not go past the highest
+     * sequence number already seen. */
+    {
+        const uint32_t end = (flags & TH_RST) ? seq : end_all;
+        const int32_t delta = (int32_t)(end - e->last_seq);
+        if ((flags & (TH_SYN | TH_RST)) && (delta > 1048576 || delta < -1048576))
+            ;
+        else if ((flags & TH_FIN) && e->last_seq == e->start_seq + 1)
+            e->last_seq = end;
+        else if (e->state == TD_ZK_RESET)
+            ;
+        else if (delta > 0)
+            e->last_seq = end;
+        else if (len > 0 && (!first_of_endpoint || (flags & TH_SYN)))
+            scaled(z, sender, 'T', &e->rxmit, &e->rxmit_thresh);
+    }
+
+    update_state_machine(z, sender, flags, seq, len);
+    if (flags & TH_FIN)
+        e->fin_cnt++;
+}
+
+/* TCP_Endpoint::Size() for the REJ test: bytes of sequence space used. */
+static uint64_t endpoint_size(const td_zeek_ep *e)
+{
+    uint32_t top = (int32_t)(e->ack_seq - e->last_seq) > 0 ? e->ack_seq : e->last_seq;
+    uint64_t size = (uint32_t)(top - e->start_seq);
+
+    if (size > 0)
+        size--; /* the SYN */
+    if (e->fin_cnt > 0 && size > 0)
+        size--;
+    return size;
+}
+
+/* An exact match of Zeek's /\^?S[^HAFGIQ]*R.*\/ on the history. */
+static bool history_is_syn_then_rst(const char *h)
+{
+    if (*h == '^')
+        h++;
+    if (*h != 'S')
+        return false;
+    for (h++; *h; h++) {
+        if (*h == 'R')
+            return true;
+        if (strchr("HAFGIQ", *h))
+            return false;
+    }
+    return false;
+}
+
+const char *td_zeek_conn_state(const td_zeek *z)
+{
+    if (!z->started)
+        return "";
+    const td_zeek_ep *o = &z->ep[z->orig], *r = &z->ep[1 - z->orig];
+    const uint8_t os = o->state, rs = r->state;
+    const bool o_inact = os == TD_ZK_INACTIVE || os == TD_ZK_PARTIAL;
+    const bool r_inact = rs == TD_ZK_INACTIVE || rs == TD_ZK_PARTIAL;
+
+    if (rs == TD_ZK_RESET) {
+        if (os == TD_ZK_SYN_SENT || os == TD_ZK_SYN_ACK_SENT ||
+            (os == TD_ZK_RESET && endpoint_size(o) == 0 && endpoint_size(r) == 0))
+            return "REJ";
+        return o_inact ? "RSTRH" : "RSTR";
+    }
+    if (os == TD_ZK_RESET) {
+        if (r_inact)
+            return history_is_syn_then_rst(z->history) ? "RSTOS0" : "OTH";
+        return "RSTO";
+    }
+    if (os == TD_ZK_CLOSED && rs == TD_ZK_CLOSED)
+        return "SF";
+    if (os == TD_ZK_CLOSED)
+        return r_inact ? "SH" : "S2";
+    if (rs == TD_ZK_CLOSED)
+        return o_inact ? "SHR" : "S3";
+    if (os == TD_ZK_SYN_SENT && rs == TD_ZK_INACTIVE)
+        return "S0";
+    if (os == TD_ZK_ESTABLISHED && rs == TD_ZK_ESTABLISHED)
+        return "S1";
+    return "OTH";
+}
+
+const char *td_zeek_conn_state_meaning(const char *code)
+{
+    static const struct { const char *code, *meaning; } m[] = {
+        { "S0", "attempt seen, never answered" },
+        { "S1", "established, not closed" },
+        { "SF", "established and closed normally" },
+        { "REJ", "attempt rejected" },
+        { "S2", "established; the originator closed, the responder never answered the close" },
+        { "S3", "established; the responder closed, the originator never answered the close" },
+        { "RSTO", "established, then reset by the originator" },
+        { "RSTR", "reset by the responder" },
+        { "RSTOS0", "the originator sent SYN then RST; no SYN-ACK seen" },
+        { "RSTRH", "the responder sent SYN-ACK then RST; no SYN seen" },
+        { "SH", "the originator sent SYN then FIN; no SYN-ACK seen" },
+        { "SHR", "the responder sent SYN-ACK then FIN; no SYN seen" },
+        { "OTH", "no SYN seen: midstream traffic" },
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        if (strcmp(m[i].code, code) == 0)
+            return m[i].meaning;
+    return "";
+}
