@@ -210,12 +210,7 @@ def run_client(addr, port, mode, markfile):
             while time.monotonic() < t_end:
                 line = b"tcpdiag line %02d\n" % lines
                 sock.sendall(line)
-                got = b""
-                while len(got) < len(line):
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    got += chunk
+                recv_exactly(sock, len(line))
                 lines += 1
                 time.sleep(0.2)
             sock.shutdown(socket.SHUT_WR)
@@ -373,16 +368,21 @@ def read_request(conn, limit_s):
     return req
 
 
-def read_response(sock, limit_s):
-    """Read exactly the known HTTP_RESPONSE (no EOF needed)."""
-    sock.settimeout(limit_s)
-    resp = b""
-    while len(resp) < len(HTTP_RESPONSE):
+def recv_exactly(sock, n):
+    """Read n bytes, or fewer if the peer closes first."""
+    got = b""
+    while len(got) < n:
         chunk = sock.recv(4096)
         if not chunk:
             break
-        resp += chunk
-    return resp
+        got += chunk
+    return got
+
+
+def read_response(sock, limit_s):
+    """Read exactly the known HTTP_RESPONSE (no EOF needed)."""
+    sock.settimeout(limit_s)
+    return recv_exactly(sock, len(HTTP_RESPONSE))
 
 
 def so_error(sock):
