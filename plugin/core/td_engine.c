@@ -64,14 +64,15 @@ static bool ack_covers(uint32_t ack, uint32_t s)
     return (uint32_t)(ack - (s + 1)) < 0x40000000u;
 }
 
-/* Does `ack` acknowledge p's SYN?  A SYN-ACK must acknowledge exactly the
- * SYN (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT in SYN-SENT); a
- * later segment may also acknowledge data p has sent since. */
+/* Does `ack` acknowledge p's SYN?  Only up to what p has sent (RFC 9293
+ * 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT in SYN-SENT): exactly the SYN,
+ * or data p sent with it (TCP Fast Open) or after it. */
 static bool acks_syn(const td_endpoint *p, uint32_t ack, bool is_synack)
 {
+    (void)is_synack;
     if (ack == p->isn + 1)
         return true;
-    if (is_synack || p->bytes == 0)
+    if (p->bytes == 0)
         return false;
     return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
 }

@@ -836,6 +836,23 @@ static void test_zeek(void)
     CHECK(strcmp(td_zeek_conn_state_meaning("REJ"), "attempt rejected") == 0);
 }
 
+static void test_fast_open(void)
+{
+    /* RFC 7413: data in the SYN, acknowledged by the SYN-ACK. */
+    td_conv c;
+    start(&c, "fast-open");
+    seg(&c, 0.0, C, SYN, 1000, 0, 50);
+    seg(&c, 0.01, S, SYN | ACK, 5000, 1051, 0);
+    seg(&c, 0.02, C, ACK, 1051, 5001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    /* But a SYN-ACK acknowledging more than was sent is not an answer. */
+    start(&c, "synack-acks-too-much");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.01, S, SYN | ACK, 5000, 1051, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_SYN_RECV);
+    CHECK(!(c.ep[C].know & TD_K_SYN_ACKED));
+}
+
 static void test_sequence_wrap(void)
 {
     td_conv c;
@@ -928,6 +945,7 @@ int main(void)
     test_new_isn();
     test_sequence_wrap();
     test_review_sequences();
+    test_fast_open();
     test_teardown();
     test_zeek();
     test_names();
