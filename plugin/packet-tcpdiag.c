@@ -62,6 +62,7 @@ static int hf_server_bytes = -1;
 static int hf_client_fins = -1;
 static int hf_server_fins = -1;
 static int hf_idle = -1;
+static int hf_reuse_of = -1;
 static int hf_history = -1;
 
 static gint ett_tcpdiag = -1;
@@ -110,6 +111,9 @@ typedef struct {
 /* Conversations indexed by tcp.stream. */
 static conv_rec **convs;
 static guint32 convs_cap;
+/* The latest conversation on each pair of addresses and ports, to tell a
+ * new connection on the same ports (port reuse) where it came from. */
+static GHashTable *by_ports;
 static double capture_last_ts;
 static gboolean capture_started;
 static nstime_t capture_base;   /* first frame's time: times are relative to it */
@@ -194,6 +198,32 @@ static conv_rec *conv_create(guint32 stream, packet_info *pinfo, guint16 sport, 
     cr->stream = stream;
     convs[stream] = cr;
     return cr;
+}
+
+/* "addr:port|addr:port", the lower endpoint first. */
+static char *ports_key(packet_info *pinfo, guint16 sport, guint16 dport)
+{
+    char *a = address_to_str(NULL, &pinfo->src), *b = address_to_str(NULL, &pinfo->dst);
+    int cmp = cmp_address(&pinfo->src, &pinfo->dst);
+    char *key;
+
+    if (cmp < 0 || (cmp == 0 && sport <= dport))
+        key = g_strdup_printf("%s:%u|%s:%u", a, sport, b, dport);
+    else
+        key = g_strdup_printf("%s:%u|%s:%u", b, dport, a, sport);
+    wmem_free(NULL, a);
+    wmem_free(NULL, b);
+    return key;
+}
+
+static void link_port_reuse(conv_rec *cr, packet_info *pinfo, guint16 sport, guint16 dport)
+{
+    char *key = ports_key(pinfo, sport, dport);
+    conv_rec *prev = (conv_rec *)g_hash_table_lookup(by_ports, key);
+
+    if (prev && prev != cr)
+        td_conv_set_reuse(&cr->conv, &prev->conv, prev->stream);
+    g_hash_table_replace(by_ports, key, cr);  /* takes the key */
 }
 
 static void conv_free(conv_rec *cr)
@@ -417,6 +447,8 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         add_string(dt, hf_reset_by, tvb, td_conv_reset_by(c));
     if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
         add_reltime(dt, hf_idle, tvb, now - c->last_ts);
+    if (c->reuse_of)
+        add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
 
     /* This frame's own event. */
     if (st->event == TD_EV_FIN_RETRANS) {
@@ -428,7 +460,8 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
                                td_event_info[st->event].headline, st->count + 1, st->interval);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
                             td_event_info[st->event].token, st->count);
-    } else if (st->event == TD_EV_DATA_AFTER_FIN || st->event == TD_EV_AFTER_RST) {
+    } else if (st->event == TD_EV_DATA_AFTER_FIN || st->event == TD_EV_AFTER_RST ||
+               st->event == TD_EV_RST_IGNORED || st->event == TD_EV_PORT_REUSE) {
         expert_add_info(pinfo, top, &ei_event[st->event]);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
                             td_event_info[st->event].token);
@@ -574,6 +607,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         conversation_t *cv = find_conversation_pinfo(pinfo, 0);
         if (cv)
             conversation_add_proto_data(cv, proto_tcpdiag, cr);
+        link_port_reuse(cr, pinfo, sport, dport);
     }
     int sender = endpoint_of(cr, &pinfo->src, sport, dport);
     if (sender < 0)
@@ -646,6 +680,7 @@ static void tcpdiag_init(void)
     set_postdissector_wanted_hfids(tcpdiag_handle, wanted);
     capture_last_ts = 0.0;
     capture_started = FALSE;
+    by_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     nstime_set_zero(&capture_base);
 }
 
@@ -657,6 +692,10 @@ static void tcpdiag_cleanup(void)
     g_free(convs);
     convs = NULL;
     convs_cap = 0;
+    if (by_ports) {
+        g_hash_table_destroy(by_ports);
+        by_ports = NULL;
+    }
     set_postdissector_wanted_hfids(tcpdiag_handle, NULL);
 }
 
@@ -786,6 +825,8 @@ void proto_register_tcpdiag(void)
           "FIN segments the server sent, retransmissions included", HFILL } },
         { &hf_idle, { "Idle", "tcpdiag.idle", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "For a conversation still open: time from its last packet to the end of the capture (or this packet)", HFILL } },
+        { &hf_reuse_of, { "Ports reused from stream", "tcpdiag.reuse_of", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The earlier tcp.stream on the same addresses and ports (port reuse)", HFILL } },
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The SYN of the conversation this ICMP error refers to", HFILL } },
     };

@@ -110,7 +110,9 @@ typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
     X(AFTER_RST,        "segment-after-rst",    TD_SEV_WARN, TD_GRP_PROTOCOL, \
       "Segment sent after the sender's own reset: no correct TCP stack does this") \
     X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
-      "Reset the receiver ignores: in SYN_SENT only a reset acknowledging the SYN counts")
+      "Reset the receiver ignores: in SYN_SENT only a reset acknowledging the SYN counts") \
+    X(PORT_REUSE,       "port-reuse",           TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "New SYN on the addresses and ports of an earlier conversation")
 
 #define TD_EVENT_ENUM(id, tok, sev, grp, head) TD_EV_##id,
 typedef enum { TD_EVENTS(TD_EVENT_ENUM) TD_EV_COUNT } td_event;

@@ -77,6 +77,16 @@ static bool acks_syn(const td_endpoint *p, uint32_t ack, bool is_synack)
     return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
 }
 
+void td_conv_set_reuse(td_conv *c, const td_conv *prev, uint32_t prev_stream)
+{
+    const char *tw = td_conv_time_wait_side(prev);
+
+    c->reuse_of = prev_stream + 1;
+    c->reuse_prev_last_ts = prev->last_ts;
+    c->reuse_time_wait = (uint8_t)(strcmp(tw, "both") == 0 ? 3 : strcmp(tw, "server") == 0 ? 2 :
+                                   strcmp(tw, "client") == 0 ? 1 : 0);
+}
+
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
 {
     memset(c, 0, sizeof *c);
@@ -230,6 +240,8 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
         e->know |= TD_K_SENT_SYN;
         e->isn = s->seq;
         e->syn_count = 1;
+        if (is_client && c->reuse_of)
+            st->event = TD_EV_PORT_REUSE;
     }
     if (is_client) {
         if (e->syn_count == 1) {
@@ -277,6 +289,13 @@ static void on_ack(td_conv *c, const td_segment *s)
 {
     td_endpoint *e = &c->ep[s->sender];
     td_endpoint *p = &c->ep[1 - s->sender];
+
+    /* A bare ACK to a SYN from a side that has no SYN of its own: what a
+     * socket in TIME_WAIT (or any synchronized state) sends to a SYN it
+     * will not accept (RFC 9293 3.10.7.4, RFC 5961 4). */
+    if (!(s->flags & TD_TH_SYN) && !(e->know & TD_K_SENT_SYN) && p->state == TD_SYN_SENT &&
+        s->sender != c->client && !c->ack_to_syn_frame && !(e->know & TD_K_ASSUMED))
+        c->ack_to_syn_frame = s->frame;
 
     if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
         acks_syn(p, s->ack, (s->flags & TD_TH_SYN) != 0)) {
@@ -344,11 +363,10 @@ static bool on_rst(td_conv *c, const td_segment *s)
         c->rst_acks_less = (s->flags & TD_TH_ACK) && p->bytes > 0 &&
                            (int32_t)(p->snd_end - s->ack) > 0;
     }
-    /* A client in SYN-SENT answers a SYN-ACK that acknowledges something
+    /* A client in SYN-SENT answers an ACK that acknowledges something
      * else with a reset and stays in SYN-SENT (RFC 9293 3.10.7.3, figure 9:
-     * an old duplicate SYN-ACK). */
-    if (!(e->state == TD_SYN_SENT && (p->last_flags & TD_TH_SYN) && (p->last_flags & TD_TH_ACK) &&
-          !(e->know & TD_K_SYN_ACKED)))
+     * an old duplicate SYN-ACK, or TIME-WAIT's ACK). */
+    if (!(e->state == TD_SYN_SENT && (p->last_flags & TD_TH_ACK) && !(e->know & TD_K_SYN_ACKED)))
         e->know |= TD_K_SENT_RST;
     if (p->state != TD_CLOSED)
         p->know |= TD_K_GOT_RST;
@@ -1022,6 +1040,33 @@ static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
     put_client_error(t, v);
 }
 
+static void put_reuse(td_text *t, const td_conv *c)
+{
+    static const char *const holder[] = { "", "the client", "the server", "both sides" };
+    const td_endpoint *sv = &c->ep[1 - c->client];
+
+    put(t, "; same addresses and ports as stream %u, whose last packet was ", c->reuse_of - 1);
+    put_duration(t, c->first_ts - c->reuse_prev_last_ts);
+    put(t, " before this SYN");
+    if (c->reuse_time_wait && c->first_ts - c->reuse_prev_last_ts >= 60.0) {
+        put(t, "; %s had been in TIME_WAIT, which lasts 60 s on Linux", holder[c->reuse_time_wait & 3]);
+    } else if (c->reuse_time_wait) {
+        put(t, ", %s still in TIME_WAIT (Linux keeps it 60 s)", holder[c->reuse_time_wait & 3]);
+        if (c->reuse_time_wait == 1)
+            put(t, "; Linux lets a client reuse its own TIME_WAIT port for a new connection "
+                   "(net.ipv4.tcp_tw_reuse, TCP timestamps)");
+        if (c->reuse_time_wait & 2) {
+            if (sv->synack_count && c->synack_frame)
+                put(t, "; the server accepted the new SYN with a SYN-ACK");
+            else if (c->ack_to_syn_frame)
+                put(t, "; the server answered the new SYN with an ACK for the old connection "
+                       "(frame %u)", c->ack_to_syn_frame);
+            else if (c->rst_frame && c->rst_by != c->client)
+                put(t, "; the server answered the new SYN with a reset");
+        }
+    }
+}
+
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        const char *icmp_source, char *buf, size_t n)
 {
@@ -1212,5 +1257,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             put(&t, "%s", td_outcome_info[v->outcome].headline);
         break;
     }
+    if (c->reuse_of)
+        put_reuse(&t, c);
     return t.len;
 }

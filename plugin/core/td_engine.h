@@ -137,6 +137,11 @@ typedef struct {
     uint8_t  rst_peer_state;           /* the receiver's state before it */
     td_icmp  icmp;                     /* first ICMP error (valid if icmp_frame) */
     td_zeek  zeek;                     /* Zeek's view: conn_state, history */
+    /* An earlier conversation on the same addresses and ports. */
+    uint32_t reuse_of;                 /* its tcp.stream + 1, 0 if none */
+    double   reuse_prev_last_ts;       /* its last packet */
+    uint8_t  reuse_time_wait;          /* who held TIME_WAIT: 0 none, 1 client, 2 server, 3 both */
+    uint32_t ack_to_syn_frame;         /* a bare ACK answered the SYN (TIME-WAIT's challenge) */
 } td_conv;
 
 /* One segment as seen at the capture point. */
@@ -176,6 +181,10 @@ void td_prefs_default(td_prefs *p);
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1);
 
 td_step td_conv_on_segment(td_conv *c, const td_segment *s);
+
+/* Before its first segment: this conversation reuses the addresses and
+ * ports of `prev` (Wireshark's new tcp.stream `prev_stream`). */
+void td_conv_set_reuse(td_conv *c, const td_conv *prev, uint32_t prev_stream);
 td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m);
 
 /* The conversation's outcome as known at time `now` (the current packet in

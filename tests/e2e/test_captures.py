@@ -301,9 +301,13 @@ CASES = {
                     "18 E F1 closing; 19 LA F2 closing; 20 CL TW closed",
         convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadfF")),
                1: conv("closed", "", "", "1", "1", "11", "12", zeek=("SF", "ShADadfF"))},
-        experts_final={}, experts_single={},
+        experts_final={"tcpdiag.event.port_reuse": [11]},
+        experts_single={"tcpdiag.event.port_reuse": [11]},
         summary={0: ["the server closed first; server in TIME_WAIT"],
-                 1: ["the server closed first; server in TIME_WAIT"]},
+                 1: ["the server closed first; server in TIME_WAIT; same addresses and ports as "
+                     "stream 0, whose last packet was 300.5 ms before this SYN, the server still "
+                     "in TIME_WAIT (Linux keeps it 60 s); the server accepted the new SYN with a "
+                     "SYN-ACK"]},
     ),
     "port-reuse-client-time-wait.pcapng": dict(
         frames=HS + "; 8 F1 E closing; 9 F2 LA closing; 10 TW CL closed; "
@@ -311,9 +315,12 @@ CASES = {
                     "18 F1 E closing; 19 F2 LA closing; 20 TW CL closed",
         convs={0: conv("closed", "", "", "1", "1", "1", "2", zeek=("SF", "ShADadFf")),
                1: conv("closed", "", "", "1", "1", "11", "12", zeek=("SF", "ShADadFf"))},
-        experts_final={}, experts_single={},
+        experts_final={"tcpdiag.event.port_reuse": [11]},
+        experts_single={"tcpdiag.event.port_reuse": [11]},
         summary={0: ["the client closed first; client in TIME_WAIT"],
-                 1: ["the client closed first; client in TIME_WAIT"]},
+                 1: ["same addresses and ports as stream 0, whose last packet was 300.2 ms before "
+                     "this SYN, the client still in TIME_WAIT",
+                     "Linux lets a client reuse its own TIME_WAIT port"]},
     ),
 }
 

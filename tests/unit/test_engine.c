@@ -836,6 +836,46 @@ static void test_zeek(void)
     CHECK(strcmp(td_zeek_conn_state_meaning("REJ"), "attempt rejected") == 0);
 }
 
+static void test_port_reuse(void)
+{
+    td_conv old, c;
+    char buf[700];
+
+    /* The server closed first and holds TIME_WAIT; 0.3 s later the client
+     * connects again from the same port. */
+    start(&old, "port-reuse-old");
+    handshake(&old, 0.0);
+    seg(&old, 0.1, S, ACK | FIN, 5001, 1001, 0);
+    seg(&old, 0.2, C, ACK | FIN, 1001, 5002, 0);
+    seg(&old, 0.3, S, ACK, 5002, 1002, 0);
+    CHECK(strcmp(td_conv_time_wait_side(&old), "server") == 0);
+
+    start(&c, "port-reuse-new");
+    td_conv_set_reuse(&c, &old, 7);
+    td_step st = seg(&c, 0.6, C, SYN, 90000, 0, 0);
+    CHECK_EQ_INT(st.event, TD_EV_PORT_REUSE);
+    seg(&c, 0.601, S, SYN | ACK, 70000, 90001, 0);
+    seg(&c, 0.602, C, ACK, 90001, 70001, 0);
+    td_verdict v = verdict(&c, 1.0);
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "same addresses and ports as stream 7, whose last packet was 300.0 ms before this SYN");
+    CHECK_CONTAINS(buf, "the server still in TIME_WAIT");
+    CHECK_CONTAINS(buf, "the server accepted the new SYN with a SYN-ACK");
+
+    /* TIME-WAIT answers a SYN it will not take with an ACK for the old
+     * connection; the client resets that ACK and stays in SYN_SENT. */
+    start(&c, "port-reuse-challenge");
+    td_conv_set_reuse(&c, &old, 7);
+    seg(&c, 0.6, C, SYN, 900, 0, 0);
+    seg(&c, 0.601, S, ACK, 5002, 1002, 0);
+    seg(&c, 0.602, C, RST, 1002, 0, 0);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+    CHECK_EQ_INT(c.ack_to_syn_frame, 2);
+    v = verdict(&c, 0.7);
+    td_conv_summary(&c, &v, 0.7, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "answered the new SYN with an ACK for the old connection (frame 2)");
+}
+
 static void test_fast_open(void)
 {
     /* RFC 7413: data in the SYN, acknowledged by the SYN-ACK. */
@@ -946,6 +986,7 @@ int main(void)
     test_sequence_wrap();
     test_review_sequences();
     test_fast_open();
+    test_port_reuse();
     test_teardown();
     test_zeek();
     test_names();
