@@ -322,6 +322,23 @@ CASES = {
                      "this SYN, the client still in TIME_WAIT",
                      "Linux lets a client reuse its own TIME_WAIT port"]},
     ),
+    # ---- crafted (no correct stack sends these; see sample-captures/README.md) ----
+    "crafted-impossible.pcapng": dict(
+        frames=HS.replace("3-7 E E", "3-5 E E") + "; 6-7 F1 E closing; "
+               "8 SS CL syn-pending; 9 SS SR synack-pending; 10 E E established; "
+               "11-12 CL CL reset-after-handshake",
+        convs={0: conv("closing", "", "", "1", "1", "1", "2", zeek=("S2", "ShADaF")),
+               1: conv("reset-after-handshake", "ECONNRESET", "Connection reset by peer",
+                       "1", "1", "8", "9", zeek=("RSTR", "ShArd"))},
+        experts_final={"tcpdiag.event.data_after_fin": [7],
+                       "tcpdiag.event.segment_after_rst": [12],
+                       "tcpdiag.diag.reset_after_handshake": [11]},
+        experts_single={"tcpdiag.event.data_after_fin": [7],
+                        "tcpdiag.event.segment_after_rst": [12],
+                        "tcpdiag.diag.reset_after_handshake": [11]},
+        summary={0: ["close in progress: client FIN_WAIT1, server ESTABLISHED"],
+                 1: ["then the server reset the connection"]},
+    ),
 }
 
 _expert_fields = []

@@ -49,7 +49,7 @@ def outcomes(tshark, path):
                                        r["tcpdiag.role_basis"]) for r in rows}
 
 
-@pytest.mark.parametrize("capture", sorted(CASES))
+@pytest.mark.parametrize("capture", sorted(c for c in CASES if not c.startswith("crafted-")))
 def test_fresh_capture_gives_the_same_outcomes(tshark, fresh_captures, capture):
     fresh = os.path.join(fresh_captures, capture)
     assert os.path.exists(fresh), f"{capture} was not made again"
