@@ -6,9 +6,9 @@
  * follow Zeek's TCPSessionAdapter::Process(): init_endpoint,
  * update_history, update_window, ACK bookkeeping, update_last_seq, then
  * UpdateStateMachine.  Not modelled: 'C' (Wireshark does not verify TCP
- * checksums by default), 'G' content gaps only as "the peer acknowledged
- * bytes this direction never showed", and Zeek's connection timers and
- * reuse splitting (tcpdiag follows Wireshark's tcp.stream).
+ * checksums by default), Zeek's connection timers and reuse splitting
+ * (tcpdiag follows Wireshark's tcp.stream); 'G' follows only the end of
+ * the contiguous data, not a full reassembly buffer.
  */
 #include <string.h>
 
@@ -253,11 +253,19 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
         e->start_seq = (flags & TH_SYN) ? seq : seq - 1;
         e->ack_seq = e->start_seq;
         e->last_seq = end_all;
+        e->contig = e->start_seq + 1;
     } else if ((e->state == TD_ZK_SYN_SENT || e->state == TD_ZK_SYN_ACK_SENT) &&
                (flags & TH_SYN) && seq != e->start_seq) {
         e->start_seq = seq;
         e->ack_seq = seq;
         e->last_seq = end_all;
+        e->contig = seq + 1;
+    }
+    /* Contiguous payload seen so far from this side. */
+    if (len > 0) {
+        uint32_t dseq = seq + ((flags & TH_SYN) ? 1u : 0u);
+        if ((int32_t)(dseq - e->contig) <= 0 && (int32_t)(dseq + len - e->contig) > 0)
+            e->contig = dseq + len;
     }
 
     update_history(z, sender, flags, seq, len);
@@ -269,13 +277,19 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
     /* ACK bookkeeping: the highest acknowledgement of the peer's data. */
     if ((flags & TH_ACK) && !(flags & TH_RST) && p->init &&
         (int32_t)(ack - p->ack_seq) > 0) {
-        /* Acknowledged bytes the peer was never seen to send: a content
-         * gap in the peer's direction (Zeek records it once both ends are
-         * established or closing). */
-        if ((int32_t)(ack - p->last_seq) > 0 && p->last_seq != p->start_seq &&
-            (e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
-            (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
-            scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_thresh);
+        /* The peer's data acknowledged past a hole in what the capture
+         * showed of it: a content gap in the peer's direction, recorded
+         * once both ends are established or closing (TCP_Reassembler's
+         * Gap; an acknowledgement of the FIN does not count). */
+        uint32_t upto = ack;
+        if (p->fin_cnt > 0 && (int32_t)(ack - p->fin_seq) > 0)
+            upto = p->fin_seq;
+        if ((int32_t)(upto - p->contig) > 0) {
+            if ((e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
+                (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
+                scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_thresh);
+            p->contig = upto;
+        }
         p->ack_seq = ack;
     }
 
@@ -297,8 +311,10 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
     }
 
     update_state_machine(z, sender, flags, seq, len);
-    if (flags & TH_FIN)
+    if (flags & TH_FIN) {
         e->fin_cnt++;
+        e->fin_seq = seq + len + ((flags & TH_SYN) ? 1u : 0u);
+    }
 }
 
 /* TCP_Endpoint::Size() for the REJ test: bytes of sequence space used. */

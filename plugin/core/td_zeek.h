@@ -35,6 +35,8 @@ typedef struct {
     uint32_t rxmit, rxmit_thresh;           /* 'T' scaling */
     uint32_t win0, win0_thresh;             /* 'W' scaling */
     uint32_t gap, gap_thresh;               /* 'G' scaling */
+    uint32_t contig;                        /* end of the contiguous payload seen */
+    uint32_t fin_seq;                       /* sequence number of its FIN */
     uint16_t fin_cnt;
     uint8_t  state, prev_state;
     bool     init;

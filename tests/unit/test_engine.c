@@ -831,6 +831,22 @@ static void test_zeek(void)
         seg(&c, 0.1 + i * 0.2, C, ACK, 1001, 5001, 10);
     CHECK(strcmp(c.zeek.history, "ShADTT") == 0);
 
+    /* A hole in the client's data acknowledged by the server: G, once. */
+    start(&c, "zeek-G");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK, 1001, 5001, 100);
+    seg(&c, 0.2, C, ACK, 1201, 5001, 100);   /* 1101-1200 never captured */
+    seg(&c, 0.3, S, ACK, 5001, 1301, 0);
+    seg(&c, 0.4, S, ACK, 5001, 1301, 0);
+    CHECK(strcmp(c.zeek.history, "ShADaG") == 0);
+    /* A FIN acknowledged is no gap. */
+    start(&c, "zeek-no-G-for-FIN");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
+    seg(&c, 0.2, S, ACK | FIN, 5001, 1002, 0);
+    seg(&c, 0.3, C, ACK, 1002, 5002, 0);
+    CHECK(strcmp(c.zeek.history, "ShAFf") == 0);
+
     CHECK(td_zeek_likely_server_port(443));
     CHECK(!td_zeek_likely_server_port(40000));
     CHECK(strcmp(td_zeek_conn_state_meaning("REJ"), "attempt rejected") == 0);
