@@ -437,47 +437,49 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         add_uint(dt, hf_client_fins, tvb, cl->fin_count);
     if (sv->fin_count)
         add_uint(dt, hf_server_fins, tvb, sv->fin_count);
-    if (*td_conv_closed_by(c))
-        add_string(dt, hf_closed_by, tvb, td_conv_closed_by(c));
-    if (*td_conv_close_type(c))
-        add_string(dt, hf_close_type, tvb, td_conv_close_type(c));
-    if (*td_conv_time_wait_side(c))
-        add_string(dt, hf_time_wait, tvb, td_conv_time_wait_side(c));
-    if (*td_conv_reset_by(c))
-        add_string(dt, hf_reset_by, tvb, td_conv_reset_by(c));
+    const char *closed_by = td_conv_closed_by(c), *close_type = td_conv_close_type(c);
+    const char *time_wait = td_conv_time_wait_side(c), *reset_by = td_conv_reset_by(c);
+    if (*closed_by)
+        add_string(dt, hf_closed_by, tvb, closed_by);
+    if (*close_type)
+        add_string(dt, hf_close_type, tvb, close_type);
+    if (*time_wait)
+        add_string(dt, hf_time_wait, tvb, time_wait);
+    if (*reset_by)
+        add_string(dt, hf_reset_by, tvb, reset_by);
     if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
         add_reltime(dt, hf_idle, tvb, now - c->last_ts);
     if (c->reuse_of)
         add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
 
     /* This frame's own event. */
-    if (st->event == TD_EV_FIN_RETRANS) {
-        ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
-        proto_item_set_generated(ti);
-        add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
-        expert_add_info_format(pinfo, ti, &ei_event[st->event],
-                               "%s (FIN %u, %.3f s after the previous one)",
-                               td_event_info[st->event].headline, st->count + 1, st->interval);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
-                            td_event_info[st->event].token, st->count);
-    } else if (st->event == TD_EV_DATA_AFTER_FIN || st->event == TD_EV_AFTER_RST ||
-               st->event == TD_EV_RST_IGNORED || st->event == TD_EV_PORT_REUSE) {
-        expert_add_info(pinfo, top, &ei_event[st->event]);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
-                            td_event_info[st->event].token);
-    }
-    if (st->event == TD_EV_SYN_RETRANS || st->event == TD_EV_SYNACK_RETRANS ||
-        st->event == TD_EV_SYN_NEW_ISN) {
+    switch ((td_event)st->event) {
+    case TD_EV_SYN_RETRANS:
+    case TD_EV_SYNACK_RETRANS:
+    case TD_EV_SYN_NEW_ISN:
+    case TD_EV_FIN_RETRANS:
         ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
         proto_item_set_generated(ti);
         add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
         expert_add_info_format(pinfo, ti, &ei_event[st->event],
                                "%s (%s %u, %.3f s after the previous one)",
                                td_event_info[st->event].headline,
-                               st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" : "SYN",
+                               st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" :
+                               st->event == TD_EV_FIN_RETRANS ? "FIN" : "SYN",
                                st->count + 1, st->interval);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
                             td_event_info[st->event].token, st->count);
+        break;
+    case TD_EV_DATA_AFTER_FIN:
+    case TD_EV_AFTER_RST:
+    case TD_EV_RST_IGNORED:
+    case TD_EV_PORT_REUSE:
+        expert_add_info(pinfo, top, &ei_event[st->event]);
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                            td_event_info[st->event].token);
+        break;
+    default:
+        break; /* ICMP errors are shown below; TD_EV_NONE */
     }
     if (is_icmp) {
         ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);

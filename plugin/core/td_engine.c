@@ -67,9 +67,8 @@ static bool ack_covers(uint32_t ack, uint32_t s)
 /* Does `ack` acknowledge p's SYN?  Only up to what p has sent (RFC 9293
  * 3.10.7.3: SND.UNA < SEG.ACK =< SND.NXT in SYN-SENT): exactly the SYN,
  * or data p sent with it (TCP Fast Open) or after it. */
-static bool acks_syn(const td_endpoint *p, uint32_t ack, bool is_synack)
+static bool acks_syn(const td_endpoint *p, uint32_t ack)
 {
-    (void)is_synack;
     if (ack == p->isn + 1)
         return true;
     if (p->bytes == 0)
@@ -77,14 +76,18 @@ static bool acks_syn(const td_endpoint *p, uint32_t ack, bool is_synack)
     return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
 }
 
+/* Who is in TIME_WAIT: 1 the client, 2 the server, 3 both, 0 neither. */
+static uint8_t time_wait_mask(const td_conv *c)
+{
+    return (uint8_t)((c->ep[c->client].state == TD_TIME_WAIT ? 1 : 0) |
+                     (c->ep[1 - c->client].state == TD_TIME_WAIT ? 2 : 0));
+}
+
 void td_conv_set_reuse(td_conv *c, const td_conv *prev, uint32_t prev_stream)
 {
-    const char *tw = td_conv_time_wait_side(prev);
-
     c->reuse_of = prev_stream + 1;
     c->reuse_prev_last_ts = prev->last_ts;
-    c->reuse_time_wait = (uint8_t)(strcmp(tw, "both") == 0 ? 3 : strcmp(tw, "server") == 0 ? 2 :
-                                   strcmp(tw, "client") == 0 ? 1 : 0);
+    c->reuse_time_wait = time_wait_mask(prev);
 }
 
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
@@ -298,7 +301,7 @@ static void on_ack(td_conv *c, const td_segment *s)
         c->ack_to_syn_frame = s->frame;
 
     if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
-        acks_syn(p, s->ack, (s->flags & TD_TH_SYN) != 0)) {
+        acks_syn(p, s->ack)) {
         p->know |= TD_K_SYN_ACKED;
         e->know |= TD_K_GOT_SYN;
     }
@@ -724,9 +727,8 @@ static const char *side_name(const td_conv *c, uint8_t idx)
 
 const char *td_conv_time_wait_side(const td_conv *c)
 {
-    bool a = c->ep[c->client].state == TD_TIME_WAIT;
-    bool b = c->ep[1 - c->client].state == TD_TIME_WAIT;
-    return a && b ? "both" : a ? "client" : b ? "server" : "";
+    static const char *const side[] = { "", "client", "server", "both" };
+    return side[time_wait_mask(c)];
 }
 
 const char *td_conv_closed_by(const td_conv *c)
