@@ -64,11 +64,32 @@ static int hf_server_fins = -1;
 static int hf_idle = -1;
 static int hf_reuse_of = -1;
 static int hf_history = -1;
+static int hf_client_ttl = -1;
+static int hf_client_hops = -1;
+static int hf_server_ttl = -1;
+static int hf_server_hops = -1;
+static int hf_client_ipid = -1;
+static int hf_server_ipid = -1;
+static int hf_client_rtt = -1;
+static int hf_server_rtt = -1;
+static int hf_reset_assessment = -1;
+static int hf_rst_claimed = -1;
+static int hf_rst_assessment = -1;
+static int hf_rst_evidence = -1;
+static int hf_rst_finding = -1;
+static int hf_rst_accepted = -1;
+static int hf_rst_ttl = -1;
+static int hf_rst_hops = -1;
+static int hf_rst_ip_id = -1;
+static int hf_rst_seq_offset = -1;
+static int hf_rst_ack_offset = -1;
 
 static gint ett_tcpdiag = -1;
+static gint ett_rst = -1;
 
 static expert_field ei_outcome[TD_OUT_COUNT];
 static expert_field ei_event[TD_EV_COUNT];
+static expert_field ei_rst[TD_RST_LEVEL_COUNT];
 
 static dissector_handle_t tcpdiag_handle;
 
@@ -81,9 +102,9 @@ static guint pref_answer_wait_ms = 3000;
  * The TCP and ICMP headers are read from the bytes under their protocol
  * items rather than through one wanted field per header field.
  */
-enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_COUNT };
+enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_IP, W_IPV6, W_COUNT };
 static const char *const wanted_names[W_COUNT] = {
-    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6"
+    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6", "ip", "ipv6"
 };
 static int wanted_hf[W_COUNT];
 
@@ -106,6 +127,9 @@ typedef struct {
     double     cached_now;
     td_verdict cached_verdict;
     char      *cached_summary;
+    td_rst_level cached_rst_worst;
+    /* First pass: the worst reset assessment an expert item has shown. */
+    td_rst_level rst_shown;
 } conv_rec;
 
 /* Conversations indexed by tcp.stream. */
@@ -228,6 +252,7 @@ static void link_port_reuse(conv_rec *cr, packet_info *pinfo, guint16 sport, gui
 
 static void conv_free(conv_rec *cr)
 {
+    td_conv_free(&cr->conv);
     free_address(&cr->addr[0]);
     free_address(&cr->addr[1]);
     g_free(cr->recs);
@@ -332,6 +357,79 @@ static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
 }
 
+static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, int i,
+                             int hf_ttl, int hf_hops, int hf_ipid, int hf_rtt)
+{
+    const td_baseline *b = &c->ep[i].base;
+    const guint8 ttl = td_baseline_ttl(b);
+    const char *ipid = td_baseline_ipid(b);
+    const double rtt = td_conv_rtt_via(c, i);
+
+    if (ttl) {
+        add_uint(dt, hf_ttl, tvb, ttl);
+        proto_item *ti = proto_tree_add_uint(dt, hf_hops, tvb, 0, 0, (guint32)(td_initial_ttl(ttl) - ttl));
+        proto_item_set_generated(ti);
+        proto_item_append_text(ti, " (from an initial %s of %u)", b->ip == 6 ? "hop limit" : "TTL",
+                               td_initial_ttl(ttl));
+    }
+    if (*ipid)
+        add_string(dt, hf_ipid, tvb, ipid);
+    if (rtt >= 0.0)
+        add_reltime(dt, hf_rtt, tvb, rtt);
+}
+
+/* The reset in this frame: its assessment and each finding in words. */
+static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec *cr)
+{
+    const td_conv *c = &cr->conv;
+    int i = c->nrsts ? td_conv_rst_index(c, pinfo->num) : -1;
+    proto_item *ti;
+    proto_tree *rt;
+
+    if (i < 0)
+        return; /* not a reset, or one past the first TD_MAX_RSTS */
+    const td_rst *r = &c->rsts[i];
+    /* Large (TD_RF_COUNT texts): in packet scope, not on the stack. */
+    td_rst_view *v = wmem_new(pinfo->pool, td_rst_view);
+    td_rst_assess(c, (guint32)i, TRUE, v);
+    const td_diag_info *li = &td_rst_level_info[v->level];
+    const char *who = td_role_word(c, r->sender);
+
+    ti = proto_tree_add_string(dt, hf_rst_assessment, tvb, 0, 0, li->token);
+    proto_item_set_generated(ti);
+    rt = proto_item_add_subtree(ti, ett_rst);
+    add_string(rt, hf_rst_claimed, tvb, who);
+    proto_item_set_generated(proto_tree_add_boolean(rt, hf_rst_accepted, tvb, 0, 0, r->accepted));
+    if (r->ip) {
+        add_uint(rt, hf_rst_ttl, tvb, r->ttl);
+        add_uint(rt, hf_rst_hops, tvb, (guint32)(td_initial_ttl(r->ttl) - r->ttl));
+    }
+    if (r->ip == 4)
+        add_uint(rt, hf_rst_ip_id, tvb, r->ip_id);
+    if (r->have_snd)
+        proto_item_set_generated(proto_tree_add_int(rt, hf_rst_seq_offset, tvb, 0, 0,
+                                                    (gint32)(r->seq - r->snd_nxt)));
+    if ((r->flags & TD_TH_ACK) && r->have_peer)
+        proto_item_set_generated(proto_tree_add_int(rt, hf_rst_ack_offset, tvb, 0, 0,
+                                                    (gint32)(r->ack - r->peer_nxt)));
+    wmem_strbuf_t *all = wmem_strbuf_new(pinfo->pool, "");
+    for (int f = 0; f < TD_RF_COUNT; f++) {
+        if (!(v->found & (1u << f)))
+            continue;
+        add_string(rt, hf_rst_finding, tvb, td_rst_finding_info_table[f].token);
+        add_string(rt, hf_rst_evidence, tvb, v->text[f]);
+        if (td_rst_finding_info_table[f].kind != TD_RK_BENIGN)
+            wmem_strbuf_append_printf(all, "%s%s", wmem_strbuf_get_len(all) ? "; " : "", v->text[f]);
+    }
+    if (!pinfo->fd->visited && v->level > cr->rst_shown)
+        cr->rst_shown = v->level;
+    if (li->severity != TD_SEV_NONE) {
+        expert_add_info_format(pinfo, ti, &ei_rst[v->level], "Reset claiming to come from the %s: %s (%s)",
+                               who, li->headline, wmem_strbuf_get_str(all));
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
+    }
+}
+
 static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
                  const td_step *st, gboolean is_icmp)
 {
@@ -345,14 +443,18 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
     proto_item *top, *ti;
     proto_tree *dt;
 
+    td_rst_level rst_worst;
     if (final && cr->cached_now == now) {
         v = cr->cached_verdict;
         summary = cr->cached_summary;
+        rst_worst = cr->cached_rst_worst;
     } else {
         v = td_conv_verdict(c, now, &prefs);
+        rst_worst = c->nrsts ? td_conv_rst_worst(c, NULL) : TD_RST_GENUINE;
         if (final) {
             cr->cached_now = now;
             cr->cached_verdict = v;
+            cr->cached_rst_worst = rst_worst;
             g_free(cr->cached_summary);
             cr->cached_summary = NULL;
         }
@@ -364,7 +466,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
     const gboolean want_summary = diag_here || proto_field_is_referenced(tree, hf_summary);
 
     if (want_summary && !summary) {
-        char buf[640];
+        char buf[1024];
         td_conv_summary(c, &v, now, final, cr->icmp_source, buf, sizeof buf);
         if (final) {
             cr->cached_summary = g_strdup(buf);
@@ -451,6 +553,14 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         add_reltime(dt, hf_idle, tvb, now - c->last_ts);
     if (c->reuse_of)
         add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
+
+    /* Each endpoint's IP baseline, and the resets' forensics. */
+    show_endpoint_ip(dt, tvb, c, c->client, hf_client_ttl, hf_client_hops, hf_client_ipid, hf_client_rtt);
+    show_endpoint_ip(dt, tvb, c, 1 - c->client, hf_server_ttl, hf_server_hops, hf_server_ipid, hf_server_rtt);
+    if (c->rsts_seen)
+        add_string(dt, hf_reset_assessment, tvb, td_rst_level_info[rst_worst].token);
+    if (!is_icmp)
+        show_rst(tvb, pinfo, dt, cr);
 
     /* This frame's own event. */
     switch ((td_event)st->event) {
@@ -571,6 +681,57 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return TRUE;
 }
 
+/* The IP header carrying the segment: TTL or hop limit, and for IPv4 the
+ * identification and DF bit (RFC 791 3.1, RFC 8200 3). */
+static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
+{
+    const guint8 *h;
+
+    if (pinfo->src.type == AT_IPv4) {
+        h = header_bytes(tree, W_IP, 20);
+        if (h && (h[0] >> 4) == 4) {
+            seg->ip = 4;
+            seg->ip_id = pntoh16(h + 4);
+            seg->df = (h[6] & 0x40) != 0;
+            seg->ttl = h[8];
+        }
+    } else if (pinfo->src.type == AT_IPv6) {
+        h = header_bytes(tree, W_IPV6, 8);
+        if (h && (h[0] >> 4) == 6) {
+            seg->ip = 6;
+            seg->ttl = h[7];
+        }
+    }
+}
+
+/*
+ * Single pass: evidence about a reset often comes later (its claimed
+ * sender goes on sending).  When that makes the conversation's worst
+ * reset look worse than any expert item has said so far, say it on this
+ * packet.  With two passes the reset's own frame carries the final word.
+ */
+static void rst_escalation(packet_info *pinfo, proto_tree *tree, conv_rec *cr)
+{
+    const td_conv *c = &cr->conv;
+    guint32 which;
+    td_rst_level worst = td_conv_rst_worst(c, &which);
+
+    if (worst <= cr->rst_shown)
+        return;
+    cr->rst_shown = worst;
+    if (which >= c->nrsts || c->rsts[which].frame == pinfo->num)
+        return; /* the reset's own frame showed it */
+    const td_diag_info *li = &td_rst_level_info[worst];
+    char buf[512];
+    td_rst_summary(c, which, buf, sizeof buf);
+    proto_item *ti = proto_tree_add_item(tree, proto_tcpdiag, NULL, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    expert_add_info_format(pinfo, ti, &ei_rst[worst], "This packet changes the assessment of the reset in frame %u to %s: %s",
+                           c->rsts[which].frame, li->token, buf);
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
+                        c->rsts[which].frame, li->token);
+}
+
 /* First pass: the wanted fields are in the tree. */
 static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -578,7 +739,9 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const guint8 *th;
     conv_rec *cr;
     td_step st;
+    td_segment seg;
 
+    memset(&seg, 0, sizeof seg);
     /* An ICMP error, perhaps about one of our conversations. */
     if (icmp_error(tvb, pinfo, tree, W_ICMP, FALSE) || icmp_error(tvb, pinfo, tree, W_ICMPV6, TRUE))
         return;
@@ -598,6 +761,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (sport == dport && addresses_equal(&pinfo->src, &pinfo->dst))
         return;
     last_uint(tree, W_TCP_LEN, &len);
+    read_ip(tree, pinfo, &seg);
 
     cr = conv_lookup(stream);
     if (!cr) {
@@ -614,7 +778,6 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     int sender = endpoint_of(cr, &pinfo->src, sport, dport);
     if (sender < 0)
         return;
-    td_segment seg;
     seg.frame = pinfo->num;
     seg.ts = frame_time(pinfo);
     seg.seq = seq;
@@ -626,6 +789,8 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     st = td_conv_on_segment(&cr->conv, &seg);
     record_step(cr, pinfo->num, &st);
     show(tvb, pinfo, tree, cr, &st, FALSE);
+    if (st.rst_news)
+        rst_escalation(pinfo, tree, cr);
 }
 
 /* Later passes: states from the records, the conversation from TCP's. */
@@ -829,10 +994,48 @@ void proto_register_tcpdiag(void)
           "For a conversation still open: time from its last packet to the end of the capture (or this packet)", HFILL } },
         { &hf_reuse_of, { "Ports reused from stream", "tcpdiag.reuse_of", FT_UINT32, BASE_DEC, NULL, 0x0,
           "The earlier tcp.stream on the same addresses and ports (port reuse)", HFILL } },
+        { &hf_client_ttl, { "Client TTL", "tcpdiag.client_ttl", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The TTL (hop limit) most of the client's packets carry at the capture point, resets not counted", HFILL } },
+        { &hf_client_hops, { "Client hops", "tcpdiag.client_hops", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Hops between the client and the capture point, from its TTL and the usual initial values 32, 64, 128, 255", HFILL } },
+        { &hf_server_ttl, { "Server TTL", "tcpdiag.server_ttl", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The TTL (hop limit) most of the server's packets carry at the capture point, resets not counted", HFILL } },
+        { &hf_server_hops, { "Server hops", "tcpdiag.server_hops", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Hops between the server and the capture point, from its TTL and the usual initial values 32, 64, 128, 255", HFILL } },
+        { &hf_client_ipid, { "Client IP ID", "tcpdiag.client_ipid", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the client's IPv4 identification behaves: zero, per-connection (+1 per packet), incrementing, random", HFILL } },
+        { &hf_server_ipid, { "Server IP ID", "tcpdiag.server_ipid", FT_STRING, BASE_NONE, NULL, 0x0,
+          "How the server's IPv4 identification behaves: zero, per-connection (+1 per packet), incrementing, random", HFILL } },
+        { &hf_client_rtt, { "Round trip to client", "tcpdiag.client_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "From the capture point to the client and back: SYN-ACK to the ACK completing the handshake", HFILL } },
+        { &hf_server_rtt, { "Round trip to server", "tcpdiag.server_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "From the capture point to the server and back: SYN to SYN-ACK", HFILL } },
+        { &hf_reset_assessment, { "Reset assessment", "tcpdiag.reset_assessment", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The worst assessment of the conversation's resets: genuine, in-path-device, suspicious, likely-forged", HFILL } },
+        { &hf_rst_assessment, { "Reset forensics", "tcpdiag.rst.assessment", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Whether this reset came from the endpoint it claims: genuine, in-path-device, suspicious, likely-forged", HFILL } },
+        { &hf_rst_claimed, { "Claimed sender", "tcpdiag.rst.claimed_sender", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The endpoint whose address and port the reset carries: client or server", HFILL } },
+        { &hf_rst_accepted, { "Accepted", "tcpdiag.rst.accepted", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The receiver acts on this reset (RFC 9293 3.10.7, RFC 5961 3.2)", HFILL } },
+        { &hf_rst_ttl, { "TTL", "tcpdiag.rst.ttl", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "The reset's TTL or hop limit", HFILL } },
+        { &hf_rst_hops, { "Hops", "tcpdiag.rst.hops", FT_UINT8, BASE_DEC, NULL, 0x0,
+          "Hops the reset travelled, from its TTL and the usual initial values", HFILL } },
+        { &hf_rst_ip_id, { "IP ID", "tcpdiag.rst.ip_id", FT_UINT16, BASE_DEC, NULL, 0x0,
+          "The reset's IPv4 identification", HFILL } },
+        { &hf_rst_seq_offset, { "Sequence offset", "tcpdiag.rst.seq_offset", FT_INT32, BASE_DEC, NULL, 0x0,
+          "The reset's sequence number minus the claimed sender's next sequence number as seen (0: exact)", HFILL } },
+        { &hf_rst_ack_offset, { "Acknowledgement offset", "tcpdiag.rst.ack_offset", FT_INT32, BASE_DEC, NULL, 0x0,
+          "The reset's acknowledgement minus the peer's next sequence number as seen (> 0: data never sent)", HFILL } },
+        { &hf_rst_finding, { "Finding", "tcpdiag.rst.finding", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Token of each piece of evidence about this reset (see the README)", HFILL } },
+        { &hf_rst_evidence, { "Evidence", "tcpdiag.rst.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Each piece of evidence about this reset, in words with its numbers", HFILL } },
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The SYN of the conversation this ICMP error refers to", HFILL } },
     };
-    static gint *ett[] = { &ett_tcpdiag };
+    static gint *ett[] = { &ett_tcpdiag, &ett_rst };
     module_t *module;
     expert_module_t *em;
 
@@ -843,6 +1046,7 @@ void proto_register_tcpdiag(void)
     em = expert_register_protocol(proto_tcpdiag);
     register_expert_table(em, ei_outcome, td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.");
     register_expert_table(em, ei_event, td_event_info, TD_EV_COUNT, "tcpdiag.event.");
+    register_expert_table(em, ei_rst, td_rst_level_info, TD_RST_LEVEL_COUNT, "tcpdiag.rst.");
 
     module = prefs_register_protocol(proto_tcpdiag, NULL);
     prefs_register_uint_preference(module, "answer_wait_ms",

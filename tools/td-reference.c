@@ -65,6 +65,16 @@ int main(void)
     table(td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.", 1);
     printf("\n#### Per-packet events\n\n");
     table(td_event_info, TD_EV_COUNT, "tcpdiag.event.", 1);
+    printf("\n#### Reset assessments (`tcpdiag.rst.assessment`, `tcpdiag.reset_assessment`)\n\n");
+    table(td_rst_level_info, TD_RST_LEVEL_COUNT, "tcpdiag.rst.", 0);
+    printf("\n#### Reset findings (`tcpdiag.rst.finding`, words in `tcpdiag.rst.evidence`)\n\n");
+    printf("| token | kind | meaning |\n|---|---|---|\n");
+    for (int i = 0; i < TD_RF_COUNT; i++) {
+        const td_rst_finding_info *f = &td_rst_finding_info_table[i];
+        printf("| `%s` | %s | %s |\n", f->token,
+               f->kind == TD_RK_FORGERY ? "forgery" : f->kind == TD_RK_PATH ? "path" : "benign",
+               f->meaning);
+    }
     printf("\n#### Client errors (`tcpdiag.client_errno`, `tcpdiag.client_error`)\n\n");
     printf("| errno | message |\n|---|---|\n");
     for (int i = 1; i < TD_ERR_COUNT; i++)

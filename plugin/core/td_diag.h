@@ -110,7 +110,7 @@ typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
     X(AFTER_RST,        "segment-after-rst",    TD_SEV_WARN, TD_GRP_PROTOCOL, \
       "Segment sent after the sender's own reset: no correct TCP stack does this") \
     X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
-      "Reset the receiver ignores: in SYN_SENT only a reset acknowledging the SYN counts") \
+      "Reset the receiver ignores: in SYN_SENT it must acknowledge the SYN, later its sequence number must be the one expected (RFC 5961)") \
     X(PORT_REUSE,       "port-reuse",           TD_SEV_NOTE, TD_GRP_SEQUENCE, \
       "New SYN on the addresses and ports of an earlier conversation")
 
@@ -127,6 +127,73 @@ typedef struct {
 
 extern const td_diag_info td_outcome_info[TD_OUT_COUNT];
 extern const td_diag_info td_event_info[TD_EV_COUNT];
+
+/*
+ * RST forensics: how much a reset looks like it came from the endpoint
+ * whose address and port it carries.
+ * X(ID, token, severity, group, headline)
+ */
+#define TD_RST_LEVELS(X) \
+    X(GENUINE,        "genuine",        TD_SEV_NONE,  TD_GRP_SECURITY, \
+      "Nothing in the capture speaks against the claimed sender") \
+    X(IN_PATH_DEVICE, "in-path-device", TD_SEV_NOTE,  TD_GRP_SECURITY, \
+      "Reset sent by a device in the path on an endpoint's behalf: its IP header is unlike the endpoint's, nothing in it is impossible for TCP") \
+    X(SUSPICIOUS,     "suspicious",     TD_SEV_WARN,  TD_GRP_SECURITY, \
+      "Reset of doubtful origin: one thing in it is impossible for the claimed sender") \
+    X(LIKELY_FORGED,  "likely-forged",  TD_SEV_ERROR, TD_GRP_SECURITY, \
+      "Reset likely forged: injected by a third party, not sent by the endpoint it claims to come from")
+
+#define TD_RST_LEVEL_ENUM(id, tok, sev, grp, head) TD_RST_##id,
+typedef enum { TD_RST_LEVELS(TD_RST_LEVEL_ENUM) TD_RST_LEVEL_COUNT } td_rst_level;
+#undef TD_RST_LEVEL_ENUM
+
+/* The kinds of evidence about a reset. */
+typedef enum {
+    TD_RK_FORGERY = 0, /* impossible for the claimed sender's TCP */
+    TD_RK_PATH,        /* the packet was made somewhere else than the claimed sender */
+    TD_RK_BENIGN       /* an ordinary reason for what looks odd */
+} td_rst_kind;
+
+/*
+ * Evidence about one reset.
+ * X(ID, token, kind, meaning)
+ */
+#define TD_RST_FINDINGS(X) \
+    X(CONTINUED,   "continued-after-rst", TD_RK_FORGERY, \
+      "The claimed sender went on sending new data (or acknowledging new data) after its own reset") \
+    X(SEQ_BEYOND,  "seq-beyond-sent",     TD_RK_FORGERY, \
+      "Sequence number beyond anything the claimed sender has sent and beyond what its peer has acknowledged") \
+    X(ACK_UNSENT,  "ack-unsent",          TD_RK_FORGERY, \
+      "Acknowledges data the peer never sent") \
+    X(BURST,       "guessing-burst",      TD_RK_FORGERY, \
+      "Several resets from the claimed sender within a second with different sequence or acknowledgement numbers, none answering a segment") \
+    X(TTL,         "ttl-differs",         TD_RK_PATH, \
+      "TTL or hop limit unlike every other packet of the claimed sender in this conversation") \
+    X(IPID,        "ipid-out-of-line",    TD_RK_PATH, \
+      "IPv4 identification out of line with the claimed sender's counter") \
+    X(TOO_SOON,    "too-soon",            TD_RK_PATH, \
+      "Acknowledges data sooner after it passed the capture point than a round trip to the claimed sender takes") \
+    X(ANSWERS,     "answers-segment",     TD_RK_BENIGN, \
+      "Answers the peer's segment as a closed socket does: sequence number taken from its acknowledgement (RFC 9293 3.10.7.1)") \
+    X(AFTER_FIN,   "after-fin",           TD_RK_BENIGN, \
+      "Sent after a FIN: a side that had closed was sent more, or gave up waiting") \
+    X(CHALLENGE,   "challenge-ack",       TD_RK_BENIGN, \
+      "Part of an RFC 5961 exchange: the peer answered with an ACK and the sender's next reset carried exactly that number") \
+    X(NO_SOCKET,   "linux-no-socket",     TD_RK_BENIGN, \
+      "DF set and IP identification 0: how Linux sends a reset from no socket, unlike its per-connection counter")
+
+#define TD_RST_FINDING_ENUM(id, tok, kind, meaning) TD_RF_##id,
+typedef enum { TD_RST_FINDINGS(TD_RST_FINDING_ENUM) TD_RF_COUNT } td_rst_finding;
+#undef TD_RST_FINDING_ENUM
+
+typedef struct {
+    const char *token;
+    td_rst_kind kind;
+    const char *meaning;
+} td_rst_finding_info;
+
+extern const td_diag_info td_rst_level_info[TD_RST_LEVEL_COUNT];
+extern const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT];
 
 /* What the client application is told (Linux errno), where known. */
 #define TD_CLIENT_ERRORS(X) \

@@ -15,6 +15,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "td_engine.h"
@@ -88,6 +89,13 @@ void td_conv_set_reuse(td_conv *c, const td_conv *prev, uint32_t prev_stream)
     c->reuse_of = prev_stream + 1;
     c->reuse_prev_last_ts = prev->last_ts;
     c->reuse_time_wait = time_wait_mask(prev);
+}
+
+void td_conv_free(td_conv *c)
+{
+    free(c->rsts);
+    c->rsts = NULL;
+    c->nrsts = 0;
 }
 
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
@@ -352,6 +360,14 @@ static bool on_rst(td_conv *c, const td_segment *s)
      * RST forensics. */
     if (p->state == TD_SYN_SENT && !((s->flags & TD_TH_ACK) && s->ack == p->isn + 1))
         return false;
+    /* In the synchronized states (and SYN-RECEIVED) only a reset whose
+     * sequence number is exactly the one the receiver expects is acted on;
+     * any other gets a challenge ACK or is dropped (RFC 5961 3.2, Linux
+     * tcp_validate_incoming()).  Expected: the sender's next sequence
+     * number as seen here, or what the receiver last acknowledged. */
+    if (p->state != TD_CLOSED && p->state != TD_SYN_SENT && e->have_nxt &&
+        s->seq != e->nxt && !(p->have_acked && s->seq == p->acked))
+        return false;
 
     if (c->rst_frame == 0) {
         c->rst_frame = s->frame;
@@ -424,8 +440,16 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         /* Payload past the FIN's sequence number (RFC 9293 3.10.7.4). */
         st.event = TD_EV_DATA_AFTER_FIN;
     }
+    if (c->nrsts && td_rst_observe(c, s))
+        st.rst_news = true;
     if (fl & TD_TH_RST) {
-        if (!on_rst(c, s))
+        td_rst *r = td_rst_record(c, s);
+        bool accepted = on_rst(c, s);
+        if (r) {
+            r->accepted = accepted;
+            st.rst_news = true;
+        }
+        if (!accepted)
             st.event = TD_EV_RST_IGNORED;
     } else {
         if ((fl & (TD_TH_SYN | TD_TH_ACK)) == TD_TH_SYN)
@@ -442,6 +466,26 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             if (me->bytes == s->payload_len || (int32_t)(end - me->snd_end) > 0)
                 me->snd_end = end;
         }
+    }
+    if (!(fl & TD_TH_RST)) {
+        /* Sequence space used, acknowledgements sent, and what its IP
+         * headers look like: the baseline its resets are judged by. */
+        uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u) +
+                       ((fl & TD_TH_FIN) ? 1u : 0u);
+        if (!me->have_nxt || (int32_t)(end - me->nxt) > 0) {
+            me->nxt = end;
+            me->nxt_ts = s->ts;
+            me->have_nxt = true;
+        }
+        if ((fl & TD_TH_ACK) && (!me->have_acked || (int32_t)(s->ack - me->acked) > 0)) {
+            me->acked = s->ack;
+            me->have_acked = true;
+        }
+        me->last_frame = s->frame;
+        me->last_seq_end = end;
+        me->last_ack = (fl & TD_TH_ACK) ? s->ack : 0;
+        me->last_nr_flags = fl;
+        td_baseline_add(&me->base, s);
     }
     me->last_flags = fl;
     me->last_len = s->payload_len;
@@ -1076,10 +1120,16 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
     const char *rst_side = c->rst_by == c->client ? "client" : "server";
     char sched[96];
+    uint32_t worst_rst;
 
     if (n == 0)
         return 0;
     buf[0] = '\0';
+    if (c->nrsts && td_conv_rst_worst(c, &worst_rst) > TD_RST_GENUINE) {
+        char forensic[512];
+        td_rst_summary(c, worst_rst, forensic, sizeof forensic);
+        put(&t, "%s; ", forensic);
+    }
 
     switch (v->outcome) {
     case TD_OUT_NONE:

@@ -73,6 +73,19 @@ enum {
 
 #define TD_MAX_SYN_TIMES 8
 
+/* What one endpoint's packets look like, for telling its own resets from
+ * forged ones.  Only packets other than resets count. */
+#define TD_TTL_SLOTS 4
+typedef struct {
+    uint32_t ttl_n[TD_TTL_SLOTS]; /* packets per distinct TTL / hop limit */
+    uint8_t  ttl[TD_TTL_SLOTS];
+    uint8_t  ttl_distinct;        /* slots used; TD_TTL_SLOTS + 1: more values than slots */
+    uint8_t  ip;                  /* IP version of its packets (4 or 6), 0 unknown */
+    uint16_t id_last;             /* last non-zero IPv4 identification */
+    uint32_t id_n, id_zero;       /* IPv4 packets, of which with identification 0 */
+    uint32_t id_step1, id_small;  /* steps between non-zero ones: +1, +2..+1024 */
+} td_baseline;
+
 typedef struct {
     uint64_t bytes;          /* payload bytes sent */
     double   fin_ts, last_fin_ts;
@@ -90,6 +103,14 @@ typedef struct {
     uint8_t  state;          /* td_state */
     uint8_t  last_flags;     /* flags of its latest segment */
     uint32_t last_len;       /* payload of its latest segment */
+    /* Sequence space actually used and acknowledgements actually sent. */
+    uint32_t last_frame, last_seq_end, last_ack; /* its latest segment other than a reset */
+    uint8_t  last_nr_flags;  /* and that segment's flags */
+    uint32_t nxt;            /* end of the sequence space it has used (SYN, data, FIN) */
+    uint32_t acked;          /* highest acknowledgement it has sent */
+    double   nxt_ts;         /* when nxt last moved forward */
+    bool     have_nxt, have_acked;
+    td_baseline base;
 } td_endpoint;
 
 /* Conversation flags (td_conv.flags). */
@@ -107,6 +128,35 @@ typedef struct {
     bool     from_destination; /* sent by the host the segment was addressed to */
     uint8_t  about;            /* endpoint index whose segment it quotes */
 } td_icmp;
+
+/* One reset, what was known when it passed and what came after it. */
+#define TD_MAX_RSTS 16
+typedef struct {
+    uint32_t frame;
+    double   ts;
+    uint32_t seq, ack;
+    uint8_t  flags, sender;
+    uint8_t  sender_state, peer_state; /* before it */
+    uint8_t  ttl, ip;                  /* ip: 4, 6, or 0 if not known */
+    uint16_t ip_id, id_prev;           /* its identification; the sender's last before it */
+    bool     df, have_id_prev;
+    bool     accepted;                 /* the receiver would act on it */
+    bool     after_fin;                /* a FIN had been sent either way */
+    bool     sender_closed;            /* the sender had no synchronized socket */
+    bool     have_snd, have_peer_acked, have_peer;
+    uint32_t snd_nxt;                  /* the sender's nxt then */
+    uint32_t peer_acked;               /* the peer's highest acknowledgement then */
+    uint32_t peer_nxt;                 /* the peer's nxt then */
+    double   peer_nxt_ts;
+    uint32_t trig_frame, trig_ack, trig_end; /* the peer's last segment before it */
+    uint8_t  trig_flags;
+    uint8_t  cont_kind;                /* 1: new data after it, 2: acknowledged new data */
+    uint32_t cont_frame, cont_bytes;
+    double   cont_ts;
+    uint32_t chal_frame, chal_ack;     /* the peer's first bare ACK after it */
+    uint32_t follow_frame;             /* the sender's next reset, with seq == chal_ack */
+    uint32_t peer_went_on_frame;       /* the peer sent data after it (did not take it) */
+} td_rst;
 
 typedef struct {
     td_endpoint ep[2];
@@ -142,6 +192,10 @@ typedef struct {
     double   reuse_prev_last_ts;       /* its last packet */
     uint8_t  reuse_time_wait;          /* who held TIME_WAIT: 0 none, 1 client, 2 server, 3 both */
     uint32_t ack_to_syn_frame;         /* a bare ACK answered the SYN (TIME-WAIT's challenge) */
+    /* Every reset (the first TD_MAX_RSTS), for forensics.  Allocated on the
+     * first reset; td_conv_free() releases it. */
+    td_rst  *rsts;
+    uint32_t nrsts, rsts_seen;
 } td_conv;
 
 /* One segment as seen at the capture point. */
@@ -153,6 +207,11 @@ typedef struct {
     uint16_t window;       /* raw window field, unscaled */
     uint8_t  flags;        /* TD_TH_* */
     uint8_t  sender;       /* endpoint index 0 or 1 */
+    /* The IP header carrying it (ip == 0: not known). */
+    uint8_t  ip;           /* 4 or 6 */
+    uint8_t  ttl;          /* IPv4 TTL or IPv6 hop limit */
+    uint16_t ip_id;        /* IPv4 identification */
+    bool     df;           /* IPv4 don't-fragment bit */
 } td_segment;
 
 /* What a segment or ICMP error did: the glue stores it per frame. */
@@ -162,6 +221,7 @@ typedef struct {
     bool     changed;                    /* states or event differ from before */
     uint32_t count;                      /* event's number (e.g. retransmission n) */
     double   interval;                   /* event's interval (e.g. since previous SYN) */
+    bool     rst_news;                   /* a reset was recorded, or learned something */
 } td_step;
 
 /* Preferences the verdict depends on. */
@@ -181,6 +241,9 @@ void td_prefs_default(td_prefs *p);
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1);
 
 td_step td_conv_on_segment(td_conv *c, const td_segment *s);
+
+/* Release what the conversation allocated (its reset records). */
+void td_conv_free(td_conv *c);
 
 /* Before its first segment: this conversation reuses the addresses and
  * ports of `prev` (Wireshark's new tcp.stream `prev_stream`). */
@@ -226,6 +289,52 @@ size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n);
 td_client_error td_icmp_client_error(const td_icmp *m);
 const char *td_icmp_describe(const td_icmp *m);
 bool td_icmp_is_error(uint8_t type, bool v6);
+
+/* ---- RST forensics (td_rst.c) ---------------------------------------- */
+
+#define TD_RST_TEXT 200
+typedef struct {
+    td_rst_level level;
+    uint32_t     found;                      /* 1u << td_rst_finding */
+    char         text[TD_RF_COUNT][TD_RST_TEXT]; /* each finding in words, with its numbers */
+} td_rst_view;
+
+/* Assess reset i of c (0 <= i < c->nrsts) with what is known now.  With
+ * want_text false only level and found are filled in. */
+void td_rst_assess(const td_conv *c, uint32_t i, bool want_text, td_rst_view *v);
+
+/* The worst assessment of all recorded resets; *which gets its index
+ * (may be NULL).  TD_RST_GENUINE if there are none. */
+td_rst_level td_conv_rst_worst(const td_conv *c, uint32_t *which);
+
+/* Index of the reset recorded for `frame`, or -1. */
+int td_conv_rst_index(const td_conv *c, uint32_t frame);
+
+/* The endpoint's usual TTL / hop limit (0: none seen), the initial value
+ * it implies (32, 64, 128 or 255) and the hop count. */
+uint8_t td_baseline_ttl(const td_baseline *b);
+uint8_t td_initial_ttl(uint8_t ttl);
+/* "zero", "per-connection", "incrementing", "random", or "" (too few). */
+const char *td_baseline_ipid(const td_baseline *b);
+
+/* Round trip from the capture point to endpoint i and back, from the
+ * handshake; negative if not known. */
+double td_conv_rtt_via(const td_conv *c, int i);
+
+/* One line on reset i for the conversation summary ("reset injected by a
+ * device in the path: ..."); empty if it looks genuine. */
+size_t td_rst_summary(const td_conv *c, uint32_t i, char *buf, size_t n);
+
+/* Engine internals, shared by td_engine.c and td_rst.c. */
+void td_baseline_add(td_baseline *b, const td_segment *s);
+td_rst *td_rst_record(td_conv *c, const td_segment *s);
+bool td_rst_observe(td_conv *c, const td_segment *s);
+
+/* The words "client"/"server" for endpoint index i. */
+static inline const char *td_role_word(const td_conv *c, int i)
+{
+    return i == c->client ? "client" : "server";
+}
 
 static inline td_state td_client_state(const td_conv *c)
 {

@@ -32,12 +32,15 @@ def test_every_field_is_documented(tshark):
 
 def test_expert_fields_match_the_table(tshark):
     out = tshark.run(["-G", "fields"]).stdout
+    # Expert items are registered as fields without a value (FT_NONE).
     ours = {l.split("\t")[2] for l in out.splitlines()
-            if l.startswith("F\t") and re.match(r"tcpdiag\.(diag|event)\.", l.split("\t")[2])}
+            if l.startswith("F\t") and l.split("\t")[2].startswith("tcpdiag.")
+            and l.split("\t")[3] == "FT_NONE"}
     gen = subprocess.run([os.path.join(BUILD, "td-reference")], capture_output=True,
                          text=True, check=True).stdout
-    documented = set(re.findall(r"`(tcpdiag\.(?:diag|event)\.[a-z0-9_]+)`", gen))
+    documented = set(re.findall(r"`(tcpdiag\.(?:diag|event|rst)\.[a-z0-9_]+)` \|", gen))
     assert "tcpdiag.diag.syn_unanswered" in ours
+    assert "tcpdiag.rst.likely_forged" in ours
     assert ours == documented
 
 

@@ -73,6 +73,7 @@ static td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint32_t se
                    uint32_t ack, uint32_t len)
 {
     td_segment s;
+    memset(&s, 0, sizeof s);
     s.frame = ++frame_no;
     s.ts = ts;
     s.seq = seq;
@@ -977,6 +978,237 @@ static void test_random_sequences(void)
     CHECK(!(c.flags & TD_C_STARTED));
 }
 
+
+/* ---- RST forensics ------------------------------------------------------ */
+
+/* A segment with its IP header: TTL (hop limit), IPv4 identification, DF. */
+static td_step segip(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq,
+                     uint32_t ack, uint32_t len, uint8_t ip, uint8_t ttl, uint16_t id, bool df)
+{
+    td_segment s;
+    memset(&s, 0, sizeof s);
+    s.frame = ++frame_no;
+    s.ts = ts;
+    s.seq = seq;
+    s.ack = ack;
+    s.payload_len = len;
+    s.flags = flags;
+    s.window = 64240;
+    s.sender = (uint8_t)sender;
+    s.ip = ip;
+    s.ttl = ttl;
+    s.ip_id = id;
+    s.df = df;
+    return td_conv_on_segment(c, &s);
+}
+
+static td_rst_view rview;
+
+static td_rst_level assess(const td_conv *c, uint32_t i)
+{
+    td_rst_assess(c, i, true, &rview);
+    return rview.level;
+}
+
+#define FOUND(f) ((rview.found & (1u << (f))) != 0)
+
+/* Capture at the server: the client is one hop away (TTL 63) with a
+ * per-connection IP ID counter; the server's SYN-ACK carries ID 0. */
+static void hs_v4(td_conv *c, double rtt_server, double rtt_client)
+{
+    segip(c, 0.0, C, SYN, 1000, 0, 0, 4, 63, 500, true);
+    segip(c, rtt_server, S, SYN | ACK, 5000, 1001, 0, 4, 64, 0, true);
+    segip(c, rtt_server + rtt_client, C, ACK, 1001, 5001, 0, 4, 63, 501, true);
+}
+
+static void test_rst_forensics(void)
+{
+    td_conv c;
+    td_step st;
+    char buf[1024];
+
+    /* Seed 001: a reset "from the client" right after the handshake, then
+     * the client's request, then the server's reset answering it. */
+    start(&c, "rst: injected after the handshake");
+    hs_v4(&c, 0.0002, 0.010);
+    st = segip(&c, 0.0105, C, RST | ACK, 1001, 5001, 0, 4, 64, 1, false);
+    CHECK(st.rst_news);
+    CHECK_EQ_INT(c.nrsts, 1);
+    CHECK(c.rsts[0].accepted);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_IN_PATH_DEVICE);  /* single pass so far */
+    CHECK(FOUND(TD_RF_TTL));
+    CHECK(!FOUND(TD_RF_IPID));      /* two packets: too few to know the counter */
+    CHECK(!FOUND(TD_RF_CONTINUED));
+    CHECK_CONTAINS(rview.text[TD_RF_TTL], "TTL 64 (0 hops from 64) where the client's 2 other packets had 63 (1 hop)");
+    st = segip(&c, 0.300, C, ACK | TD_TH_PSH, 1001, 5001, 78, 4, 63, 502, true);
+    CHECK(st.rst_news);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_LIKELY_FORGED);
+    CHECK(FOUND(TD_RF_CONTINUED));
+    CHECK_CONTAINS(rview.text[TD_RF_CONTINUED], "the client went on sending 78 bytes of new data 289.5 ms after this reset (frame 5)");
+    CHECK(FOUND(TD_RF_IPID));       /* the request showed the counter */
+    CHECK_CONTAINS(rview.text[TD_RF_IPID], "IP ID 1 where the client's per-connection counter stood at 501 (expected 502 to 565)");
+    segip(&c, 0.3001, S, RST, 5001, 0, 0, 4, 64, 0, true);
+    CHECK_EQ_INT(c.nrsts, 2);
+    CHECK_EQ_INT(assess(&c, 1), TD_RST_GENUINE);
+    CHECK(FOUND(TD_RF_ANSWERS));
+    CHECK_EQ_INT(td_conv_rst_worst(&c, NULL), TD_RST_LIKELY_FORGED);
+    td_verdict v = verdict(&c, 1.0);
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "reset injected by a device in the path: the reset in frame 4 claiming to come from the client is likely forged (");
+    CHECK_CONTAINS(buf, "new data");
+    CHECK_EQ_INT(td_baseline_ttl(&c.ep[C].base), 63);
+    CHECK(strcmp(td_baseline_ipid(&c.ep[C].base), "per-connection") == 0);
+    CHECK(td_conv_rtt_via(&c, C) > 0.0099 && td_conv_rtt_via(&c, C) < 0.0101);
+    td_conv_free(&c);
+    CHECK(c.rsts == NULL);
+
+    /* An application's abort: exact sequence number, same TTL, counter +1. */
+    start(&c, "rst: genuine abort");
+    hs_v4(&c, 0.0002, 0.010);
+    segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
+    segip(&c, 0.021, S, ACK, 5001, 1101, 0, 4, 64, 7000, true);
+    segip(&c, 1.0, C, RST | ACK, 1101, 5001, 0, 4, 63, 503, true);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
+    CHECK_EQ_INT(rview.found, 0);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+    v = verdict(&c, 2.0);
+    td_conv_summary(&c, &v, 2.0, true, NULL, buf, sizeof buf);
+    CHECK(strstr(buf, "device in the path") == NULL);
+    td_conv_free(&c);
+
+    /* RFC 5961: a reset beyond what the server has (its data was lost),
+     * the server's challenge ACK, the client's kernel answering with the
+     * exact number. */
+    start(&c, "rst: challenge-ACK exchange");
+    hs_v4(&c, 0.0002, 0.010);
+    segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
+    segip(&c, 0.021, S, ACK, 5001, 1101, 0, 4, 64, 7000, true);
+    st = segip(&c, 0.05, C, RST | ACK, 1601, 5001, 0, 4, 63, 504, true);
+    CHECK_EQ_INT(st.event, TD_EV_RST_IGNORED);
+    CHECK(!c.rsts[0].accepted);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_SUSPICIOUS);   /* until the exchange completes */
+    CHECK(FOUND(TD_RF_SEQ_BEYOND));
+    CHECK_CONTAINS(rview.text[TD_RF_SEQ_BEYOND], "sequence number 601 is 500 beyond the client's next (101)");
+    segip(&c, 0.0501, S, ACK, 5001, 1101, 0, 4, 64, 7001, true);
+    st = segip(&c, 0.0602, C, RST, 1101, 0, 0, 4, 63, 0, true);
+    CHECK(st.rst_news);
+    CHECK(c.rsts[1].accepted);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
+    CHECK(FOUND(TD_RF_CHALLENGE));
+    CHECK(!FOUND(TD_RF_SEQ_BEYOND));
+    CHECK_CONTAINS(rview.text[TD_RF_CHALLENGE], "challenge ACK for 101 (frame 7)");
+    CHECK_EQ_INT(assess(&c, 1), TD_RST_GENUINE);
+    CHECK(FOUND(TD_RF_CHALLENGE));
+    CHECK(FOUND(TD_RF_ANSWERS));
+    CHECK(FOUND(TD_RF_NO_SOCKET));
+    CHECK(!FOUND(TD_RF_BURST));
+    td_conv_free(&c);
+
+    /* An off-path injector guessing: three resets at offsets, none exact.
+     * The server ignores them; the client goes on. */
+    start(&c, "rst: guessing burst");
+    hs_v4(&c, 0.0002, 0.010);
+    segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
+    for (int k = 0; k < 3; k++) {
+        st = segip(&c, 0.022 + k * 0.0001, C, RST | ACK, 1101 + 5000u * (k + 1), 5001, 0,
+                   4, 64, (uint16_t)(1 + k), false);
+        CHECK_EQ_INT(st.event, TD_EV_RST_IGNORED);
+    }
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(assess(&c, 1), TD_RST_LIKELY_FORGED);
+    CHECK(FOUND(TD_RF_BURST));
+    CHECK(FOUND(TD_RF_SEQ_BEYOND));
+    CHECK_CONTAINS(rview.text[TD_RF_BURST], "3 resets from the client within 0.2 ms");
+    segip(&c, 0.03, S, ACK | TD_TH_PSH, 5001, 1101, 50, 4, 64, 7001, true);
+    segip(&c, 0.04, C, ACK, 1101, 5051, 0, 4, 63, 503, true);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_LIKELY_FORGED);
+    CHECK(FOUND(TD_RF_CONTINUED));
+    CHECK_CONTAINS(rview.text[TD_RF_CONTINUED], "went on acknowledging 50 bytes the server sent after this reset");
+    td_conv_free(&c);
+
+    /* A reset that acknowledges data the peer never sent; and one that
+     * acknowledges data sooner than a round trip to its sender allows. */
+    start(&c, "rst: ack of unsent data");
+    hs_v4(&c, 0.0002, 0.010);
+    segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
+    segip(&c, 0.5, S, RST | ACK, 5001, 4101, 0, 4, 64, 7000, true);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_SUSPICIOUS);
+    CHECK(FOUND(TD_RF_ACK_UNSENT));
+    CHECK_CONTAINS(rview.text[TD_RF_ACK_UNSENT], "acknowledges 3000 bytes the client never sent");
+    td_conv_free(&c);
+
+    start(&c, "rst: too soon");
+    hs_v4(&c, 0.080, 0.0003);     /* capture near the client, server 80 ms away */
+    segip(&c, 0.1, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 64, 502, true);
+    segip(&c, 0.102, S, RST | ACK, 5001, 1101, 0, 4, 63, 1, false);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_IN_PATH_DEVICE);
+    CHECK(FOUND(TD_RF_TOO_SOON));
+    CHECK_CONTAINS(rview.text[TD_RF_TOO_SOON], "passed the capture point 2.0 ms earlier, but a round trip from here to the server takes 80.0 ms");
+    td_conv_free(&c);
+
+    /* IPv6: hop limit. */
+    start(&c, "rst: IPv6 hop limit");
+    segip(&c, 0.0, C, SYN, 1000, 0, 0, 6, 63, 0, false);
+    segip(&c, 0.001, S, SYN | ACK, 5000, 1001, 0, 6, 64, 0, false);
+    segip(&c, 0.002, C, ACK, 1001, 5001, 0, 6, 63, 0, false);
+    segip(&c, 0.003, C, RST | ACK, 1001, 5001, 0, 6, 64, 0, false);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_IN_PATH_DEVICE);
+    CHECK_CONTAINS(rview.text[TD_RF_TTL], "hop limit 64");
+    CHECK(!FOUND(TD_RF_IPID));
+    td_conv_free(&c);
+
+    /* Hostile: more resets than records; no IP information at all. */
+    start(&c, "rst: many resets");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 0.002, C, ACK, 1001, 5001, 0);
+    for (int k = 0; k < 40; k++)
+        seg(&c, 0.01 + k * 0.001, k % 2 ? S : C, RST, (uint32_t)rand(), 0, 0);
+    CHECK_EQ_INT(c.nrsts, TD_MAX_RSTS);
+    CHECK_EQ_INT(c.rsts_seen, 40);
+    CHECK(td_conv_rst_index(&c, 4) == 0);
+    CHECK(td_conv_rst_index(&c, 43) == -1);
+    (void)td_conv_rst_worst(&c, NULL);
+    td_conv_free(&c);
+
+    /* Baseline helpers. */
+    current = "rst: baseline helpers";
+    CHECK_EQ_INT(td_initial_ttl(30), 32);
+    CHECK_EQ_INT(td_initial_ttl(63), 64);
+    CHECK_EQ_INT(td_initial_ttl(113), 128);
+    CHECK_EQ_INT(td_initial_ttl(250), 255);
+    td_baseline b;
+    memset(&b, 0, sizeof b);
+    CHECK(strcmp(td_baseline_ipid(&b), "") == 0);
+    td_segment s;
+    memset(&s, 0, sizeof s);
+    s.ip = 4;
+    s.ttl = 64;
+    for (int k = 0; k < 5; k++)
+        td_baseline_add(&b, &s);
+    CHECK(strcmp(td_baseline_ipid(&b), "zero") == 0);
+    memset(&b, 0, sizeof b);
+    for (int k = 0; k < 5; k++) {
+        s.ip_id = (uint16_t)(100 + 37 * k);
+        td_baseline_add(&b, &s);
+    }
+    CHECK(strcmp(td_baseline_ipid(&b), "incrementing") == 0);
+    memset(&b, 0, sizeof b);
+    for (int k = 0; k < 6; k++) {
+        s.ip_id = (uint16_t)(k * 20011);
+        td_baseline_add(&b, &s);
+    }
+    CHECK(strcmp(td_baseline_ipid(&b), "random") == 0);
+    memset(&b, 0, sizeof b);
+    for (int k = 0; k < 7; k++) {
+        s.ttl = (uint8_t)(60 + k);
+        td_baseline_add(&b, &s);
+    }
+    CHECK_EQ_INT(b.ttl_distinct, TD_TTL_SLOTS + 1);
+}
+
 int main(void)
 {
     td_prefs_default(&prefs);
@@ -1007,6 +1239,7 @@ int main(void)
     test_zeek();
     test_names();
     test_random_sequences();
+    test_rst_forensics();
     printf("engine: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
