@@ -1050,12 +1050,37 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
     }
 }
 
+/* The reset the outcome rests on looks like it did not come from its
+ * claimed sender: the summary then does not explain it by that sender's
+ * application. */
+static bool first_rst_doubted(const td_conv *c)
+{
+    int k = c->rst_frame ? td_conv_rst_index(c, c->rst_frame) : -1;
+    td_rst_view *v;
+    bool doubted;
+
+    if (k < 0)
+        return false;
+    v = (td_rst_view *)malloc(sizeof *v);
+    if (!v)
+        return false;
+    td_rst_assess(c, (uint32_t)k, false, v);
+    doubted = v->level > TD_RST_GENUINE;
+    free(v);
+    return doubted;
+}
+
 static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
 {
     const uint8_t by = c->rst_by > 1 ? 0 : c->rst_by, peer = (uint8_t)(1 - by);
     const td_endpoint *rs = &c->ep[by], *pe = &c->ep[peer];
 
-    if (v->outcome == TD_OUT_FIN_WAIT2_EXPIRED) {
+    if (first_rst_doubted(c)) {
+        put(t, "A reset claiming to come from the %s ended the connection after %llu bytes "
+               "from the client and %llu from the server", side_name(c, by),
+            (unsigned long long)c->ep[c->client].bytes,
+            (unsigned long long)c->ep[1 - c->client].bytes);
+    } else if (v->outcome == TD_OUT_FIN_WAIT2_EXPIRED) {
         put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", side_name(c, by),
             side_name(c, peer));
         put_duration(t, pe->fin_ts - rs->fin_ts);
@@ -1128,7 +1153,9 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     if (c->nrsts && td_conv_rst_worst(c, &worst_rst) > TD_RST_GENUINE) {
         char forensic[512];
         td_rst_summary(c, worst_rst, forensic, sizeof forensic);
-        put(&t, "%s; ", forensic);
+        if (forensic[0] >= 'a' && forensic[0] <= 'z')
+            forensic[0] = (char)(forensic[0] - 'a' + 'A');
+        put(&t, "%s. ", forensic);
     }
 
     switch (v->outcome) {
@@ -1240,7 +1267,10 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     case TD_OUT_RESET_AFTER_HANDSHAKE:
     case TD_OUT_RESET:
         put_handshake(&t, c);
-        put(&t, ", then the %s reset the connection ", rst_side);
+        if (first_rst_doubted(c))
+            put(&t, ", then a reset claiming to come from the %s ended the connection ", rst_side);
+        else
+            put(&t, ", then the %s reset the connection ", rst_side);
         put_duration(&t, c->rst_ts - c->hs_ack_ts);
         put(&t, " later");
         if (v->outcome == TD_OUT_RESET_AFTER_HANDSHAKE)
@@ -1248,7 +1278,9 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         else
             put(&t, " after %llu bytes from the client and %llu from the server",
                 (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
-        if (c->rst_by == c->client)
+        if (first_rst_doubted(c))
+            ; /* who sent it is the question: the forensic part says what is known */
+        else if (c->rst_by == c->client)
             put(&t, ": the client application aborted (close with SO_LINGER 0, or a scanner)");
         else
             put(&t, ": the server application aborted it or refused the client after accepting");

@@ -1054,7 +1054,7 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(td_conv_rst_worst(&c, NULL), TD_RST_LIKELY_FORGED);
     td_verdict v = verdict(&c, 1.0);
     td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
-    CHECK_CONTAINS(buf, "reset injected by a device in the path: the reset in frame 4 claiming to come from the client is likely forged (");
+    CHECK_CONTAINS(buf, "Reset injected by a device in the path: the reset in frame 4 claiming to come from the client is likely forged (");
     CHECK_CONTAINS(buf, "new data");
     CHECK_EQ_INT(td_baseline_ttl(&c.ep[C].base), 63);
     CHECK(strcmp(td_baseline_ipid(&c.ep[C].base), "per-connection") == 0);
