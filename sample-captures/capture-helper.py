@@ -142,6 +142,8 @@ def run_server(addr, port, mode, readyfile):
                 say(role, "response sent; server closes first")
         elif mode.partition(":")[0] in CLOSE_SERVER_MODES:
             serve_close_mode(conn, mode, readyfile)
+        elif mode.partition(":")[0] in RST_SERVER_MODES:
+            serve_rst_mode(conn, mode)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -233,6 +235,8 @@ def run_client(addr, port, mode, markfile):
                 say(role, "got %d byte response and EOF; closing" % len(resp))
         elif mode in CLOSE_CLIENT_MODES:
             client_close_mode(sock, mode, markfile)
+        elif mode.partition(":")[0] in RST_CLIENT_MODES:
+            client_rst_mode(sock, mode, t0)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -643,6 +647,138 @@ def run_simclose(client_ns, server_ns, markfile):
             say(role, "%s recv() failed: %s" % (who, describe(exc)))
         s.close()
     return 0
+
+
+# ------------------------------------------ forged and injected RSTs
+#
+# Roles for the injected-RST and related reset scenarios.  The RSTs of the
+# "inject-*" scenarios come from rst-injector.py on the router; these
+# programs only make the (real) connection they hit and report what each
+# end saw.
+
+HEAD_REQUEST = b"HEAD / HTTP/1.1\r\nHost: 198.51.100.2\r\n\r\n"
+KEEPALIVE_REQUEST = b"GET / HTTP/1.1\r\nHost: 198.51.100.2\r\n\r\n"
+KEEPALIVE_RESPONSE = (b"HTTP/1.1 200 OK\r\n"
+                      b"Content-Type: text/plain\r\n"
+                      b"Content-Length: " + str(len(HTTP_BODY)).encode() +
+                      b"\r\n\r\n" + HTTP_BODY)
+
+RST_SERVER_MODES = ("answer-after", "keepalive")
+RST_CLIENT_MODES = ("head-after", "two-requests", "abort-after-lost-data",
+                    "timeout-abort")
+
+
+def serve_rst_mode(conn, mode):
+    """answer-after:SECS  read the request, answer SECS later, then wait
+                         (at most 1 s) for what comes back.
+    keepalive            answer every request on the connection until EOF,
+                         then close."""
+    role = "server"
+    name, _, arg = mode.partition(":")
+    t0 = time.monotonic()
+    if name == "answer-after":
+        req = read_request(conn, 5)
+        say(role, "%d byte request read; answering %s s later"
+            % (len(req), arg))
+        time.sleep(float(arg))
+        try:
+            conn.sendall(HTTP_RESPONSE)
+            say(role, "send() of the %d byte response at %.3f s returned; "
+                "state %s" % (len(HTTP_RESPONSE), time.monotonic() - t0,
+                              tcp_state(conn)))
+        except OSError as exc:
+            say(role, "send() at %.3f s failed: %s; state %s" % (
+                time.monotonic() - t0, describe(exc), tcp_state(conn)))
+            return
+        try:
+            rest = recv_until_eof(conn, 1)
+            say(role, "then read EOF (%d bytes)" % len(rest))
+        except OSError as exc:
+            say(role, "then recv() at %.3f s failed: %s" % (
+                time.monotonic() - t0, describe(exc)))
+        return
+    if name == "keepalive":
+        conn.settimeout(5)
+        n = 0
+        buf = b""
+        while True:
+            chunk = conn.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+            while b"\r\n\r\n" in buf:
+                _, _, buf = buf.partition(b"\r\n\r\n")
+                conn.sendall(KEEPALIVE_RESPONSE)
+                n += 1
+        say(role, "%d request(s) answered; EOF at %.3f s, state %s; "
+            "closing" % (n, time.monotonic() - t0, tcp_state(conn)))
+        return
+
+
+def client_rst_mode(sock, mode, t_connect):
+    """Client side of the reset scenarios, after connect().
+
+    head-after:SECS        wait SECS, send a HEAD request, read to EOF.
+    two-requests:SECS      keep-alive GET, read the response, SECS later a
+                           second GET on the same connection, read it,
+                           close().
+    abort-after-lost-data:N  GET, read the response, send N more bytes
+                           (the script drops that segment on the router),
+                           and close() with SO_LINGER {1,0} right away.
+    timeout-abort:SECS     GET, wait at most SECS for an answer, then
+                           close() with SO_LINGER {1,0}.
+    """
+    role = "client"
+    name, _, arg = mode.partition(":")
+
+    def since():
+        return time.monotonic() - t_connect
+
+    if name == "head-after":
+        time.sleep(float(arg))
+        try:
+            sock.sendall(HEAD_REQUEST)
+            say(role, "%d byte HEAD request sent at %.3f s" % (
+                len(HEAD_REQUEST), since()))
+            data = recv_until_eof(sock, 5)
+            say(role, "recv() returned %d bytes and EOF" % len(data))
+        except OSError as exc:
+            say(role, "at %.3f s: %s" % (since(), describe(exc)))
+        return
+    if name == "two-requests":
+        sock.settimeout(5)
+        for n in (1, 2):
+            if n == 2:
+                time.sleep(float(arg))
+            sock.sendall(KEEPALIVE_REQUEST)
+            resp = recv_exactly(sock, len(KEEPALIVE_RESPONSE))
+            say(role, "request %d: got %d byte response at %.3f s" % (
+                n, len(resp), since()))
+        say(role, "state %s, SO_ERROR %s; close()" % (tcp_state(sock),
+                                                       so_error(sock)))
+        return
+    if name == "abort-after-lost-data":
+        sock.settimeout(5)
+        sock.sendall(HTTP_REQUEST)
+        resp = read_response(sock, 5)
+        sock.sendall(b"x" * int(arg))
+        linger_abort(sock)
+        sock.close()
+        say(role, "got %d byte response; sent %s more bytes and at once "
+            "close() with SO_LINGER {1,0}" % (len(resp), arg))
+        return
+    if name == "timeout-abort":
+        sock.sendall(HTTP_REQUEST)
+        sock.settimeout(float(arg))
+        try:
+            data = sock.recv(4096)
+            say(role, "recv() returned %d bytes (unexpected)" % len(data))
+        except socket.timeout:
+            say(role, "no answer within %s s (recv() timed out); close() "
+                "with SO_LINGER {1,0}" % arg)
+        linger_abort(sock)
+        sock.close()
+        return
 
 
 # ------------------------------------------------------------ summarize

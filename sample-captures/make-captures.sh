@@ -18,7 +18,9 @@
 # scenario with small Python programs (capture-helper.py) and stops dumpcap.
 # Each capture is checked with tshark against the packet sequence it must
 # show; a scenario that does not match is retried once.  Needs root,
-# iproute2 (ip netns), iptables/ip6tables, dumpcap, tshark, /usr/bin/python3.
+# iproute2 (ip netns), iptables/ip6tables, dumpcap, tshark, /usr/bin/python3;
+# the inject-* scenarios also need scapy for /usr/bin/python3 (their RSTs are
+# crafted by rst-injector.py on the router; the connections are real).
 # Everything is removed again on exit, also on failure.
 
 set -euo pipefail
@@ -26,6 +28,7 @@ set -euo pipefail
 PROG=${0##*/}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HELPER="$SCRIPT_DIR/capture-helper.py"
+INJECTOR="$SCRIPT_DIR/rst-injector.py"
 PY=/usr/bin/python3
 
 ALL_SCENARIOS=(
@@ -57,6 +60,13 @@ ALL_SCENARIOS=(
 	port-reuse-time-wait
 	port-reuse-client-time-wait
 	established-idle
+	inject-handshake-server
+	inject-request-client
+	inject-request-server-burst
+	inject-both-forged-ttl
+	middlebox-reject-reset
+	challenge-ack
+	abort-after-timeout
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -128,6 +138,14 @@ for tool in iptables ip6tables dumpcap tshark timeout ping; do
 done
 [[ -x $PY ]] || die "$PY not found"
 [[ -r $HELPER ]] || die "$HELPER not found"
+for name in "${SCENARIOS[@]}"; do
+	if [[ $name == inject-* ]]; then
+		[[ -r $INJECTOR ]] || die "$INJECTOR not found"
+		"$PY" -c 'import scapy.all' 2>/dev/null ||
+			die "scapy is not importable by $PY: needed by $name"
+		break
+	fi
+done
 
 mkdir -p "$OUTDIR" || die "cannot create output directory $OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
@@ -143,6 +161,7 @@ BG_PIDS=()          # helper programs of the current scenario
 CAP_PID=""          # running dumpcap
 FG_PID=""           # client run in the foreground
 SYSCTL_SAVED=()     # "NS KEY VALUE" set by one scenario, restored after it
+NETEM_SET=()        # "NS DEV" with a netem qdisc added by one scenario
 WORK=$(mktemp -d "/tmp/tcpdiag-captures.$$.XXXXXX")
 FAILED=()
 
@@ -296,11 +315,12 @@ reset_state() {
 	BG_PIDS=()
 	async_router_off
 	restore_sysctls
+	netem_off
 	for ns in "${NS_ALL[@]}"; do
 		nsx "$ns" iptables -F
 		nsx "$ns" ip6tables -F
 	done
-	rm -f "$WORK"/*.ready "$WORK"/*.mark "$WORK"/*.log
+	rm -f "$WORK"/*.ready "$WORK"/*.mark "$WORK"/*.log "$WORK"/*.mib
 }
 
 # cap_start IFACE FILE: dumpcap in the router namespace; returns once the
@@ -397,7 +417,7 @@ pinger() {
 show_logs() {
 	local f
 	for f in "$WORK/client.log" "$WORK/server.log" "$WORK/simopen.log" \
-		"$WORK/simclose.log"; do
+		"$WORK/simclose.log" "$WORK/injector.log"; do
 		[[ -s $f ]] && sed 's/^/    /' "$f"
 	done
 	return 0
@@ -420,6 +440,62 @@ restore_sysctls() {
 		nsx "$ns" sysctl -q -w "$key=$val" >/dev/null || true
 	done
 	SYSCTL_SAVED=()
+}
+
+# injector ARGS...: start rst-injector.py in the router namespace, sniffing
+# on the client-facing interface, and wait until it sniffs.  It exits by
+# itself after injecting (or after 10 s without a trigger); reset_state
+# kills it otherwise.
+injector() {
+	local ready="$WORK/injector.ready"
+	ip netns exec "$NS_R" "$PY" "$INJECTOR" --iface "$IF_RC" --ready "$ready" \
+		--timeout 10 "$@" >>"$WORK/injector.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_file "$ready" 10 || {
+		cat "$WORK/injector.log" >&2
+		die "rst-injector.py did not start sniffing"
+	}
+	sleep 0.1
+}
+
+# netem_on NS DEV DELAY: add a netem delay qdisc for this scenario only
+# (reset_state removes it).  Returns 1, and changes nothing, if the kernel
+# has no netem (sch_netem).
+netem_on() {
+	local ns=$1 dev=$2 delay=$3
+	if nsx "$ns" tc qdisc add dev "$dev" root netem delay "$delay" 2>/dev/null; then
+		NETEM_SET+=("$ns $dev")
+		log "  netem delay $delay on $dev in ${ns##*-} ns"
+		return 0
+	fi
+	return 1
+}
+netem_off() {
+	local item ns dev
+	for item in "${NETEM_SET[@]}"; do
+		read -r ns dev <<<"$item"
+		nsx "$ns" tc qdisc del dev "$dev" root 2>/dev/null || true
+	done
+	NETEM_SET=()
+}
+
+# TCP counters (nstat) of interest for the reset scenarios.
+MIB_KEYS='TcpExtTCPChallengeACK|TcpExtTCPACKSkippedChallenge|TcpEstabResets|TcpOutRsts|TcpAttemptFails|TcpExtTCPAbortOnData|TcpExtTCPAbortOnClose'
+# mib_snap NS: remember the counters of NS; mib_show NS: print what changed.
+# (Nothing is printed if nstat is missing.)
+mib_snap() {
+	command -v nstat >/dev/null 2>&1 || return 0
+	nsx "$1" nstat -asz 2>/dev/null | grep -E "^($MIB_KEYS) " \
+		>"$WORK/${1##*-}.mib" || true
+}
+mib_show() {
+	local ns=$1
+	command -v nstat >/dev/null 2>&1 || return 0
+	{ nsx "$ns" nstat -asz 2>/dev/null | grep -E "^($MIB_KEYS) " || true; } |
+		awk -v who="${ns##*-}" -v old="$WORK/${ns##*-}.mib" '
+			BEGIN { while ((getline l < old) > 0) { split(l, f); base[f[1]] = f[2] } }
+			$2 - base[$1] > 0 { s = s sprintf(" %s +%d", $1, $2 - base[$1]) }
+			END { printf "    %s ns counters:%s\n", who, (s == "" ? " (none changed)" : s) }'
 }
 
 # show_states WHEN: print the TCP sockets of the client and server
@@ -791,6 +867,101 @@ scn_established-idle() {
 	wait_pid "${BG_PIDS[-2]}" 3
 }
 
+# ---- forged/injected RSTs and related resets
+# In the inject-* scenarios the RSTs are crafted by rst-injector.py (scapy)
+# on the router; the connection they hit is real kernel traffic.
+
+scn_inject-handshake-server() {
+	server "$NS_S" "$S4" 80 hold
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: the server's view
+	injector --trigger handshake-ack --toward server
+	client "$S4" 80 head-after:0.3
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_inject-request-client() {
+	# A longer path to the server than to the router: the forged RST comes
+	# from the router within a few ms, the server's answers ~80 ms later.
+	if netem_on "$NS_R" "$IF_RS" 40ms; then
+		netem_on "$NS_S" "$IF_S" 40ms ||
+			log "  (netem only on the router side)"
+	else
+		log "  (netem not available here: no added delay)"
+	fi
+	server "$NS_S" "$S4" 80 answer-after:0.3
+	cap_start "$IF_RC" "$CAPFILE"     # client-facing: the client's view
+	injector --trigger request --toward client
+	client "$S4" 80 request-recv
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_inject-request-server-burst() {
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 keepalive
+	cap_start "$IF_RS" "$CAPFILE"
+	injector --trigger request --toward server --count 3 --seq-offset 5000
+	client "$S4" 80 two-requests:0.3
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+	mib_show "$NS_S"
+}
+
+scn_inject-both-forged-ttl() {
+	server "$NS_S" "$S4" 80 answer-after:0.3
+	cap_start "$IF_RS" "$CAPFILE"
+	injector --trigger request --toward both --ttl 63 --ipid random
+	client "$S4" 80 request-recv
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_middlebox-reject-reset() {
+	server "$NS_S" "$S4" 80 hold
+	nsx "$NS_R" iptables -A FORWARD -p tcp -s "$C4" --dport 80 \
+		--tcp-flags PSH PSH -j REJECT --reject-with tcp-reset
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 request-recv
+	sleep 0.5
+	cap_stop
+}
+
+# The client's 500-byte segment is the only one with IP length 552
+# (20 IP + 32 TCP with timestamps + 500).
+LOST_BYTES=500
+scn_challenge-ack() {
+	mib_snap "$NS_S"
+	mib_snap "$NS_C"
+	server "$NS_S" "$S4" 80 http-client-closes
+	nsx "$NS_R" iptables -A FORWARD -p tcp -s "$C4" --dport 80 \
+		-m length --length $((20 + 32 + LOST_BYTES)) -j DROP
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: the drop is not seen
+	client "$S4" 80 "abort-after-lost-data:$LOST_BYTES"
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+	mib_show "$NS_S"
+	mib_show "$NS_C"
+}
+
+scn_abort-after-timeout() {
+	server "$NS_S" "$S4" 80 hold
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 timeout-abort:1
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -874,6 +1045,40 @@ check() {
 	established-idle)
 		re="^ ${RQ}$"
 		[[ $seq =~ $re ]] ;;
+	inject-handshake-server)
+		# the forged C:RA right after the handshake ACK; the request
+		# 0.3 s later meets no socket at the server
+		[[ $seq == " C:S S:SA C:A C:RA C:PA S:R " ]] ;;
+	inject-request-client)
+		# without a longer server path: the server's ACK, the forged
+		# S:RA, the server's late answer and the client kernel's RST;
+		# with netem (40 ms each way) the forged RST overtakes the
+		# server's ACK, which the client kernel answers with RST
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ (S:A\ S:RA\ S:PA\ C:R|S:RA\ S:A\ C:R)\ $ ]] ;;
+	inject-request-server-burst)
+		# the connection survives: three forged C:RA, at least one
+		# server ACK after the first of them (challenge ACK), then a
+		# second request/response and FINs.  The first response and
+		# the RSTs come in either order (the RSTs follow the request
+		# by 1-3 ms, the response usually by 0.1 ms).
+		re="^ C:S S:SA C:A C:PA ((S:A |S:PA |C:A |C:RA )+)"
+		re+="C:PA (S:A )?S:PA (C:A )?C:FA (S:A )?S:FA C:A $"
+		[[ $seq =~ $re ]] || return 1
+		re=" ${BASH_REMATCH[1]}"
+		[[ $(grep -o 'C:RA' <<<"$re" | wc -l) -eq 3 &&
+			$(grep -o 'S:PA' <<<"$re" | wc -l) -eq 1 &&
+			" ${re#* C:RA }" == *" S:A "* ]] ;;
+	inject-both-forged-ttl)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ (S:A\ )?C:RA\ $ ]] ;;
+	middlebox-reject-reset)
+		[[ $seq == " C:S S:SA C:A C:PA S:R " ]] ;;
+	challenge-ack)
+		# the client's RST (beyond the lost segment), the server's
+		# challenge ACK, the client kernel's RST at the acked sequence
+		re="^ ${RQ}C:RA S:A C:R $"
+		[[ $seq =~ $re ]] ;;
+	abort-after-timeout)
+		[[ $seq == " C:S S:SA C:A C:PA S:A C:RA " ]] ;;
 	*)
 		return 1 ;;
 	esac

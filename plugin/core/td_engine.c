@@ -695,6 +695,8 @@ static bool fin_sent_before(uint8_t state_before)
            state_before == TD_LAST_ACK;
 }
 
+static bool first_rst_doubted(const td_conv *c);
+
 /* A reset after the handshake: who sent it, and in which situation. */
 static void reset_verdict(const td_conv *c, td_verdict *v)
 {
@@ -726,6 +728,13 @@ static void reset_verdict(const td_conv *c, td_verdict *v)
         v->outcome = TD_OUT_RESET;
     if (by_server)
         v->client_error = TD_ERR_ECONNRESET;
+    else if (first_rst_doubted(c)) {
+        /* The "client's" reset was not the client's: the client learns of
+         * the end from the server's reset that answers it. */
+        for (uint32_t i = 0; i < c->nrsts; i++)
+            if (c->rsts[i].sender == srv && c->rsts[i].accepted && c->rsts[i].frame > c->rst_frame)
+                v->client_error = TD_ERR_ECONNRESET;
+    }
 }
 
 /* After the handshake, no reset: how far did the close get? */

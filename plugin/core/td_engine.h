@@ -154,7 +154,9 @@ typedef struct {
     uint32_t cont_frame, cont_bytes;
     double   cont_ts;
     uint32_t chal_frame, chal_ack;     /* the peer's first bare ACK after it */
+    double   chal_ts;
     uint32_t follow_frame;             /* the sender's next reset, with seq == chal_ack */
+    bool     sender_after;             /* the sender sent something else after it */
     uint32_t peer_went_on_frame;       /* the peer sent data after it (did not take it) */
 } td_rst;
 

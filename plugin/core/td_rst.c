@@ -38,6 +38,9 @@ const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT] = { TD_RST_FIND
 /* IPv4 identification steps still "in line" with a counter. */
 #define ID_STEP_PER_CONNECTION 64u
 #define ID_STEP_SHARED 4096u
+/* How long a reset beyond the expected sequence number waits for the
+ * challenge-ACK exchange that would explain it. */
+#define CHALLENGE_WAIT 1.0
 /* Below this round trip, capture timing is too coarse to judge. */
 #define MIN_RTT_FOR_TIMING 0.002
 
@@ -221,13 +224,20 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
         if (r->frame == s->frame)
             continue;
         if (s->sender == r->sender) {
-            if (s->flags & TD_TH_RST) {
-                if (r->chal_frame && !r->follow_frame && s->seq == r->chal_ack) {
-                    r->follow_frame = s->frame;
-                    news = true;
-                }
+            if ((s->flags & TD_TH_RST) && r->chal_frame && !r->follow_frame &&
+                s->seq == r->chal_ack) {
+                r->follow_frame = s->frame;
+                news = true;
                 continue;
             }
+            if (!r->sender_after) {
+                /* A genuine sender is silent after its reset, but for the
+                 * reset that answers a challenge ACK. */
+                r->sender_after = true;
+                news = true;
+            }
+            if (s->flags & TD_TH_RST)
+                continue;
             if ((s->flags & TD_TH_SYN) || r->cont_frame)
                 continue;
             uint32_t end = s->seq + s->payload_len;
@@ -255,6 +265,7 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
                 !(s->flags & TD_TH_FIN)) {
                 r->chal_frame = s->frame;
                 r->chal_ack = s->ack;
+                r->chal_ts = s->ts;
                 news = true;
             }
             if (!r->peer_went_on_frame && s->payload_len > 0) {
@@ -365,7 +376,13 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
                 "the %s went on acknowledging %u bytes the %s sent after this reset (frame %u, %.1f ms later)",
                 who, r->cont_bytes, peer, r->cont_frame, (r->cont_ts - r->ts) * 1e3);
     }
-    if (r->have_snd && !(!(r->flags & TD_TH_ACK) && r->seq == 0) &&
+    /* A genuine sender whose data was lost before the capture point does
+     * this too, and then answers the receiver's challenge ACK (RFC 5961
+     * 3.2): it counts once that chance has passed - the sender sent
+     * something else, or a second went by. */
+    const double since = c->last_ts - (r->chal_frame ? r->chal_ts : r->ts);
+    if (r->have_snd && !(!(r->flags & TD_TH_ACK) && r->seq == 0) && !r->follow_frame &&
+        (r->sender_after || since >= CHALLENGE_WAIT) &&
         (int32_t)(r->seq - r->snd_nxt) > 0 &&
         (!r->have_peer_acked || (int32_t)(r->seq - r->peer_acked) > 0)) {
         if (r->have_peer_acked)

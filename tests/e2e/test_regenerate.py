@@ -12,6 +12,7 @@ import pytest
 
 from conftest import CAPTURES
 from test_captures import CASES
+from test_rst_forensics import RSTS, rst_rows
 
 
 def netns_unavailable():
@@ -57,3 +58,15 @@ def test_fresh_capture_gives_the_same_outcomes(tshark, fresh_captures, capture):
             for s, c in CASES[capture]["convs"].items()}
     assert outcomes(tshark, fresh) == want
     assert outcomes(tshark, capture) == want
+
+
+@pytest.mark.parametrize("capture", sorted(RSTS))
+def test_fresh_capture_gives_the_same_reset_assessments(tshark, fresh_captures, capture):
+    """The injector and the kernel make the same resets again: same claimed
+    senders, assessments and findings (frame numbers may differ)."""
+    fresh = os.path.join(fresh_captures, capture)
+    assert os.path.exists(fresh), f"{capture} was not made again"
+    want = sorted(w[:3] for w in RSTS[capture].values())
+    got = sorted((r["tcpdiag.rst.claimed_sender"], r["tcpdiag.rst.assessment"],
+                  r["tcpdiag.rst.finding"]) for r in rst_rows(tshark, fresh, True).values())
+    assert got == want
