@@ -102,9 +102,9 @@ static guint pref_answer_wait_ms = 3000;
  * The TCP and ICMP headers are read from the bytes under their protocol
  * items rather than through one wanted field per header field.
  */
-enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_IP, W_IPV6, W_COUNT };
+enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_COUNT };
 static const char *const wanted_names[W_COUNT] = {
-    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6", "ip", "ipv6"
+    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6"
 };
 static int wanted_hf[W_COUNT];
 
@@ -681,23 +681,43 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     return TRUE;
 }
 
-/* The IP header carrying the segment: TTL or hop limit, and for IPv4 the
- * identification and DF bit (RFC 791 3.1, RFC 8200 3). */
+/*
+ * The IP header carrying the segment: TTL or hop limit, and for IPv4 the
+ * identification and DF bit (RFC 791 3.1, RFC 8200 3).  Not a wanted
+ * field: wanting "ip" would make Wireshark build the whole IP subtree of
+ * every packet.  The header sits right before the TCP header in the same
+ * data source; it is taken only if it says so itself (version, header
+ * length, protocol TCP, and the packet's own addresses).  IPv6 with
+ * extension headers, or TCP in reassembled IP fragments, leave it unknown.
+ */
 static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
 {
+    field_info *fi = last_item(tree, W_TCP);
     const guint8 *h;
 
-    if (pinfo->src.type == AT_IPv4) {
-        h = header_bytes(tree, W_IP, 20);
-        if (h && (h[0] >> 4) == 4) {
+    if (!fi || !fi->ds_tvb || fi->start <= 0)
+        return;
+    if (pinfo->src.type == AT_IPv4 && pinfo->src.len == 4 && pinfo->dst.type == AT_IPv4 &&
+        pinfo->dst.len == 4) {
+        for (gint ihl = 5; ihl <= 15; ihl++) {
+            gint at = fi->start - ihl * 4;
+            if (at < 0)
+                return;
+            h = tvb_get_ptr(fi->ds_tvb, at, 20);
+            if (h[0] != (0x40 | ihl) || h[9] != 6 || memcmp(h + 12, pinfo->src.data, 4) != 0 ||
+                memcmp(h + 16, pinfo->dst.data, 4) != 0)
+                continue;
             seg->ip = 4;
             seg->ip_id = pntoh16(h + 4);
             seg->df = (h[6] & 0x40) != 0;
             seg->ttl = h[8];
+            return;
         }
-    } else if (pinfo->src.type == AT_IPv6) {
-        h = header_bytes(tree, W_IPV6, 8);
-        if (h && (h[0] >> 4) == 6) {
+    } else if (pinfo->src.type == AT_IPv6 && pinfo->src.len == 16 && pinfo->dst.type == AT_IPv6 &&
+               pinfo->dst.len == 16 && fi->start >= 40) {
+        h = tvb_get_ptr(fi->ds_tvb, fi->start - 40, 40);
+        if ((h[0] >> 4) == 6 && h[6] == 6 && memcmp(h + 8, pinfo->src.data, 16) == 0 &&
+            memcmp(h + 24, pinfo->dst.data, 16) == 0) {
             seg->ip = 6;
             seg->ttl = h[7];
         }
