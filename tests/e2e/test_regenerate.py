@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CAPTURES
 from test_captures import CASES
-from test_rst_forensics import RSTS, rst_rows
+from test_rst_forensics import OUTCOMES, RSTS, outcomes as rst_outcomes, rst_rows
 
 
 def netns_unavailable():
@@ -70,3 +70,10 @@ def test_fresh_capture_gives_the_same_reset_assessments(tshark, fresh_captures, 
     got = sorted((r["tcpdiag.rst.claimed_sender"], r["tcpdiag.rst.assessment"],
                   r["tcpdiag.rst.finding"]) for r in rst_rows(tshark, fresh, True).values())
     assert got == want
+
+
+@pytest.mark.parametrize("capture", sorted(OUTCOMES))
+def test_fresh_reset_capture_gives_the_same_outcomes(tshark, fresh_captures, capture):
+    fresh = os.path.join(fresh_captures, capture)
+    want = {s: o[:2] for s, o in OUTCOMES[capture].items()}
+    assert {s: o[:2] for s, o in rst_outcomes(tshark, fresh).items()} == want

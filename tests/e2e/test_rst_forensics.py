@@ -72,6 +72,33 @@ RSTS = {
     },
 }
 
+# capture: {tcp.stream: (outcome, client errno, Zeek conn_state, history)}, from -2
+OUTCOMES = {
+    # Zeek's rule: both ends reset with no sequence space counted -> REJ
+    "inject-handshake-server.pcapng": {0: ("reset-after-handshake", "ECONNRESET", "REJ", "ShARDr")},
+    "inject-request-client.pcapng": {0: ("reset-unread-data", "ECONNRESET", "RSTR", "ShADardR")},
+    # the forged resets were ignored: a normal close
+    "inject-request-server-burst.pcapng": {0: ("closed", "", "RSTO", "ShADadRRRFf")},
+    "inject-both-forged-ttl.pcapng": {0: ("reset", "", "RSTO", "ShADaR")},
+    "middlebox-reject-reset.pcapng": {0: ("reset-unread-data", "ECONNRESET", "RSTR", "ShADr")},
+    "challenge-ack.pcapng": {0: ("reset", "", "RSTO", "ShADadRR")},
+    "abort-after-timeout.pcapng": {0: ("reset", "", "RSTO", "ShADaR")},
+}
+
+
+def outcomes(tshark, capture):
+    rows = tshark.fields(capture, ["tcp.stream", "tcpdiag.outcome", "tcpdiag.client_errno",
+                                   "tcpdiag.conn_state", "tcpdiag.history"],
+                         two_pass=True, dfilter="tcpdiag")
+    return {int(r["tcp.stream"]): (r["tcpdiag.outcome"], r["tcpdiag.client_errno"],
+                                   r["tcpdiag.conn_state"], r["tcpdiag.history"]) for r in rows}
+
+
+@pytest.mark.parametrize("capture", sorted(OUTCOMES))
+def test_outcomes(tshark, capture):
+    assert outcomes(tshark, capture) == OUTCOMES[capture]
+
+
 # Benign controls made by the real kernel: every reset in them is genuine.
 BENIGN = ["abort-linger-client.pcapng", "abort-unread-data.pcapng", "refused-no-listener.pcapng",
           "refused-reject-tcp-reset-v6.pcapng", "rst-after-fin.pcapng",
