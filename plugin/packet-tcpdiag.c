@@ -430,8 +430,8 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
     }
 }
 
-static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
-                 const td_step *st, gboolean is_icmp)
+static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
+                         const td_step *st, gboolean is_icmp)
 {
     const guint32 stream = cr->stream;
     const td_conv *c = &cr->conv;
@@ -605,6 +605,7 @@ static void show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *
         expert_add_info_format(pinfo, top, &ei_outcome[v.outcome], "%s", summary);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
     }
+    return top;
 }
 
 /* ---- the post-dissector --------------------------------------------- */
@@ -730,7 +731,7 @@ static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
  * reset look worse than any expert item has said so far, say it on this
  * packet.  With two passes the reset's own frame carries the final word.
  */
-static void rst_escalation(packet_info *pinfo, proto_tree *tree, conv_rec *cr)
+static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
 {
     const td_conv *c = &cr->conv;
     guint32 which;
@@ -744,9 +745,7 @@ static void rst_escalation(packet_info *pinfo, proto_tree *tree, conv_rec *cr)
     const td_diag_info *li = &td_rst_level_info[worst];
     char buf[512];
     td_rst_summary(c, which, buf, sizeof buf);
-    proto_item *ti = proto_tree_add_item(tree, proto_tcpdiag, NULL, 0, 0, ENC_NA);
-    proto_item_set_generated(ti);
-    expert_add_info_format(pinfo, ti, &ei_rst[worst], "This packet changes the assessment of the reset in frame %u to %s: %s",
+    expert_add_info_format(pinfo, top, &ei_rst[worst], "This packet changes the assessment of the reset in frame %u to %s: %s",
                            c->rsts[which].frame, li->token, buf);
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
                         c->rsts[which].frame, li->token);
@@ -808,9 +807,9 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.sender = (guint8)sender;
     st = td_conv_on_segment(&cr->conv, &seg);
     record_step(cr, pinfo->num, &st);
-    show(tvb, pinfo, tree, cr, &st, FALSE);
+    proto_item *top = show(tvb, pinfo, tree, cr, &st, FALSE);
     if (st.rst_news)
-        rst_escalation(pinfo, tree, cr);
+        rst_escalation(pinfo, top, cr);
 }
 
 /* Later passes: states from the records, the conversation from TCP's. */

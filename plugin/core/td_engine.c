@@ -202,6 +202,9 @@ static void restart_handshake(td_conv *c)
     c->rst_frame = 0;
     c->rst_by = 0xff;
     c->synack_frame = 0; /* the answer to come is the new handshake's */
+    /* The server's sequence space starts over with its next SYN-ACK. */
+    c->ep[1 - c->client].have_nxt = false;
+    c->ep[c->client].have_acked = false;
 }
 
 static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
@@ -231,6 +234,8 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
             st->event = TD_EV_SYN_NEW_ISN;
             e->isn = s->seq;
             e->know &= (uint16_t)~(TD_K_SYN_ACKED | TD_K_GOT_SYN);
+            e->have_nxt = false;   /* a new sequence space */
+            p->have_acked = false;
         }
         st->count = (uint32_t)(e->syn_count - 1);
         st->interval = s->ts - prev_ts;
@@ -275,6 +280,8 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
         e->isn = s->seq;
     } else if (s->seq != e->isn && e->synack_count > 0) {
         e->isn = s->seq; /* e.g. a SYN cookie computed anew */
+        e->have_nxt = false;
+        c->ep[1 - s->sender].have_acked = false;
     }
     if (e->synack_count < UINT16_MAX)
         e->synack_count++;
@@ -365,9 +372,12 @@ static bool on_rst(td_conv *c, const td_segment *s)
      * any other gets a challenge ACK or is dropped (RFC 5961 3.2, Linux
      * tcp_validate_incoming()).  Expected: the sender's next sequence
      * number as seen here, or what the receiver last acknowledged. */
-    if (p->state != TD_CLOSED && p->state != TD_SYN_SENT && e->have_nxt &&
-        s->seq != e->nxt && !(p->have_acked && s->seq == p->acked))
+    if (p->state != TD_CLOSED && p->state != TD_SYN_SENT && p->state != TD_SYN_RECV &&
+        e->have_nxt && s->seq != e->nxt && !(p->have_acked && s->seq == p->acked) &&
+        !((e->know & TD_K_SENT_FIN) && s->seq == e->nxt - 1))
         return false;
+    /* (Linux also takes RCV.NXT - 1 once it has the sender's FIN, and any
+     * in-window reset in SYN-RECEIVED.) */
 
     if (c->rst_frame == 0) {
         c->rst_frame = s->frame;
@@ -482,6 +492,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             me->have_acked = true;
         }
         me->last_frame = s->frame;
+        me->last_nr_ts = s->ts;
         me->last_seq_end = end;
         me->last_ack = (fl & TD_TH_ACK) ? s->ack : 0;
         me->last_nr_flags = fl;
@@ -498,6 +509,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             c->flags |= TD_C_HANDSHAKE;
             c->hs_ack_frame = s->frame;
             c->hs_ack_ts = s->ts;
+            c->hs_ack_bare = s->payload_len == 0 && !(fl & (TD_TH_FIN | TD_TH_SYN));
         }
     }
     finish_step(c, &st, prev_client, prev_server, s->ts);

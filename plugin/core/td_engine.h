@@ -109,6 +109,7 @@ typedef struct {
     uint32_t nxt;            /* end of the sequence space it has used (SYN, data, FIN) */
     uint32_t acked;          /* highest acknowledgement it has sent */
     double   nxt_ts;         /* when nxt last moved forward */
+    double   last_nr_ts;     /* when it last sent something other than a reset */
     bool     have_nxt, have_acked;
     td_baseline base;
 } td_endpoint;
@@ -143,8 +144,10 @@ typedef struct {
     bool     accepted;                 /* the receiver would act on it */
     bool     after_fin;                /* a FIN had been sent either way */
     bool     sender_closed;            /* the sender had no synchronized socket */
-    bool     have_snd, have_peer_acked, have_peer;
+    bool     have_snd, have_peer_acked, have_peer, have_snd_acked;
     uint32_t snd_nxt;                  /* the sender's nxt then */
+    uint32_t snd_acked;                /* the highest acknowledgement the sender had sent */
+    double   since_prev;               /* since the sender's previous other packet (-1: none) */
     uint32_t peer_acked;               /* the peer's highest acknowledgement then */
     uint32_t peer_nxt;                 /* the peer's nxt then */
     double   peer_nxt_ts;
@@ -156,7 +159,9 @@ typedef struct {
     uint32_t chal_frame, chal_ack;     /* the peer's first bare ACK after it */
     double   chal_ts;
     uint32_t follow_frame;             /* the sender's next reset, with seq == chal_ack */
-    bool     sender_after;             /* the sender sent something else after it */
+    uint8_t  follow_idx, answers_idx;  /* index + 1 of that reset's record / of the one it answers */
+    bool     sender_after;             /* the sender sent a segment other than a reset after it */
+    bool     ended;                    /* a new SYN followed: later packets are another connection's */
     uint32_t peer_went_on_frame;       /* the peer sent data after it (did not take it) */
 } td_rst;
 
@@ -198,6 +203,8 @@ typedef struct {
      * first reset; td_conv_free() releases it. */
     td_rst  *rsts;
     uint32_t nrsts, rsts_seen;
+    uint8_t  rst_pending_follow;       /* the reset being recorded answers this one (index + 1) */
+    bool     hs_ack_bare;              /* the handshake was completed by a bare ACK */
 } td_conv;
 
 /* One segment as seen at the capture point. */

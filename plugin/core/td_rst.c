@@ -36,11 +36,11 @@ const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT] = { TD_RST_FIND
 /* Two resets of one sender closer than this in time form a burst. */
 #define BURST_WINDOW 1.0
 /* IPv4 identification steps still "in line" with a counter. */
-#define ID_STEP_PER_CONNECTION 64u
-#define ID_STEP_SHARED 4096u
-/* How long a reset beyond the expected sequence number waits for the
- * challenge-ACK exchange that would explain it. */
-#define CHALLENGE_WAIT 1.0
+#define ID_STEP_PER_CONNECTION 1024u
+/* A segment of the sender captured this soon after its reset, and not
+ * reaching past the reset's sequence number, was sent before it
+ * (reordered on the way to the capture point). */
+#define REORDER_WINDOW 0.010
 /* Below this round trip, capture timing is too coarse to judge. */
 #define MIN_RTT_FOR_TIMING 0.002
 
@@ -148,6 +148,10 @@ double td_conv_rtt_via(const td_conv *c, int i)
     if (!(c->flags & TD_C_HANDSHAKE) || !c->synack_frame || !c->syn_frame)
         return -1.0;
     if (i == c->client) {
+        /* Only a bare ACK right after the SYN-ACK measures the client's
+         * round trip; data that completes the handshake may come late. */
+        if (!c->hs_ack_bare)
+            return -1.0;
         double from = c->last_synack_ts <= c->hs_ack_ts ? c->last_synack_ts : c->synack_ts;
         d = c->hs_ack_ts - from;
     } else {
@@ -162,7 +166,9 @@ td_rst *td_rst_record(td_conv *c, const td_segment *s)
 {
     const td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
     td_rst *r;
+    const uint8_t answers = c->rst_pending_follow;
 
+    c->rst_pending_follow = 0;
     c->rsts_seen++;
     if (c->nrsts >= TD_MAX_RSTS)
         return NULL;
@@ -203,6 +209,13 @@ td_rst *td_rst_record(td_conv *c, const td_segment *s)
     }
     r->have_snd = e->have_nxt;
     r->snd_nxt = e->nxt;
+    r->have_snd_acked = e->have_acked;
+    r->snd_acked = e->acked;
+    r->since_prev = e->last_frame ? s->ts - e->last_nr_ts : -1.0;
+    if (answers && answers <= c->nrsts - 1) {
+        r->answers_idx = answers;
+        c->rsts[answers - 1].follow_idx = (uint8_t)c->nrsts;
+    }
     r->have_peer_acked = p->have_acked;
     r->peer_acked = p->acked;
     r->have_peer = p->have_nxt;
@@ -221,26 +234,43 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
 
     for (uint32_t i = 0; i < c->nrsts; i++) {
         td_rst *r = &c->rsts[i];
-        if (r->frame == s->frame)
+        if (r->ended || r->frame == s->frame)
             continue;
+        if (s->flags & TD_TH_SYN) {
+            /* A new handshake on these ports: what follows belongs to
+             * another connection, not to this reset's sender going on. */
+            r->ended = true;
+            news = true;
+            continue;
+        }
         if (s->sender == r->sender) {
-            if ((s->flags & TD_TH_RST) && r->chal_frame && !r->follow_frame &&
-                s->seq == r->chal_ack) {
-                r->follow_frame = s->frame;
-                news = true;
+            if (s->flags & TD_TH_RST) {
+                if (r->chal_frame && !r->follow_frame && s->seq == r->chal_ack) {
+                    r->follow_frame = s->frame;
+                    c->rst_pending_follow = (uint8_t)(i + 1);
+                    news = true;
+                }
+                continue;
+            }
+            uint32_t end = s->seq + s->payload_len;
+            if (s->payload_len > 0 && s->ts - r->ts < REORDER_WINDOW &&
+                (int32_t)(end - r->seq) <= 0) {
+                /* Sent before the reset, captured after it. */
+                if (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0) {
+                    r->snd_nxt = end;
+                    r->have_snd = true;
+                    news = true;
+                }
                 continue;
             }
             if (!r->sender_after) {
-                /* A genuine sender is silent after its reset, but for the
-                 * reset that answers a challenge ACK. */
+                /* A genuine sender is silent after its reset (but for the
+                 * reset that answers a challenge ACK). */
                 r->sender_after = true;
                 news = true;
             }
-            if (s->flags & TD_TH_RST)
+            if (r->cont_frame)
                 continue;
-            if ((s->flags & TD_TH_SYN) || r->cont_frame)
-                continue;
-            uint32_t end = s->seq + s->payload_len;
             const td_endpoint *p = &c->ep[1 - r->sender];
             if (s->payload_len > 0 && (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0)) {
                 r->cont_kind = 1;
@@ -259,7 +289,7 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
                 news = true;
             }
         } else {
-            if (s->flags & (TD_TH_RST | TD_TH_SYN))
+            if (s->flags & TD_TH_RST)
                 continue;
             if (!r->chal_frame && s->payload_len == 0 && (s->flags & TD_TH_ACK) &&
                 !(s->flags & TD_TH_FIN)) {
@@ -312,13 +342,10 @@ static int challenge_partner(const td_conv *c, uint32_t i)
 {
     const td_rst *r = &c->rsts[i];
 
-    if (r->follow_frame) {
-        int j = td_conv_rst_index(c, r->follow_frame);
-        return j >= 0 ? j : (int)i;
-    }
-    for (uint32_t j = 0; j < i; j++)
-        if (c->rsts[j].follow_frame == r->frame)
-            return (int)j;
+    if (r->follow_frame)
+        return r->follow_idx ? r->follow_idx - 1 : (int)i;
+    if (r->answers_idx)
+        return r->answers_idx - 1;
     return -1;
 }
 
@@ -377,13 +404,10 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
                 who, r->cont_bytes, peer, r->cont_frame, (r->cont_ts - r->ts) * 1e3);
     }
     /* A genuine sender whose data was lost before the capture point does
-     * this too, and then answers the receiver's challenge ACK (RFC 5961
-     * 3.2): it counts once that chance has passed - the sender sent
-     * something else, or a second went by. */
-    const double since = c->last_ts - (r->chal_frame ? r->chal_ts : r->ts);
+     * this too, and falls silent (answering at most the receiver's
+     * challenge ACK, RFC 5961 3.2): it counts only if the sender went on. */
     if (r->have_snd && !(!(r->flags & TD_TH_ACK) && r->seq == 0) && !r->follow_frame &&
-        (r->sender_after || since >= CHALLENGE_WAIT) &&
-        (int32_t)(r->seq - r->snd_nxt) > 0 &&
+        r->sender_after && (int32_t)(r->seq - r->snd_nxt) > 0 &&
         (!r->have_peer_acked || (int32_t)(r->seq - r->peer_acked) > 0)) {
         if (r->have_peer_acked)
             say(v, want, TD_RF_SEQ_BEYOND,
@@ -395,7 +419,10 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
                 "sequence number %u is %u beyond anything the %s has sent (next %u)",
                 rel(c, snd, r->seq), r->seq - r->snd_nxt, who, rel(c, snd, r->snd_nxt));
     }
-    if ((r->flags & TD_TH_ACK) && r->have_peer && (int32_t)(r->ack - r->peer_nxt) > 0)
+    /* Data the sender had already acknowledged did exist: the capture
+     * missed it. */
+    if ((r->flags & TD_TH_ACK) && r->have_peer && (int32_t)(r->ack - r->peer_nxt) > 0 &&
+        (!r->have_snd_acked || (int32_t)(r->ack - r->snd_acked) > 0))
         say(v, want, TD_RF_ACK_UNSENT,
             "acknowledges %u bytes the %s never sent (ack %u, the %s's next %u)",
             r->ack - r->peer_nxt, peer, rel(c, pr, r->ack), peer, rel(c, pr, r->peer_nxt));
@@ -421,8 +448,14 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
                 n, who, (hi - lo) * 1e3);
     }
 
-    /* Path: the packet was made elsewhere. */
-    if (r->ip && b->ip == r->ip && b->ttl_distinct >= 1 && b->ttl_distinct <= TD_TTL_SLOTS) {
+    /* Path: the packet was made elsewhere.  A reset from no socket goes
+     * out with the host's default TTL, not the one the application set on
+     * its socket (GTSM, eBGP): no TTL finding for those. */
+    const bool from_no_socket = answers_segment(r) ||
+                                (r->ip == 4 && r->df && r->ip_id == 0 &&
+                                 (ipid_class(b) == ID_PER_CONN || ipid_class(b) == ID_SHARED));
+    if (r->ip && b->ip == r->ip && b->ttl_distinct >= 1 && b->ttl_distinct <= TD_TTL_SLOTS &&
+        !from_no_socket) {
         bool known = false;
         uint32_t others = 0;
         for (int k = 0; k < b->ttl_distinct; k++) {
@@ -445,14 +478,23 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
             say(v, want, TD_RF_NO_SOCKET,
                 "DF set and IP ID 0 where the %s's other packets count up (last %u before it): "
                 "how Linux sends a reset from no socket", who, r->id_prev);
-        } else if ((k == ID_PER_CONN || k == ID_SHARED) && r->have_id_prev) {
+        } else if (k == ID_PER_CONN && r->have_id_prev) {
+            /* Only this connection moves the counter (a TSO burst by at
+             * most a few hundred). */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
-            uint32_t lim = k == ID_PER_CONN ? ID_STEP_PER_CONNECTION : ID_STEP_SHARED;
-            if (d == 0 || d > lim)
+            if (d == 0 || d > ID_STEP_PER_CONNECTION)
                 say(v, want, TD_RF_IPID,
-                    "IP ID %u where the %s's %s counter stood at %u (expected %u to %u)",
-                    r->ip_id, who, k == ID_PER_CONN ? "per-connection" : "incrementing",
-                    r->id_prev, (uint16_t)(r->id_prev + 1), (uint16_t)(r->id_prev + lim));
+                    "IP ID %u where the %s's per-connection counter stood at %u (expected %u to %u)",
+                    r->ip_id, who, r->id_prev, (uint16_t)(r->id_prev + 1),
+                    (uint16_t)(r->id_prev + ID_STEP_PER_CONNECTION));
+        } else if (k == ID_SHARED && r->have_id_prev && r->since_prev >= 0.0 && r->since_prev < 1.0) {
+            /* A counter shared with the host's other traffic moves by any
+             * amount over time; within a second it does not go back. */
+            uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
+            if (d == 0 || d > 32768)
+                say(v, want, TD_RF_IPID,
+                    "IP ID %u is behind the %s's incrementing counter, which stood at %u %.1f ms earlier",
+                    r->ip_id, who, r->id_prev, r->since_prev * 1e3);
         } else if (k == ID_ZERO && r->ip_id != 0) {
             say(v, want, TD_RF_IPID, "IP ID %u where the %s's %u other packets all carry 0",
                 r->ip_id, who, b->id_n);
@@ -460,7 +502,7 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
     }
     double rtt = td_conv_rtt_via(c, snd);
     if ((r->flags & TD_TH_ACK) && r->have_peer && r->ack == r->peer_nxt && r->peer_nxt_ts > 0.0 &&
-        rtt >= MIN_RTT_FOR_TIMING && r->ts - r->peer_nxt_ts < rtt / 2)
+        rtt >= MIN_RTT_FOR_TIMING && r->ts >= r->peer_nxt_ts && r->ts - r->peer_nxt_ts < rtt / 2)
         say(v, want, TD_RF_TOO_SOON,
             "acknowledges the %s's segment that passed the capture point %.1f ms earlier, "
             "but a round trip from here to the %s takes %.1f ms (handshake)",
