@@ -367,10 +367,7 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 
     if (ttl) {
         add_uint(dt, hf_ttl, tvb, ttl);
-        proto_item *ti = proto_tree_add_uint(dt, hf_hops, tvb, 0, 0, (guint32)(td_initial_ttl(ttl) - ttl));
-        proto_item_set_generated(ti);
-        proto_item_append_text(ti, " (from an initial %s of %u)", b->ip == 6 ? "hop limit" : "TTL",
-                               td_initial_ttl(ttl));
+        add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
     }
     if (*ipid)
         add_string(dt, hf_ipid, tvb, ipid);
