@@ -361,18 +361,26 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
                              int hf_ttl, int hf_hops, int hf_ipid, int hf_rtt)
 {
     const td_baseline *b = &c->ep[i].base;
-    const guint8 ttl = td_baseline_ttl(b);
-    const char *ipid = td_baseline_ipid(b);
-    const double rtt = td_conv_rtt_via(c, i);
 
-    if (ttl) {
-        add_uint(dt, hf_ttl, tvb, ttl);
-        add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
+    /* Not wanted by a filter, a column or a visible tree: skip the work
+     * (this runs on every packet). */
+    if (proto_field_is_referenced(dt, hf_ttl) || proto_field_is_referenced(dt, hf_hops)) {
+        const guint8 ttl = td_baseline_ttl(b);
+        if (ttl) {
+            add_uint(dt, hf_ttl, tvb, ttl);
+            add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
+        }
     }
-    if (*ipid)
-        add_string(dt, hf_ipid, tvb, ipid);
-    if (rtt >= 0.0)
-        add_reltime(dt, hf_rtt, tvb, rtt);
+    if (proto_field_is_referenced(dt, hf_ipid)) {
+        const char *ipid = td_baseline_ipid(b);
+        if (*ipid)
+            add_string(dt, hf_ipid, tvb, ipid);
+    }
+    if (proto_field_is_referenced(dt, hf_rtt)) {
+        const double rtt = td_conv_rtt_via(c, i);
+        if (rtt >= 0.0)
+            add_reltime(dt, hf_rtt, tvb, rtt);
+    }
 }
 
 /* The reset in this frame: its assessment and each finding in words. */
