@@ -38,3 +38,8 @@ echo "== per-packet states of syn-dropped-server.pcapng"
 tshark -2 -r "$ROOT/sample-captures/syn-dropped-server.pcapng" -T fields -E header=y \
     -Y tcp -e frame.number -e frame.time_relative -e tcp.flags.str \
     -e tcpdiag.client_state -e tcpdiag.server_state -e tcpdiag.outcome
+echo
+echo "== resets of inject-handshake-server.pcapng (seed 001: a reset injected on the path)"
+tshark -2 -r "$ROOT/sample-captures/inject-handshake-server.pcapng" -T fields -E header=y \
+    -E aggregator=';' -Y tcpdiag.rst.assessment -e frame.number -e tcpdiag.rst.claimed_sender \
+    -e tcpdiag.rst.assessment -e tcpdiag.rst.evidence
