@@ -25,12 +25,14 @@
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/tap.h>
 #include <wsutil/pint.h>
 
 #include "core/td_engine.h"
 #include "packet-tcpdiag.h"
 
 static int proto_tcpdiag = -1;
+int tcpdiag_tap = -1;
 
 static int hf_stream = -1;
 static int hf_client_state = -1;
@@ -684,6 +686,7 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     /* The only per-frame allocation: ICMP errors are few. */
     p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(cr->stream + 1));
     show(tvb, pinfo, tree, cr, &st, TRUE);
+    tap_queue_packet(tcpdiag_tap, pinfo, cr);
     return TRUE;
 }
 
@@ -815,6 +818,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     proto_item *top = show(tvb, pinfo, tree, cr, &st, FALSE);
     if (st.rst_news)
         rst_escalation(pinfo, top, cr);
+    tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
 /* Later passes: states from the records, the conversation from TCP's. */
@@ -836,6 +840,7 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         return;
     td_step st = recorded_step(cr, pinfo->num);
     show(tvb, pinfo, tree, cr, &st, is_icmp);
+    tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
 static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -855,6 +860,48 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         later_pass(tvb, pinfo, tree);
     }
     return 0;
+}
+
+/* ---- the tables (tcpdiag-stats.c) ------------------------------------ */
+
+static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t *scope)
+{
+    char *s = address_to_str(scope, a);
+    return a->type == AT_IPv6 ? wmem_strdup_printf(scope, "[%s]:%u", s, port)
+                              : wmem_strdup_printf(scope, "%s:%u", s, port);
+}
+
+void tcpdiag_row_get(const void *handle, tcpdiag_row *row, wmem_allocator_t *scope)
+{
+    const conv_rec *cr = (const conv_rec *)handle;
+    const td_conv *c = &cr->conv;
+    const td_prefs prefs = engine_prefs();
+    const double now = capture_last_ts;
+    const int cl = c->client, sv = 1 - c->client;
+    td_verdict v = td_conv_verdict(c, now, &prefs);
+    char buf[1024];
+
+    memset(row, 0, sizeof *row);
+    row->stream = cr->stream;
+    row->client = endpoint_str(&cr->addr[cl], c->port[cl], scope);
+    row->server = endpoint_str(&cr->addr[sv], c->port[sv], scope);
+    row->server_addr = address_to_str(scope, &cr->addr[sv]);
+    row->server_port = c->port[sv];
+    row->outcome = td_outcome_info[v.outcome].token;
+    row->problem = td_outcome_info[v.outcome].severity >= TD_SEV_WARN;
+    row->conn_state = c->zeek.started ? td_zeek_conn_state(&c->zeek) : "";
+    row->history = c->zeek.started ? wmem_strdup(scope, c->zeek.history) : "";
+    row->client_state = td_state_name((td_state)c->ep[cl].state);
+    row->server_state = td_state_name((td_state)c->ep[sv].state);
+    row->client_errno = v.client_error != TD_ERR_NONE ? td_client_error_name[v.client_error] : "";
+    td_conv_summary(c, &v, now, TRUE, cr->icmp_source, buf, sizeof buf);
+    row->summary = wmem_strdup(scope, buf);
+    row->reset_assessment = c->rsts_seen ? td_rst_level_info[td_conv_rst_worst(c, NULL)].token : "";
+    row->syns = c->ep[cl].syn_count;
+    row->start = c->first_ts;
+    row->duration = c->last_ts - c->first_ts;
+    row->client_bytes = c->ep[cl].bytes;
+    row->server_bytes = c->ep[sv].bytes;
 }
 
 /* ---- life cycle ----------------------------------------------------- */
@@ -1078,6 +1125,9 @@ void proto_register_tcpdiag(void)
         "How long the capture must go on after the last SYN (or SYN-ACK) before it counts "
         "as never answered; a capture that ends sooner reports syn-pending / synack-pending.",
         10, &pref_answer_wait_ms);
+
+    tcpdiag_tap = register_tap("tcpdiag");
+    tcpdiag_register_stats();
 
     register_init_routine(tcpdiag_init);
     register_cleanup_routine(tcpdiag_cleanup);
