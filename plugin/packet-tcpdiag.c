@@ -85,6 +85,8 @@ static int hf_rst_hops = -1;
 static int hf_rst_ip_id = -1;
 static int hf_rst_seq_offset = -1;
 static int hf_rst_ack_offset = -1;
+static int hf_finding = -1;
+static int hf_finding_text = -1;
 
 static gint ett_tcpdiag = -1;
 static gint ett_rst = -1;
@@ -92,11 +94,23 @@ static gint ett_rst = -1;
 static expert_field ei_outcome[TD_OUT_COUNT];
 static expert_field ei_event[TD_EV_COUNT];
 static expert_field ei_rst[TD_RST_LEVEL_COUNT];
+static expert_field ei_finding[TD_FIND_COUNT];
 
 static dissector_handle_t tcpdiag_handle;
 
 /* Preferences. */
 static guint pref_answer_wait_ms = 3000;
+static guint pref_flood_min = 100;        /* half-open attempts toward one listener */
+static guint pref_flood_sources = 10;     /* from at least this many addresses */
+static guint pref_flood_window = 10;      /* within this many seconds */
+static guint pref_scan_min = 20;          /* targets (address and port) of one source */
+static guint pref_scan_window = 60;       /* seconds */
+static guint pref_scan_failed_pct = 80;   /* refused or unanswered */
+static guint pref_leak_min = 10;          /* connections left in CLOSE_WAIT */
+static guint pref_tw_min = 20;            /* connections left in TIME_WAIT by one client */
+static guint pref_tw_reuse_min = 3;       /* its ports reused while in TIME_WAIT */
+static guint pref_burst_min = 5;          /* connections one server closes or resets */
+static guint pref_burst_window_ms = 1000; /* within this time */
 
 /*
  * Fields we ask Wireshark for (set_postdissector_wanted_hfids).  Few on
@@ -132,6 +146,9 @@ typedef struct {
     td_rst_level cached_rst_worst;
     /* First pass: the worst reset assessment an expert item has shown. */
     td_rst_level rst_shown;
+    /* Capture-wide findings it is part of (indices into `findings`). */
+    guint32   *find_ids;
+    guint32    nfind;
 } conv_rec;
 
 /* Conversations indexed by tcp.stream. */
@@ -260,6 +277,7 @@ static void conv_free(conv_rec *cr)
     g_free(cr->recs);
     g_free(cr->icmp_source);
     g_free(cr->cached_summary);
+    g_free(cr->find_ids);
     g_free(cr);
 }
 
@@ -759,6 +777,346 @@ static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
                         c->rsts[which].frame, li->token);
 }
 
+/* ---- capture-wide findings --------------------------------------------- */
+
+typedef struct {
+    td_finding kind;
+    guint32    count;
+    char      *key;   /* listener, source, server or host */
+    char      *text;
+} finding;
+
+static GPtrArray *findings;     /* finding *, once computed */
+static gboolean findings_done;
+static GHashTable *echo_hosts;  /* address text -> echo replies it sent */
+
+/* An ICMP echo reply: its sender answers pings (seed 000's first clue). */
+static void note_echo_reply(packet_info *pinfo, proto_tree *tree)
+{
+    const guint8 *b4 = header_bytes(tree, W_ICMP, 1), *b6 = header_bytes(tree, W_ICMPV6, 1);
+
+    if (!((b4 && b4[0] == 0) || (b6 && b6[0] == 129)))
+        return;
+    char *host = address_to_str(NULL, &pinfo->src);
+    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(echo_hosts, host));
+    g_hash_table_replace(echo_hosts, host, GUINT_TO_POINTER(n + 1)); /* takes host */
+}
+
+static void finding_free(gpointer p)
+{
+    finding *f = (finding *)p;
+    g_free(f->key);
+    g_free(f->text);
+    g_free(f);
+}
+
+/* Conversations grouped by a key (listener, source, ...). */
+typedef struct {
+    GPtrArray  *convs;
+    GArray     *ts;        /* a time per conversation (double) */
+    GHashTable *distinct;  /* sources or targets, as text */
+    guint       a, b, c;   /* counters, per kind */
+} group;
+
+static void group_free(gpointer p)
+{
+    group *g = (group *)p;
+    g_ptr_array_free(g->convs, TRUE);
+    g_array_free(g->ts, TRUE);
+    g_hash_table_destroy(g->distinct);
+    g_free(g);
+}
+
+static group *group_of(GHashTable *groups, const char *key)
+{
+    group *g = (group *)g_hash_table_lookup(groups, key);
+    if (!g) {
+        g = g_new0(group, 1);
+        g->convs = g_ptr_array_new();
+        g->ts = g_array_new(FALSE, FALSE, sizeof(double));
+        g->distinct = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_insert(groups, g_strdup(key), g);
+    }
+    return g;
+}
+
+static void group_add(group *g, conv_rec *cr, double ts, const char *distinct)
+{
+    g_ptr_array_add(g->convs, cr);
+    g_array_append_val(g->ts, ts);
+    if (distinct && !g_hash_table_contains(g->distinct, distinct))
+        g_hash_table_add(g->distinct, g_strdup(distinct));
+}
+
+static int cmp_double(gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Most members within any `window` seconds; *span gets that stretch. */
+static guint max_in_window(group *g, double window, double *span)
+{
+    guint best = 0, lo = 0;
+    double *t;
+
+    g_array_sort(g->ts, cmp_double);
+    t = (double *)(void *)g->ts->data;
+    *span = 0.0;
+    for (guint hi = 0; hi < g->ts->len; hi++) {
+        while (t[hi] - t[lo] > window)
+            lo++;
+        if (hi - lo + 1 > best) {
+            best = hi - lo + 1;
+            *span = t[hi] - t[lo];
+        }
+    }
+    return best;
+}
+
+static void add_finding(td_finding kind, const char *key, group *g, char *text)
+{
+    finding *f = g_new0(finding, 1);
+    guint32 id = findings->len;
+
+    f->kind = kind;
+    f->key = g_strdup(key);
+    f->text = text;
+    f->count = g->convs->len;
+    g_ptr_array_add(findings, f);
+    for (guint i = 0; i < g->convs->len; i++) {
+        conv_rec *cr = (conv_rec *)g_ptr_array_index(g->convs, i);
+        if (cr->nfind < 8) {
+            cr->find_ids = (guint32 *)g_realloc_n(cr->find_ids, cr->nfind + 1, sizeof(guint32));
+            cr->find_ids[cr->nfind++] = id;
+        }
+    }
+}
+
+static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t *scope);
+
+/*
+ * Group every conversation by what it has in common with others and
+ * compare the groups with the thresholds (preferences).  Needs every
+ * conversation's end: done once, after the first pass (later passes, the
+ * GUI, the tables).
+ */
+static void compute_findings(void)
+{
+    GHashTable *flood, *scan, *leak, *tw, *burst, *ping;
+    GHashTableIter it;
+    gpointer k, val;
+    const td_prefs prefs = engine_prefs();
+    const double now = capture_last_ts;
+
+    if (findings_done)
+        return;
+    findings_done = TRUE;
+    findings = g_ptr_array_new_with_free_func(finding_free);
+    flood = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    scan = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    leak = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    tw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    burst = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    ping = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+
+    for (guint32 i = 0; i < convs_cap; i++) {
+        conv_rec *cr = convs[i];
+        if (!cr || !(cr->conv.flags & TD_C_STARTED))
+            continue;
+        const td_conv *c = &cr->conv;
+        const int cl = c->client, sv = 1 - c->client;
+        const td_endpoint *ce = &c->ep[cl], *se = &c->ep[sv];
+        const td_verdict v = td_conv_verdict(c, now, &prefs);
+        char *listener = (char *)endpoint_str(&cr->addr[sv], c->port[sv], NULL);
+        char *server = address_to_str(NULL, &cr->addr[sv]);
+        char *client = address_to_str(NULL, &cr->addr[cl]);
+        const gboolean attempt = c->role_basis == TD_ROLE_SYN;
+
+        switch (v.outcome) {
+        case TD_OUT_SYN_PENDING: case TD_OUT_SYN_UNANSWERED:
+        case TD_OUT_SYNACK_PENDING: case TD_OUT_SYNACK_UNANSWERED:
+            if (attempt) {
+                group *g = group_of(flood, listener);
+                group_add(g, cr, c->first_ts, client);
+                g->a += se->synack_count > 0;
+                /* SYN-ACKs old enough that Linux would have retransmitted
+                 * them (first after 1 s) unless they were SYN cookies. */
+                if (se->synack_count > 0 && now - c->synack_ts >= 1.5) {
+                    g->c++;
+                    g->b += se->synack_count > 1;
+                }
+            }
+            break;
+        default:
+            break;
+        }
+        if (attempt) {
+            group *g = group_of(scan, client);
+            group_add(g, cr, c->first_ts, listener);
+            switch (v.outcome) {
+            case TD_OUT_REFUSED: case TD_OUT_ICMP_UNREACHABLE: case TD_OUT_SYN_PENDING:
+            case TD_OUT_SYN_UNANSWERED: case TD_OUT_CLIENT_ABORTED:
+                g->a++;
+                break;
+            default:
+                break;
+            }
+        }
+        if (se->state == TD_CLOSE_WAIT)
+            group_add(group_of(leak, listener), cr, c->first_ts, client);
+        if (ce->state == TD_TIME_WAIT || (c->reuse_of && (c->reuse_time_wait & 1))) {
+            group *g = group_of(tw, client);
+            group_add(g, cr, c->last_ts, NULL);
+            g->a += ce->state == TD_TIME_WAIT;
+            g->b += c->reuse_of && (c->reuse_time_wait & 1);
+        }
+        if (c->flags & TD_C_HANDSHAKE) {
+            double t = -1.0;
+            if (c->first_fin_by == sv && (!c->rst_frame || se->fin_ts <= c->rst_ts))
+                t = se->fin_ts;
+            else if (c->rst_frame && c->rst_by == sv)
+                t = c->rst_ts;
+            if (t >= 0.0) {
+                group *g = group_of(burst, server);
+                group_add(g, cr, t, NULL);
+                g->a += se->state == TD_FIN_WAIT1;
+                g->b += c->rst_frame && c->rst_by == sv;
+            }
+        }
+        if (v.outcome == TD_OUT_SYN_UNANSWERED && g_hash_table_contains(echo_hosts, server))
+            group_add(group_of(ping, server), cr, c->first_ts, listener);
+        wmem_free(NULL, listener);
+        wmem_free(NULL, server);
+        wmem_free(NULL, client);
+    }
+
+    double span;
+    g_hash_table_iter_init(&it, flood);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        guint most = max_in_window(g, pref_flood_window, &span);
+        guint sources = g_hash_table_size(g->distinct);
+        if (most < pref_flood_min || sources < pref_flood_sources)
+            continue;
+        GString *t = g_string_new(NULL);
+        g_string_printf(t, "SYN flood toward %s: %u connection attempts from %u source "
+                        "addresses left half-open or unanswered, up to %u within %.1f s; %u "
+                        "answered with SYN-ACK, %u never answered",
+                        (const char *)k, g->convs->len, sources, most, span, g->a,
+                        g->convs->len - g->a);
+        if (g->c > 0)
+            g_string_append_printf(t, "; of %u SYN-ACKs older than 1.5 s, %u were retransmitted",
+                                   g->c, g->b);
+        if (g->c > 0 && g->b * 2 < g->c)
+            g_string_append(t, ": most never were, so the server answered with SYN cookies and "
+                               "kept no state for them (net.ipv4.tcp_syncookies)");
+        else if (g->b > 0 && g->convs->len > g->a)
+            g_string_append(t, ", and later SYNs got no answer: the listen queue filled up "
+                               "(no SYN cookies)");
+        add_finding(TD_FIND_SYN_FLOOD, (const char *)k, g, g_string_free(t, FALSE));
+    }
+    g_hash_table_iter_init(&it, scan);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        guint targets = g_hash_table_size(g->distinct);
+        guint most = max_in_window(g, pref_scan_window, &span);
+        if (targets < pref_scan_min || most < pref_scan_min ||
+            (guint64)g->a * 100 < (guint64)g->convs->len * pref_scan_failed_pct)
+            continue;
+        add_finding(TD_FIND_SCAN, (const char *)k, g, g_strdup_printf(
+            "Scan from %s: SYNs to %u targets (address and port) in %u conversations, up to %u "
+            "within %.1f s; %u (%u%%) refused, rejected or unanswered",
+            (const char *)k, targets, g->convs->len, most, span, g->a,
+            g->convs->len ? (guint)((guint64)g->a * 100 / g->convs->len) : 0));
+    }
+    g_hash_table_iter_init(&it, leak);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        if (g->convs->len < pref_leak_min)
+            continue;
+        add_finding(TD_FIND_CLOSE_WAIT_LEAK, (const char *)k, g, g_strdup_printf(
+            "%s ends the capture with %u connections in CLOSE_WAIT from %u client addresses: its "
+            "clients closed, its application never called close() on them",
+            (const char *)k, g->convs->len, g_hash_table_size(g->distinct)));
+    }
+    g_hash_table_iter_init(&it, tw);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        if (g->a < pref_tw_min && g->b < pref_tw_reuse_min)
+            continue;
+        add_finding(TD_FIND_TIME_WAIT_CHURN, (const char *)k, g, g_strdup_printf(
+            "Client %s ends the capture holding %u connections in TIME_WAIT (it closed first "
+            "each time); %u of its new connections reused a port it still held in TIME_WAIT",
+            (const char *)k, g->a, g->b));
+    }
+    g_hash_table_iter_init(&it, burst);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        guint most = max_in_window(g, pref_burst_window_ms / 1000.0, &span);
+        if (most < pref_burst_min)
+            continue;
+        add_finding(TD_FIND_SHUTDOWN_BURST, (const char *)k, g, g_strdup_printf(
+            "Server %s closed or reset %u connections, up to %u within %.1f ms: a shutdown "
+            "with clients connected; %u of them reset, %u left in FIN_WAIT1 with the FIN "
+            "never acknowledged", (const char *)k, g->convs->len, most, span * 1e3, g->b, g->a));
+    }
+    g_hash_table_iter_init(&it, ping);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        GString *ports = g_string_new(NULL);
+        GHashTableIter pit;
+        gpointer pk;
+        g_hash_table_iter_init(&pit, g->distinct);
+        while (g_hash_table_iter_next(&pit, &pk, NULL))
+            g_string_append_printf(ports, "%s%s", ports->len ? ", " : "", (const char *)pk);
+        add_finding(TD_FIND_PING_NO_TCP, (const char *)k, g, g_strdup_printf(
+            "%s answered %u ICMP echo requests, but %u connection attempts to %s were never "
+            "answered: the host is up and reachable, a firewall drops the TCP port",
+            (const char *)k, GPOINTER_TO_UINT(g_hash_table_lookup(echo_hosts, k)),
+            g->convs->len, ports->str));
+        g_string_free(ports, TRUE);
+    }
+    g_hash_table_destroy(flood);
+    g_hash_table_destroy(scan);
+    g_hash_table_destroy(leak);
+    g_hash_table_destroy(tw);
+    g_hash_table_destroy(burst);
+    g_hash_table_destroy(ping);
+}
+
+static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, const conv_rec *cr)
+{
+    for (guint32 i = 0; i < cr->nfind; i++) {
+        const finding *f = (const finding *)g_ptr_array_index(findings, cr->find_ids[i]);
+        proto_item *ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
+        proto_item_set_generated(ti);
+        add_string(dt, hf_finding_text, tvb, f->text);
+        if (pinfo->num == cr->conv.first_frame) {
+            expert_add_info_format(pinfo, ti, &ei_finding[f->kind], "%s", f->text);
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                                td_finding_info[f->kind].token);
+        }
+    }
+}
+
+guint tcpdiag_findings(const tcpdiag_finding_row **out, wmem_allocator_t *scope)
+{
+    tcpdiag_finding_row *rows;
+
+    compute_findings();
+    rows = wmem_alloc0_array(scope, tcpdiag_finding_row, findings->len + 1);
+    for (guint i = 0; i < findings->len; i++) {
+        const finding *f = (const finding *)g_ptr_array_index(findings, i);
+        rows[i].token = td_finding_info[f->kind].token;
+        rows[i].key = f->key;
+        rows[i].text = f->text;
+        rows[i].count = f->count;
+    }
+    *out = rows;
+    return findings->len;
+}
+
 /* First pass: the wanted fields are in the tree. */
 static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
@@ -769,6 +1127,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     td_segment seg;
 
     memset(&seg, 0, sizeof seg);
+    note_echo_reply(pinfo, tree);
     /* An ICMP error, perhaps about one of our conversations. */
     if (icmp_error(tvb, pinfo, tree, W_ICMP, FALSE) || icmp_error(tvb, pinfo, tree, W_ICMPV6, TRUE))
         return;
@@ -839,7 +1198,10 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     if (!cr)
         return;
     td_step st = recorded_step(cr, pinfo->num);
-    show(tvb, pinfo, tree, cr, &st, is_icmp);
+    compute_findings();
+    proto_item *top = show(tvb, pinfo, tree, cr, &st, is_icmp);
+    if (cr->nfind)
+        show_findings(tvb, pinfo, proto_item_get_subtree(top), cr);
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
@@ -919,6 +1281,8 @@ static void tcpdiag_init(void)
     capture_last_ts = 0.0;
     capture_started = FALSE;
     by_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    echo_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    findings_done = FALSE;
     nstime_set_zero(&capture_base);
 }
 
@@ -934,6 +1298,15 @@ static void tcpdiag_cleanup(void)
         g_hash_table_destroy(by_ports);
         by_ports = NULL;
     }
+    if (echo_hosts) {
+        g_hash_table_destroy(echo_hosts);
+        echo_hosts = NULL;
+    }
+    if (findings) {
+        g_ptr_array_free(findings, TRUE);
+        findings = NULL;
+    }
+    findings_done = FALSE;
     set_postdissector_wanted_hfids(tcpdiag_handle, NULL);
 }
 
@@ -1103,6 +1476,10 @@ void proto_register_tcpdiag(void)
           "Token of each piece of evidence about this reset (see the README)", HFILL } },
         { &hf_rst_evidence, { "Evidence", "tcpdiag.rst.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
           "Each piece of evidence about this reset, in words with its numbers", HFILL } },
+        { &hf_finding, { "Capture-wide finding", "tcpdiag.finding", FT_STRING, BASE_NONE, NULL, 0x0,
+          "A pattern across conversations this one is part of: syn-flood, scan, close-wait-leak, time-wait-churn, shutdown-burst, ping-no-tcp (GUI and tshark -2)", HFILL } },
+        { &hf_finding_text, { "Finding", "tcpdiag.finding_text", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The capture-wide finding in words, with its numbers", HFILL } },
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The SYN of the conversation this ICMP error refers to", HFILL } },
     };
@@ -1118,6 +1495,7 @@ void proto_register_tcpdiag(void)
     register_expert_table(em, ei_outcome, td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.");
     register_expert_table(em, ei_event, td_event_info, TD_EV_COUNT, "tcpdiag.event.");
     register_expert_table(em, ei_rst, td_rst_level_info, TD_RST_LEVEL_COUNT, "tcpdiag.rst.");
+    register_expert_table(em, ei_finding, td_finding_info, TD_FIND_COUNT, "tcpdiag.finding.");
 
     module = prefs_register_protocol(proto_tcpdiag, NULL);
     prefs_register_uint_preference(module, "answer_wait_ms",
@@ -1125,6 +1503,31 @@ void proto_register_tcpdiag(void)
         "How long the capture must go on after the last SYN (or SYN-ACK) before it counts "
         "as never answered; a capture that ends sooner reports syn-pending / synack-pending.",
         10, &pref_answer_wait_ms);
+    prefs_register_uint_preference(module, "flood_min", "SYN flood: attempts",
+        "Half-open or unanswered connection attempts toward one listener within the window "
+        "that make a SYN flood", 10, &pref_flood_min);
+    prefs_register_uint_preference(module, "flood_sources", "SYN flood: source addresses",
+        "...coming from at least this many source addresses", 10, &pref_flood_sources);
+    prefs_register_uint_preference(module, "flood_window_s", "SYN flood: window (s)",
+        "The time window for the SYN flood count", 10, &pref_flood_window);
+    prefs_register_uint_preference(module, "scan_min", "Scan: targets",
+        "Distinct targets (address and port) one source sends SYNs to within the window", 10,
+        &pref_scan_min);
+    prefs_register_uint_preference(module, "scan_window_s", "Scan: window (s)",
+        "The time window for the scan count", 10, &pref_scan_window);
+    prefs_register_uint_preference(module, "scan_failed_pct", "Scan: failed (%)",
+        "Share of the source's attempts that were refused, rejected or unanswered", 10,
+        &pref_scan_failed_pct);
+    prefs_register_uint_preference(module, "close_wait_min", "CLOSE_WAIT leak: connections",
+        "Connections one server (address and port) leaves in CLOSE_WAIT", 10, &pref_leak_min);
+    prefs_register_uint_preference(module, "time_wait_min", "TIME_WAIT churn: connections",
+        "Connections one client address leaves in TIME_WAIT", 10, &pref_tw_min);
+    prefs_register_uint_preference(module, "time_wait_reuse_min", "TIME_WAIT churn: port reuses",
+        "...or new connections reusing a port it still holds in TIME_WAIT", 10, &pref_tw_reuse_min);
+    prefs_register_uint_preference(module, "burst_min", "Shutdown burst: connections",
+        "Connections one server closes or resets within the window", 10, &pref_burst_min);
+    prefs_register_uint_preference(module, "burst_window_ms", "Shutdown burst: window (ms)",
+        "The time window for the shutdown burst count", 10, &pref_burst_window_ms);
 
     tcpdiag_tap = register_tap("tcpdiag");
     tcpdiag_register_stats();

@@ -34,6 +34,13 @@ typedef struct {
  * allocated in `scope`. */
 void tcpdiag_row_get(const void *conv_handle, tcpdiag_row *row, wmem_allocator_t *scope);
 
+/* Capture-wide findings (computed once every conversation has ended). */
+typedef struct {
+    const char *token, *key, *text;
+    guint32     count;   /* conversations involved */
+} tcpdiag_finding_row;
+guint tcpdiag_findings(const tcpdiag_finding_row **rows, wmem_allocator_t *scope);
+
 /* tcpdiag-stats.c */
 void tcpdiag_register_stats(void);
 

@@ -199,6 +199,14 @@ static void draw_sum(cli_tab *t, tcpdiag_row *rows, guint n)
         const problem_count *p = &g_array_index(problems, problem_count, k);
         printf("%-40s %5u  %-24s %12u\n", p->server, p->port, p->outcome, p->count);
     }
+    /* Findings are about the whole capture, whatever the filter. */
+    wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    const tcpdiag_finding_row *f;
+    guint nf = tcpdiag_findings(&f, scope);
+    printf("\nCapture-wide findings: %u\n", nf);
+    for (guint k = 0; k < nf; k++)
+        printf("%-16s %s\n", f[k].token, f[k].text);
+    wmem_destroy_allocator(scope);
     rule();
     g_array_free(problems, TRUE);
     g_hash_table_destroy(by_outcome);
@@ -300,6 +308,7 @@ static stat_tap_table_item sum_fields[SF_COUNT] = {
 #define CONV_TABLE "TCP diagnosis: conversations"
 #define OUTCOME_TABLE "Outcomes"
 #define PROBLEM_TABLE "Problems by server"
+#define FINDING_TABLE "Capture-wide findings"
 
 /* Conversations already in the GUI tables; row keys of the sum tables. */
 static conv_set gui_conv, gui_sum;
@@ -335,6 +344,18 @@ static void gui_free_item(stat_tap_table *table _U_, guint row _U_, guint column
     }
 }
 
+static void item_str(stat_tap_table_item_type *it, const char *s)
+{
+    it->type = TABLE_ITEM_STRING;
+    it->value.string_value = g_strdup(s ? s : "");
+}
+
+static void item_uint(stat_tap_table_item_type *it, guint v)
+{
+    it->type = TABLE_ITEM_UINT;
+    it->value.uint_value = v;
+}
+
 static void add_table(stat_tap_table_ui *ui, const char *name, guint nfields)
 {
     stat_tap_table *table = stat_tap_find_table(ui, name);
@@ -362,18 +383,24 @@ static void sum_gui_init(stat_tap_table_ui *ui)
         gui_sum_rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     add_table(ui, OUTCOME_TABLE, SF_COUNT);
     add_table(ui, PROBLEM_TABLE, SF_COUNT);
-}
+    add_table(ui, FINDING_TABLE, SF_COUNT);
 
-static void item_str(stat_tap_table_item_type *it, const char *s)
-{
-    it->type = TABLE_ITEM_STRING;
-    it->value.string_value = g_strdup(s ? s : "");
-}
-
-static void item_uint(stat_tap_table_item_type *it, guint v)
-{
-    it->type = TABLE_ITEM_UINT;
-    it->value.uint_value = v;
+    /* Findings do not depend on the dialog's filter: filled here, once
+     * the file is loaded and every conversation's end is known. */
+    stat_tap_table *table = stat_tap_find_table(ui, FINDING_TABLE);
+    wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    const tcpdiag_finding_row *f;
+    guint nf = tcpdiag_findings(&f, scope);
+    for (guint k = 0; k < nf; k++) {
+        stat_tap_table_item_type it[SF_COUNT];
+        memset(it, 0, sizeof it);
+        item_str(&it[SF_SERVER], f[k].key);
+        item_str(&it[SF_PORT], "");
+        item_str(&it[SF_OUTCOME], f[k].token);
+        item_uint(&it[SF_COUNT_COL], f[k].count);
+        stat_tap_init_table_row(table, table->num_elements, SF_COUNT, it);
+    }
+    wmem_destroy_allocator(scope);
 }
 
 static guint clamp_uint(guint64 v)

@@ -17,13 +17,16 @@ Roles:
            shutdown(SHUT_WR) on both ends back to back (simultaneous close).
   summarize PCAPNG
            print the packet sequence of a capture as one line of tokens
-           WHO:FLAGS (WHO = C client, S server, R router; FLAGS such as
+           WHO:FLAGS (WHO = C client, S server, X a spoofed source in
+           203.0.113.0/24, R anything else (the router); FLAGS such as
            S, SA, A, PA, FA, RA, or ICMP<type>/<code>, ICMP6-<type>/<code>)
 
 Some modes wait for, or create, small files next to READYFILE / MARKFILE
 so that make-captures.sh can act between two steps of a connection
 (client-got.mark, server-eof.mark, client-release.mark,
-server-release.mark).
+server-release.mark, server-held.mark).  The modes of the capture-wide
+scenarios (serve-many, leak-close-wait, hold-many; many-close, churn,
+idle-many) handle many connections in one process.
 """
 
 import ctypes
@@ -98,6 +101,8 @@ def run_server(addr, port, mode, readyfile):
         return 0
     if mode in TWO_CONNECTION_MODES:
         return serve_two_connections(lsock, mode)
+    if mode.partition(":")[0] in MANY_SERVER_MODES:
+        return serve_many(lsock, mode, readyfile)
     lsock.settimeout(15)
     try:
         conn, peer = lsock.accept()
@@ -160,6 +165,8 @@ def run_client(addr, port, mode, markfile):
     role = "client"
     if mode.partition(":")[0] in REUSE_CLIENT_MODES:
         return run_reuse_client(addr, port, mode, markfile)
+    if mode.partition(":")[0] in MANY_CLIENT_MODES:
+        return run_many_client(addr, port, mode, markfile)
     sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
     dest = (addr, port)
     if mode == "abort-1.5":
@@ -781,10 +788,219 @@ def client_rst_mode(sock, mode, t_connect):
         return
 
 
+# ------------------------------------------ capture-wide cases
+#
+# Roles for the scenarios whose case lies in many connections together
+# (SYN floods, a CLOSE_WAIT leak, TIME_WAIT churn, a server shutdown):
+# one server process handles many connections one after the other, and
+# one client process makes many.
+
+MANY_SERVER_MODES = ("serve-many", "leak-close-wait", "hold-many")
+MANY_CLIENT_MODES = ("many-close", "churn", "idle-many")
+
+
+def accept_until(lsock, release, deadline):
+    """accept() the next connection; None once RELEASE exists or the
+    monotonic DEADLINE has passed."""
+    lsock.settimeout(0.1)
+    while time.monotonic() < deadline and not os.path.exists(release):
+        try:
+            return lsock.accept()
+        except socket.timeout:
+            continue
+    return None
+
+
+def count_states(socks):
+    counts = {}
+    for s in socks:
+        st = tcp_state(s)
+        counts[st] = counts.get(st, 0) + 1
+    return ", ".join("%d %s" % (n, st) for st, n in sorted(counts.items()))
+
+
+def serve_many(lsock, mode, anchor):
+    """serve-many        every connection: read the request, answer, read
+                        EOF, close(); until released (at most 20 s).
+    leak-close-wait     every connection: read the request, answer, read
+                        EOF and keep the socket open (CLOSE_WAIT); close
+                        them all only when released (at most 20 s).
+    hold-many:N:fin|rst accept N connections, read each request and
+                        answer it, create server-held.mark and keep them
+                        (the script kills the process: its sockets are then
+                        closed by the kernel, with FIN; with rst each has
+                        SO_LINGER {1,0}, so the kernel resets them)."""
+    role = "server"
+    name, _, arg = mode.partition(":")
+    release = sync_path(anchor, "server-release.mark")
+    t0 = time.monotonic()
+    deadline = t0 + 20
+    kept = []
+    served = 0
+    errors = 0
+    want, _, how = arg.partition(":")
+    want = int(want) if want else 0
+    while name != "hold-many" or len(kept) < want:
+        got = accept_until(lsock, release, deadline)
+        if got is None:
+            break
+        conn, peer = got
+        try:
+            read_request(conn, 5)
+            conn.sendall(HTTP_RESPONSE)
+            if name == "hold-many":
+                if how == "rst":
+                    linger_abort(conn)
+                kept.append(conn)
+                continue
+            recv_until_eof(conn, 5)
+            served += 1
+            if name == "leak-close-wait":
+                kept.append(conn)
+                continue
+        except OSError as exc:
+            errors += 1
+            say(role, "connection from port %d: error: %s"
+                % (peer[1], describe(exc)))
+        conn.close()
+    t_end = time.monotonic() - t0
+    if name == "serve-many":
+        say(role, "%d connection(s) served (request, response, EOF, "
+            "close()), %d error(s); stopped after %.1f s" % (
+                served, errors, t_end))
+    elif name == "leak-close-wait":
+        say(role, "%d connection(s): request, response, EOF read, socket "
+            "kept open" % served)
+        await_file(release, 20)
+        say(role, "released after %.1f s; states: %s; closing them all "
+            "now" % (time.monotonic() - t0, count_states(kept)))
+    else:
+        touch(sync_path(anchor, "server-held.mark"))
+        say(role, "%d connection(s) accepted and answered, holding them "
+            "(%s) until the process is killed" % (
+                len(kept), "SO_LINGER {1,0} set on each" if how == "rst"
+                else "no SO_LINGER"))
+        await_file(release, 20)
+        say(role, "released (not killed) after %.1f s; closing" % (
+            time.monotonic() - t0))
+    for conn in kept:
+        conn.close()
+    lsock.close()
+    return 0
+
+
+def http_exchange(sock):
+    """Send the GET and read exactly the known response."""
+    sock.settimeout(5)
+    sock.sendall(HTTP_REQUEST)
+    return read_response(sock, 5)
+
+
+def run_many_client(addr, port, mode, markfile):
+    """many-close:N[:GAP]  N connections one after the other (GAP seconds
+                          apart): GET, read the response, close() first.
+    churn:N:PORT:EVERY    N connections as fast as possible, each closed
+                          first by the client (TIME_WAIT on the client);
+                          every EVERY-th binds local PORT (SO_REUSEADDR),
+                          so it reuses the four-tuple of the connection
+                          EVERY before it, still in TIME_WAIT.
+    idle-many:N           N connections, GET and response on each; create
+                          client-got.mark, wait (at most 15 s) for each to
+                          end (EOF or error), then wait for
+                          client-release.mark (at most 20 s) and close()
+                          them all with SO_LINGER {1,0}."""
+    role = "client"
+    name, _, arg = mode.partition(":")
+    args = arg.split(":")
+    n = int(args[0])
+    touch(markfile)
+    t0 = time.monotonic()
+    if name in ("many-close", "churn"):
+        gap = float(args[1]) if name == "many-close" and len(args) > 1 \
+            else 0.0
+        fixed = int(args[1]) if name == "churn" else 0
+        every = int(args[2]) if name == "churn" else 0
+        ok = 0
+        ports = []
+        for k in range(1, n + 1):
+            sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+            bound = every and k % every == 0
+            try:
+                if bound:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    sock.bind(("", fixed))
+                sock.settimeout(5)
+                sock.connect((addr, port))
+                lport = sock.getsockname()[1]
+                resp = http_exchange(sock)
+                if len(resp) == len(HTTP_RESPONSE):
+                    ok += 1
+                ports.append(str(lport) + ("*" if bound else ""))
+            except OSError as exc:
+                say(role, "connection %d%s: %s" % (
+                    k, " (bound to port %d)" % fixed if bound else "",
+                    describe(exc)))
+            sock.close()
+            if gap:
+                time.sleep(gap)
+        say(role, "%d of %d connections: GET, full response, close() first; "
+            "%.3f s in all" % (ok, n, time.monotonic() - t0))
+        say(role, "local ports (* = bound with SO_REUSEADDR): %s"
+            % " ".join(ports))
+        return 0
+    # idle-many
+    socks = []
+    for k in range(1, n + 1):
+        sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+        try:
+            sock.settimeout(5)
+            sock.connect((addr, port))
+            http_exchange(sock)
+            socks.append(sock)
+        except OSError as exc:
+            say(role, "connection %d: %s" % (k, describe(exc)))
+            sock.close()
+    touch(sync_path(markfile, "client-got.mark"))
+    say(role, "%d connections open, each after one GET and response; idle"
+        % len(socks))
+    t_idle = time.monotonic()
+    pending = list(socks)
+    outcomes = {}
+    deadline = t_idle + 15
+    while pending and time.monotonic() < deadline:
+        readable, _, _ = select.select(pending, [], [],
+                                       max(0.0, deadline - time.monotonic()))
+        for s in readable:
+            try:
+                data = s.recv(4096)
+                what = "EOF" if not data else "%d bytes" % len(data)
+            except OSError as exc:
+                what = errno.errorcode.get(exc.errno, str(exc.errno))
+            if what.endswith("bytes"):
+                continue
+            what += " (state %s)" % tcp_state(s)
+            outcomes.setdefault(what, []).append(time.monotonic() - t_idle)
+            pending.remove(s)
+    for what, times in sorted(outcomes.items()):
+        say(role, "%d connection(s): recv() -> %s, %.3f-%.3f s after the "
+            "last response" % (len(times), what, min(times), max(times)))
+    if pending:
+        say(role, "%d connection(s) still open after 15 s" % len(pending))
+    released = await_file(sync_path(markfile, "client-release.mark"), 20)
+    say(role, "%s; close() of all with SO_LINGER {1,0}" % (
+        "released" if released else "no release"))
+    for s in socks:
+        linger_abort(s)
+        s.close()
+    return 0
+
+
 # ------------------------------------------------------------ summarize
 
 CLIENT_ADDRS = ("192.0.2.2", "2001:db8:1::2")
 SERVER_ADDRS = ("198.51.100.2", "2001:db8:2::2")
+# spoofed sources of the SYN floods (203.0.113.0/24)
+SPOOFED_PREFIX = "203.0.113."
 SUMMARY_FIELDS = ("ip.src", "ipv6.src", "icmp.type", "icmp.code",
                   "icmpv6.type", "icmpv6.code", "tcp.flags.syn",
                   "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.push",
@@ -814,7 +1030,7 @@ def run_summarize(path):
             continue
         src = (v["ip.src"] or v["ipv6.src"]).split(",")[0]
         who = "C" if src in CLIENT_ADDRS else "S" if src in SERVER_ADDRS \
-            else "R"
+            else "X" if src.startswith(SPOOFED_PREFIX) else "R"
         if v["icmp.type"]:
             what = "ICMP%s/%s" % (v["icmp.type"].split(",")[0],
                                   v["icmp.code"].split(",")[0])

@@ -20,7 +20,8 @@
 # show; a scenario that does not match is retried once.  Needs root,
 # iproute2 (ip netns), iptables/ip6tables, dumpcap, tshark, /usr/bin/python3;
 # the inject-* scenarios also need scapy for /usr/bin/python3 (their RSTs are
-# crafted by rst-injector.py on the router; the connections are real).
+# crafted by rst-injector.py on the router; the connections are real), the
+# syn-flood-* scenarios hping3 and syn-scan nmap.
 # Everything is removed again on exit, also on failure.
 
 set -euo pipefail
@@ -67,6 +68,13 @@ ALL_SCENARIOS=(
 	middlebox-reject-reset
 	challenge-ack
 	abort-after-timeout
+	syn-flood-nocookies
+	syn-flood-cookies
+	syn-scan
+	close-wait-leak
+	time-wait-churn
+	server-shutdown-fin-wait1
+	server-shutdown-resets
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -146,6 +154,16 @@ for name in "${SCENARIOS[@]}"; do
 		break
 	fi
 done
+for name in "${SCENARIOS[@]}"; do
+	case "$name" in
+	syn-flood-*)
+		command -v hping3 >/dev/null 2>&1 ||
+			die "'hping3' not found: needed by $name" ;;
+	syn-scan)
+		command -v nmap >/dev/null 2>&1 ||
+			die "'nmap' not found: needed by $name" ;;
+	esac
+done
 
 mkdir -p "$OUTDIR" || die "cannot create output directory $OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
@@ -161,6 +179,7 @@ BG_PIDS=()          # helper programs of the current scenario
 CAP_PID=""          # running dumpcap
 FG_PID=""           # client run in the foreground
 SYSCTL_SAVED=()     # "NS KEY VALUE" set by one scenario, restored after it
+ROUTES_SET=()       # "NS ROUTE..." added by one scenario, deleted after it
 NETEM_SET=()        # "NS DEV" with a netem qdisc added by one scenario
 WORK=$(mktemp -d "/tmp/tcpdiag-captures.$$.XXXXXX")
 FAILED=()
@@ -316,6 +335,7 @@ reset_state() {
 	async_router_off
 	restore_sysctls
 	netem_off
+	routes_off
 	for ns in "${NS_ALL[@]}"; do
 		nsx "$ns" iptables -F
 		nsx "$ns" ip6tables -F
@@ -479,8 +499,84 @@ netem_off() {
 	NETEM_SET=()
 }
 
+# scn_route NS ROUTE...: add a route for the current scenario only
+# (reset_state deletes it).
+scn_route() {
+	local ns=$1
+	shift
+	ip -n "$ns" route add "$@"
+	ROUTES_SET+=("$ns $*")
+	log "  route $* in ${ns##*-} ns"
+}
+routes_off() {
+	local item ns rt
+	for item in "${ROUTES_SET[@]}"; do
+		read -r ns rt <<<"$item"
+		# shellcheck disable=SC2086  # the route is words
+		ip -n "$ns" route del $rt 2>/dev/null || true
+	done
+	ROUTES_SET=()
+}
+
+# count_states WHEN: how many TCP sockets the client and server namespaces
+# have in each state (ss; listeners left out).
+count_states() {
+	local ns
+	echo "    sockets $1:"
+	for ns in "$NS_C" "$NS_S"; do
+		nsx "$ns" ss -Htan state all exclude listening |
+			awk -v who="${ns##*-}" '
+				{ n[$1]++ }
+				END { s = ""; for (st in n) s = s sprintf(" %d %s", n[st], st)
+				      printf "      %s ns:%s\n", who, (s == "" ? " none" : s) }'
+	done
+}
+
+# SYN flood: spoofed sources 203.0.113.11 ... 203.0.113.(10+N), hping3 in
+# the client namespace; the router blackholes 203.0.113.0/24, so the
+# server's SYN-ACKs are never answered.
+FLOOD_PIDS=()
+flood_prepare() {
+	scn_route "$NS_R" blackhole 203.0.113.0/24
+	# spoofed sources arrive on rtr-cli: no reverse path filter there
+	# (the effective value is the larger of all and the interface)
+	scn_sysctl "$NS_R" net.ipv4.conf.all.rp_filter 0
+	scn_sysctl "$NS_R" "net.ipv4.conf.$IF_RC.rp_filter" 0
+}
+# syn_flood N COUNT INTERVAL: start N hping3 (SYNs to port 80, no TCP
+# options, window 512), each sending COUNT SYNs INTERVAL apart (hping3 -i
+# syntax, e.g. u20000) from its own spoofed address, with source ports
+# counting up from its own random base (hping3's own random base is the
+# same for all processes started within the same second).  Returns at once.
+syn_flood() {
+	local n=$1 count=$2 interval=$3 i
+	FLOOD_PIDS=()
+	: >"$WORK/flood.log"
+	for ((i = 1; i <= n; i++)); do
+		timeout 30 ip netns exec "$NS_C" hping3 -q -n -S -p 80 \
+			-a "203.0.113.$((10 + i))" -s "$((1024 + RANDOM % 60000))" \
+			-c "$count" -i "$interval" "$S4" \
+			>>"$WORK/flood.log" 2>&1 &
+		FLOOD_PIDS+=($!)
+		BG_PIDS+=($!)
+	done
+	log "  SYN flood: $n x hping3 -S -p 80 -a 203.0.113.X -c $count -i $interval"
+}
+# flood_wait: wait (bounded) for the hping3 processes; log what they sent.
+flood_wait() {
+	local pid sent
+	for pid in "${FLOOD_PIDS[@]}"; do
+		wait_pid "$pid" 25
+	done
+	sent=$(awk '/packets transmitted/ { n += $1 } END { print n + 0 }' "$WORK/flood.log")
+	echo "    hping3: $sent SYNs sent by ${#FLOOD_PIDS[@]} processes"
+	FLOOD_PIDS=()
+}
+
 # TCP counters (nstat) of interest for the reset scenarios.
 MIB_KEYS='TcpExtTCPChallengeACK|TcpExtTCPACKSkippedChallenge|TcpEstabResets|TcpOutRsts|TcpAttemptFails|TcpExtTCPAbortOnData|TcpExtTCPAbortOnClose'
+# and for the SYN floods and the server shutdown
+MIB_KEYS+='|TcpExtSyncookiesSent|TcpExtSyncookiesRecv|TcpExtSyncookiesFailed|TcpExtListenDrops|TcpExtListenOverflows|TcpExtTCPReqQFullDrop|TcpExtTCPReqQFullDoCookies|TcpRetransSegs|TcpExtTCPAbortOnTimeout'
 # mib_snap NS: remember the counters of NS; mib_show NS: print what changed.
 # (Nothing is printed if nstat is missing.)
 mib_snap() {
@@ -962,6 +1058,140 @@ scn_abort-after-timeout() {
 	cap_stop
 }
 
+# ---- capture-wide cases: floods, scans, leaks, churn, shutdowns
+
+# Listener with backlog 8 (listen(8): at most 9 half-open connections,
+# Linux counts "> backlog"); the server ns has tcp_synack_retries=2, so a
+# half-open entry lives about 7 s (SYN-ACK at 0, 1 and 3 s).
+scn_syn-flood-nocookies() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_syncookies 0
+	flood_prepare
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 serve-many
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: the SYN-ACKs are dropped later
+	syn_flood 16 200 u20000           # about 4 s
+	sleep 0.5
+	client "$S4" 80 http-client-closes   # SYNs at 0.5, 1.5, 3.5 s
+	flood_wait
+	sleep 0.3
+	cap_stop
+	mib_show "$NS_S"
+	touch "$WORK/server-release.mark"
+	wait_pid "${BG_PIDS[0]}" 3
+}
+
+scn_syn-flood-cookies() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_syncookies 1
+	flood_prepare
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 serve-many
+	cap_start "$IF_RS" "$CAPFILE"
+	syn_flood 16 100 u20000           # about 2 s
+	sleep 0.5
+	client "$S4" 80 http-client-closes
+	flood_wait
+	sleep 0.7                         # the first SYN-ACKs' retransmission at 3 s
+	cap_stop
+	mib_show "$NS_S"
+	touch "$WORK/server-release.mark"
+	wait_pid "${BG_PIDS[0]}" 3
+}
+
+scn_syn-scan() {
+	server "$NS_S" "$S4" 80 listen-only
+	nsx "$NS_S" iptables -A INPUT -p tcp --dport 20:30 -j DROP
+	cap_start "$IF_RC" "$CAPFILE"
+	timeout 40 ip netns exec "$NS_C" nmap -sS -Pn -n -p 1-300 \
+		--max-retries 1 -T4 "$S4" >"$WORK/nmap.log" 2>&1 &
+	FG_PID=$!
+	wait "$FG_PID" || log "  (nmap exited with status $?)"
+	FG_PID=""
+	grep -E '^(Not shown|PORT|[0-9]+/tcp|Nmap done)' "$WORK/nmap.log" |
+		sed 's/^/    nmap: /'
+	sleep 0.5
+	cap_stop
+}
+
+scn_close-wait-leak() {
+	server "$NS_S" "$S4" 80 leak-close-wait
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 many-close:20:0.05
+	sleep 1
+	count_states "before the capture stops"
+	cap_stop
+	touch "$WORK/server-release.mark"     # only now the server closes
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
+# Every 5th connection binds the fixed port; a retry uses another one so
+# that it does not meet the first try's TIME_WAIT.
+scn_time-wait-churn() {
+	server "$NS_S" "$S4" 80 serve-many
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 "churn:30:$((40300 + attempt - 1)):5"
+	sleep 0.3
+	count_states "before the capture stops"
+	cap_stop
+	touch "$WORK/server-release.mark"
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
+# server_shutdown_setup HOW: start the server that holds its 10 answered
+# connections (HOW fin or rst: SO_LINGER {1,0} on each); SRV_PID is its pid.
+# server_shutdown_clients: start the 10 clients; returns once all are idle.
+SRV_PID=""
+server_shutdown_setup() {
+	server "$NS_S" "$S4" 80 "hold-many:10:$1"
+	SRV_PID=${BG_PIDS[-1]}
+}
+server_shutdown_clients() {
+	client_bg "$S4" 80 idle-many:10
+	wait_file "$WORK/server-held.mark" 5 || die "server did not get its 10 connections"
+	wait_file "$WORK/client-got.mark" 5 || die "clients got no responses"
+	sleep 0.3                         # idle: the last ACKs are out
+}
+
+# kill_server: SIGKILL the server (bash's "Killed" job message is not
+# wanted in the output).
+kill_server() {
+	{
+		kill -KILL "$SRV_PID"
+		wait_pid "$SRV_PID" 2
+	} 2>/dev/null
+	echo "    server: killed (SIGKILL) with 10 idle connections"
+}
+
+scn_server-shutdown-fin-wait1() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_orphan_retries 2
+	mib_snap "$NS_S"
+	server_shutdown_setup fin
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: before the drop
+	server_shutdown_clients
+	nsx "$NS_R" iptables -A FORWARD -s "$C4" -d "$S4" -j DROP
+	kill_server                       # the kernel closes its sockets: FINs
+	sleep 0.5
+	count_states "0.5 s after the kill"
+	wait_state_gone "$NS_S" fin-wait-1 12
+	sleep 0.5
+	cap_stop
+	mib_show "$NS_S"
+	# The clients abort (SO_LINGER {1,0}) while the router still drops
+	# their packets.
+	touch "$WORK/client-release.mark"
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
+scn_server-shutdown-resets() {
+	server_shutdown_setup rst
+	cap_start "$IF_RC" "$CAPFILE"
+	server_shutdown_clients
+	kill_server                       # SO_LINGER {1,0} on each: RSTs
+	sleep 0.5
+	cap_stop
+	touch "$WORK/client-release.mark"
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -970,6 +1200,26 @@ scn_abort-after-timeout() {
 # handshake, GET, optional pure ACK, response,
 # optional pure ACK.
 RQ='C:S S:SA C:A C:PA (S:A )?S:PA (C:A )?'
+
+# tok_counts SEQ: TC[TOKEN] = how often TOKEN occurs in SEQ (0 for the
+# tokens the checks ask for); TC[other] counts the tokens of none of these.
+declare -A TC
+tok_counts() {
+	local n t
+	TC=()
+	for t in X:S S:SA S:RA S:A S:PA S:FA C:S C:A C:PA C:FA C:R; do
+		TC[$t]=0
+	done
+	TC[other]=0
+	while read -r n t; do
+		[[ -n $t ]] || continue
+		if [[ -v TC[$t] && $t != other ]]; then
+			TC[$t]=$n
+		else
+			TC[other]=$((TC[other] + n))
+		fi
+	done < <(tr ' ' '\n' <<<"$1" | sort | uniq -c)
+}
 
 check() {
 	local seq=" $2 " re
@@ -1079,9 +1329,70 @@ check() {
 		[[ $seq =~ $re ]] ;;
 	abort-after-timeout)
 		[[ $seq == " C:S S:SA C:A C:PA S:A C:RA " ]] ;;
+	syn-flood-nocookies)
+		# 16 x 200 SYNs from X; only the first 9 get a half-open entry
+		# and SYN-ACKs (at 0, 1 and 3 s); the client's three SYNs are
+		# not answered
+		tok_counts "$2"
+		[[ ${TC[X:S]} -ge 3000 && ${TC[S:SA]} -ge 9 && ${TC[S:SA]} -le 40 &&
+			${TC[C:S]} -eq 3 && ${TC[other]} -eq 0 ]] ;;
+	syn-flood-cookies)
+		# every SYN answered (cookies after the first 9), only the first
+		# 9 SYN-ACKs retransmitted; the client gets in
+		tok_counts "$2"
+		[[ ${TC[X:S]} -ge 1500 && ${TC[S:SA]} -ge $((${TC[X:S]} + 1 + 9)) &&
+			${TC[S:SA]} -le $((${TC[X:S]} + 1 + 30)) && ${TC[C:S]} -eq 1 &&
+			${TC[C:PA]} -eq 1 && ${TC[S:PA]} -ge 1 && ${TC[C:FA]} -eq 1 ]] ;;
+	syn-scan)
+		# 300 ports: RST from the closed ones, SYN-ACK (then the client
+		# kernel's RST) from 80, two SYNs each and nothing back from the
+		# 11 dropped ones
+		tok_counts "$2"
+		[[ ${TC[C:S]} -ge 311 && ${TC[C:S]} -le 330 &&
+			${TC[S:RA]} -ge 280 && ${TC[S:RA]} -le 290 &&
+			${TC[S:SA]} -ge 1 && ${TC[C:R]} -ge 1 && ${TC[C:A]} -eq 0 ]] ;;
+	close-wait-leak)
+		# 20 connections, each closed by the client only
+		tok_counts "$2"
+		[[ ${TC[C:S]} -eq 20 && ${TC[S:SA]} -eq 20 && ${TC[S:PA]} -eq 20 &&
+			${TC[C:FA]} -eq 20 && ${TC[S:A]} -ge 20 && $seq != *S:F* &&
+			$seq != *:R* ]] ;;
+	time-wait-churn)
+		# 30 connections, each closed by the client first; six SYNs
+		# from the fixed port
+		tok_counts "$2"
+		[[ ${TC[C:S]} -eq 30 && ${TC[S:SA]} -eq 30 && ${TC[C:FA]} -eq 30 &&
+			${TC[S:FA]} -eq 30 && $seq != *:R* ]] || return 1
+		[[ $(tshark -n -r "$CAPFILE" -Y "tcp.flags == 0x002 && tcp.srcport == $((40300 + attempt - 1))" 2>/dev/null |
+			wc -l) -eq 6 ]] ;;
+	server-shutdown-fin-wait1)
+		# ten connections with data, then only the server's FINs and
+		# their retransmissions
+		re="^ ((C:S|S:SA|C:A|C:PA|S:A|S:PA) )+((S:FA )+)$"
+		[[ $seq =~ $re ]] || return 1
+		tok_counts "$2"
+		[[ ${TC[C:S]} -eq 10 && ${TC[S:PA]} -eq 10 && ${TC[S:FA]} -ge 20 ]] ;;
+	server-shutdown-resets)
+		re="^ ((C:S|S:SA|C:A|C:PA|S:A|S:PA) )+(S:RA ){10}$"
+		[[ $seq =~ $re ]] || return 1
+		tok_counts "$2"
+		[[ ${TC[C:S]} -eq 10 && ${TC[S:PA]} -eq 10 ]] ;;
 	*)
 		return 1 ;;
 	esac
+}
+
+# short_seq SEQ: SEQ itself, or for long ones (the capture-wide scenarios)
+# its first 24 tokens and how often each token occurs.
+short_seq() {
+	local -a t
+	read -r -a t <<<"$1"
+	if [[ ${#t[@]} -le 60 ]]; then
+		echo "$1"
+		return
+	fi
+	echo "${t[*]:0:24} ... [$(tr ' ' '\n' <<<"$1" | sort | uniq -c |
+		sort -rn | awk '{ printf "%s%s x%d", (NR > 1 ? ", " : ""), $2, $1 }')]"
 }
 
 # ------------------------------------------------------------ main
@@ -1103,12 +1414,12 @@ for name in "${SCENARIOS[@]}"; do
 			ok=1
 			break
 		fi
-		log "  unexpected packet sequence: $seq"
+		log "  unexpected packet sequence: $(short_seq "$seq")"
 	done
 	cp "$CAPFILE" "$out.tmp"
 	chmod 0644 "$out.tmp"
 	mv -f "$out.tmp" "$out"
-	log "wrote $out ($npk packets: $seq)"
+	log "wrote $out ($npk packets: $(short_seq "$seq"))"
 	[[ $ok -eq 1 ]] || {
 		log "  WARNING: $name does not show its expected case"
 		FAILED+=("$name")

@@ -12,4 +12,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     cmake make gcc libc6-dev pkg-config \
     wireshark-dev libwireshark-dev tshark wireshark-common \
     python3 python3-pytest python3-scapy \
-    iproute2 iptables iputils-ping tcpdump ethtool util-linux procps
+    iproute2 iptables iputils-ping tcpdump ethtool util-linux procps \
+    hping3 nmap

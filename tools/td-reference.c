@@ -75,6 +75,8 @@ int main(void)
                f->kind == TD_RK_FORGERY ? "forgery" : f->kind == TD_RK_PATH ? "path" : "benign",
                f->meaning);
     }
+    printf("\n#### Capture-wide findings (`tcpdiag.finding`)\n\n");
+    table(td_finding_info, TD_FIND_COUNT, "tcpdiag.finding.", 1);
     printf("\n#### Client errors (`tcpdiag.client_errno`, `tcpdiag.client_error`)\n\n");
     printf("| errno | message |\n|---|---|\n");
     for (int i = 1; i < TD_ERR_COUNT; i++)

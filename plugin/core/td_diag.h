@@ -195,6 +195,32 @@ typedef struct {
 extern const td_diag_info td_rst_level_info[TD_RST_LEVEL_COUNT];
 extern const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT];
 
+/*
+ * Capture-wide findings: patterns across many conversations.
+ * X(ID, token, severity, group, headline)
+ */
+#define TD_FINDINGS(X) \
+    X(NONE,            "none",            TD_SEV_NONE, TD_GRP_SEQUENCE, \
+      "No finding") \
+    X(SYN_FLOOD,       "syn-flood",       TD_SEV_WARN, TD_GRP_SECURITY, \
+      "SYN flood: many half-open or unanswered connection attempts toward one listener from many sources in a short time") \
+    X(SCAN,            "scan",            TD_SEV_WARN, TD_GRP_SECURITY, \
+      "Scan: one source sent SYNs to many ports or hosts, mostly refused or unanswered") \
+    X(CLOSE_WAIT_LEAK, "close-wait-leak", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "A server accumulates connections stuck in CLOSE_WAIT: its application does not close them") \
+    X(TIME_WAIT_CHURN, "time-wait-churn", TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "A client accumulates TIME_WAIT or reuses its ports while they are still in TIME_WAIT") \
+    X(SHUTDOWN_BURST,  "shutdown-burst",  TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "A server closed or reset many connections at once (a shutdown with clients connected)") \
+    X(PING_NO_TCP,     "ping-no-tcp",     TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "The host answers ICMP echo but its TCP port never answers: a firewall drops the port, not the host")
+
+#define TD_FINDING_ENUM(id, tok, sev, grp, head) TD_FIND_##id,
+typedef enum { TD_FINDINGS(TD_FINDING_ENUM) TD_FIND_COUNT } td_finding;
+#undef TD_FINDING_ENUM
+
+extern const td_diag_info td_finding_info[TD_FIND_COUNT];
+
 /* What the client application is told (Linux errno), where known. */
 #define TD_CLIENT_ERRORS(X) \
     X(NONE,         "",             "") \

@@ -23,6 +23,7 @@
 #define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
 const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_DIAG_ROW) };
 const td_diag_info td_event_info[TD_EV_COUNT] = { TD_EVENTS(TD_DIAG_ROW) };
+const td_diag_info td_finding_info[TD_FIND_COUNT] = { TD_FINDINGS(TD_DIAG_ROW) };
 #undef TD_DIAG_ROW
 
 #define TD_ERR_NAME(id, name, text) name,

@@ -56,7 +56,10 @@ class TShark:
         return self.copied[src]
 
     def run(self, args, check=True):
-        p = subprocess.run(self._cmd(args), capture_output=True, text=True, timeout=300)
+        # errors="replace": other dissectors print the raw bytes of corrupted
+        # packets (e.g. a damaged HTTP Content-Type), not always UTF-8.
+        p = subprocess.run(self._cmd(args), capture_output=True, text=True, errors="replace",
+                           timeout=300)
         # A dissector exception shows as "Dissector bug" or a malformed
         # tcpdiag item; either is a failure of ours.
         if "-r" in args:

@@ -362,9 +362,11 @@ def test_every_capture_has_a_case():
     import os
     from conftest import CAPTURES
     from test_rst_forensics import RSTS
+    from test_findings import FINDINGS
     files = {f for f in os.listdir(CAPTURES) if f.endswith(".pcapng")}
-    # The reset-forensics captures have their cases in test_rst_forensics.
-    assert files == set(CASES) | set(RSTS)
+    # The reset-forensics and capture-wide captures have their cases in
+    # test_rst_forensics and test_findings.
+    assert files == set(CASES) | set(RSTS) | set(FINDINGS)
     assert not set(CASES) & set(RSTS)
 
 

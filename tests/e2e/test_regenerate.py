@@ -13,6 +13,7 @@ import pytest
 from conftest import CAPTURES
 from test_captures import CASES
 from test_rst_forensics import OUTCOMES, RSTS, outcomes as rst_outcomes, rst_rows
+from test_findings import FINDINGS, sum_findings
 
 
 def netns_unavailable():
@@ -77,3 +78,10 @@ def test_fresh_reset_capture_gives_the_same_outcomes(tshark, fresh_captures, cap
     fresh = os.path.join(fresh_captures, capture)
     want = {s: o[:2] for s, o in OUTCOMES[capture].items()}
     assert {s: o[:2] for s, o in rst_outcomes(tshark, fresh).items()} == want
+
+
+@pytest.mark.parametrize("capture", sorted(FINDINGS))
+def test_fresh_capture_gives_the_same_findings(tshark, fresh_captures, capture):
+    fresh = os.path.join(fresh_captures, capture)
+    assert os.path.exists(fresh), f"{capture} was not made again"
+    assert sorted(t for t, _ in sum_findings(tshark, fresh)) == sorted(FINDINGS[capture])

@@ -38,7 +38,7 @@ def test_expert_fields_match_the_table(tshark):
             and l.split("\t")[3] == "FT_NONE"}
     gen = subprocess.run([os.path.join(BUILD, "td-reference")], capture_output=True,
                          text=True, check=True).stdout
-    documented = set(re.findall(r"`(tcpdiag\.(?:diag|event|rst)\.[a-z0-9_]+)` \|", gen))
+    documented = set(re.findall(r"`(tcpdiag\.(?:diag|event|rst|finding)\.[a-z0-9_]+)` \|", gen))
     assert "tcpdiag.diag.syn_unanswered" in ours
     assert "tcpdiag.rst.likely_forged" in ours
     assert ours == documented
