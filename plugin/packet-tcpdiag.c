@@ -1233,7 +1233,8 @@ static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t
                               : wmem_strdup_printf(scope, "%s:%u", s, port);
 }
 
-void tcpdiag_row_get(const void *handle, tcpdiag_row *row, wmem_allocator_t *scope)
+void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary,
+                     wmem_allocator_t *scope)
 {
     const conv_rec *cr = (const conv_rec *)handle;
     const td_conv *c = &cr->conv;
@@ -1256,8 +1257,12 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, wmem_allocator_t *sco
     row->client_state = td_state_name((td_state)c->ep[cl].state);
     row->server_state = td_state_name((td_state)c->ep[sv].state);
     row->client_errno = v.client_error != TD_ERR_NONE ? td_client_error_name[v.client_error] : "";
-    td_conv_summary(c, &v, now, TRUE, cr->icmp_source, buf, sizeof buf);
-    row->summary = wmem_strdup(scope, buf);
+    if (with_summary) {
+        td_conv_summary(c, &v, now, TRUE, cr->icmp_source, buf, sizeof buf);
+        row->summary = wmem_strdup(scope, buf);
+    } else {
+        row->summary = "";
+    }
     row->reset_assessment = c->rsts_seen ? td_rst_level_info[td_conv_rst_worst(c, NULL)].token : "";
     row->syns = c->ep[cl].syn_count;
     row->start = c->first_ts;

@@ -31,8 +31,9 @@ typedef struct {
 } tcpdiag_row;
 
 /* Fill `row` for the conversation handle queued on the tap; strings are
- * allocated in `scope`. */
-void tcpdiag_row_get(const void *conv_handle, tcpdiag_row *row, wmem_allocator_t *scope);
+ * allocated in `scope`; the summary (the costly part) only if asked for. */
+void tcpdiag_row_get(const void *conv_handle, tcpdiag_row *row, gboolean with_summary,
+                     wmem_allocator_t *scope);
 
 /* Capture-wide findings (computed once every conversation has ended). */
 typedef struct {

@@ -58,11 +58,11 @@ static gboolean set_add(conv_set *s, const void *h)
 }
 
 /* Rows of the collected conversations, ordered by tcp.stream. */
-static tcpdiag_row *set_rows(const conv_set *s, wmem_allocator_t *scope)
+static tcpdiag_row *set_rows(const conv_set *s, gboolean with_summary, wmem_allocator_t *scope)
 {
     tcpdiag_row *rows = wmem_alloc0_array(scope, tcpdiag_row, s->convs->len + 1);
     for (guint i = 0; i < s->convs->len; i++)
-        tcpdiag_row_get(g_ptr_array_index(s->convs, i), &rows[i], scope);
+        tcpdiag_row_get(g_ptr_array_index(s->convs, i), &rows[i], with_summary, scope);
     return rows;
 }
 
@@ -216,7 +216,7 @@ static void cli_draw(void *p)
 {
     cli_tab *t = (cli_tab *)p;
     wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    tcpdiag_row *rows = set_rows(&t->set, scope);
+    tcpdiag_row *rows = set_rows(&t->set, !t->sum, scope);
     guint n = t->set.convs->len;
 
     qsort(rows, n, sizeof *rows, by_stream);
@@ -312,6 +312,7 @@ static stat_tap_table_item sum_fields[SF_COUNT] = {
 
 /* Conversations already in the GUI tables; row keys of the sum tables. */
 static conv_set gui_conv, gui_sum;
+static gboolean gui_findings_filled;
 static GHashTable *gui_sum_rows;   /* "outcome" or "server|port|outcome" -> row + 1 */
 
 static void gui_table_reset(stat_tap_table *table)
@@ -332,6 +333,7 @@ static void gui_table_reset(stat_tap_table *table)
         set_clear(&gui_sum);
         if (gui_sum_rows)
             g_hash_table_remove_all(gui_sum_rows);
+        gui_findings_filled = FALSE;
     }
 }
 
@@ -385,22 +387,6 @@ static void sum_gui_init(stat_tap_table_ui *ui)
     add_table(ui, PROBLEM_TABLE, SF_COUNT);
     add_table(ui, FINDING_TABLE, SF_COUNT);
 
-    /* Findings do not depend on the dialog's filter: filled here, once
-     * the file is loaded and every conversation's end is known. */
-    stat_tap_table *table = stat_tap_find_table(ui, FINDING_TABLE);
-    wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    const tcpdiag_finding_row *f;
-    guint nf = tcpdiag_findings(&f, scope);
-    for (guint k = 0; k < nf; k++) {
-        stat_tap_table_item_type it[SF_COUNT];
-        memset(it, 0, sizeof it);
-        item_str(&it[SF_SERVER], f[k].key);
-        item_str(&it[SF_PORT], "");
-        item_str(&it[SF_OUTCOME], f[k].token);
-        item_uint(&it[SF_COUNT_COL], f[k].count);
-        stat_tap_init_table_row(table, table->num_elements, SF_COUNT, it);
-    }
-    wmem_destroy_allocator(scope);
 }
 
 static guint clamp_uint(guint64 v)
@@ -418,7 +404,7 @@ static tap_packet_status conv_gui_packet(void *tapdata, packet_info *pinfo, epan
 
     if (!table || !set_add(&gui_conv, data))
         return TAP_PACKET_DONT_REDRAW;
-    tcpdiag_row_get(data, &r, pinfo->pool);
+    tcpdiag_row_get(data, &r, TRUE, pinfo->pool);
     memset(it, 0, sizeof it);
     item_uint(&it[CF_STREAM], r.stream);
     item_str(&it[CF_CLIENT], r.client);
@@ -459,6 +445,26 @@ static void bump(stat_tap_table *table, const char *key, guint ncols, guint coun
     c->value.uint_value++;
 }
 
+/* Findings do not depend on the dialog's filter: filled with the first
+ * packet after a reset, when every conversation's end is known. */
+static void fill_findings(stat_tap_table *table)
+{
+    wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    const tcpdiag_finding_row *f;
+    guint nf = tcpdiag_findings(&f, scope);
+
+    for (guint k = 0; k < nf; k++) {
+        stat_tap_table_item_type it[SF_COUNT];
+        memset(it, 0, sizeof it);
+        item_str(&it[SF_SERVER], f[k].key);
+        item_str(&it[SF_PORT], "");
+        item_str(&it[SF_OUTCOME], f[k].token);
+        item_uint(&it[SF_COUNT_COL], f[k].count);
+        stat_tap_init_table_row(table, table->num_elements, SF_COUNT, it);
+    }
+    wmem_destroy_allocator(scope);
+}
+
 static tap_packet_status sum_gui_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_,
                                         const void *data, tap_flags_t flags _U_)
 {
@@ -468,9 +474,14 @@ static tap_packet_status sum_gui_packet(void *tapdata, packet_info *pinfo, epan_
     stat_tap_table_item_type o[SF_COUNT], p[SF_COUNT];
     tcpdiag_row r;
 
+    stat_tap_table *found = stat_tap_find_table(sd->stat_tap_data, FINDING_TABLE);
+    if (found && !gui_findings_filled) {
+        gui_findings_filled = TRUE;
+        fill_findings(found);
+    }
     if (!outcomes || !problems || !set_add(&gui_sum, data))
         return TAP_PACKET_DONT_REDRAW;
-    tcpdiag_row_get(data, &r, pinfo->pool);
+    tcpdiag_row_get(data, &r, FALSE, pinfo->pool);
     memset(o, 0, sizeof o);
     item_str(&o[SF_SERVER], "all");
     item_str(&o[SF_PORT], "");

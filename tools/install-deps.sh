@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Install what tcpdiag needs to build, test and make captures (Debian 12).
+# Install what tcpdiag needs to build, test (tshark and the GUI under Xvfb)
+# and make captures (Debian 12).
 set -eu
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -13,4 +14,5 @@ $SUDO apt-get install -y -q --no-install-recommends \
     wireshark-dev libwireshark-dev tshark wireshark-common \
     python3 python3-pytest python3-scapy \
     iproute2 iptables iputils-ping tcpdump ethtool util-linux procps \
-    hping3 nmap
+    hping3 nmap \
+    wireshark-qt xvfb xdotool xclip fonts-dejavu-core
