@@ -788,15 +788,34 @@ typedef struct {
 
 static GPtrArray *findings;     /* finding *, once computed */
 static gboolean findings_done;
+/* First-pass packets read; findings are computed again when it moved (a
+ * live capture in the GUI re-dissects packets while it goes on). */
+static guint64 packets_read, findings_at;
 static GHashTable *echo_hosts;  /* address text -> echo replies it sent */
 
 /* An ICMP echo reply: its sender answers pings (seed 000's first clue). */
+/* The first (outermost) ICMP header's type: an ICMP error quotes others. */
+static int outer_icmp_type(proto_tree *tree, int w)
+{
+    GPtrArray *a;
+    field_info *fi;
+
+    if (wanted_hf[w] <= 0)
+        return -1;
+    a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
+    if (!a || a->len == 0)
+        return -1;
+    fi = (field_info *)g_ptr_array_index(a, 0);
+    if (!fi->ds_tvb || fi->start < 0 || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 1)
+        return -1;
+    return tvb_get_guint8(fi->ds_tvb, fi->start);
+}
+
 static void note_echo_reply(packet_info *pinfo, proto_tree *tree)
 {
-    const guint8 *b4 = header_bytes(tree, W_ICMP, 1), *b6 = header_bytes(tree, W_ICMPV6, 1);
-
-    if (!((b4 && b4[0] == 0) || (b6 && b6[0] == 129)))
+    if (outer_icmp_type(tree, W_ICMP) != 0 && outer_icmp_type(tree, W_ICMPV6) != 129)
         return;
+
     char *host = address_to_str(NULL, &pinfo->src);
     guint n = GPOINTER_TO_UINT(g_hash_table_lookup(echo_hosts, host));
     g_hash_table_replace(echo_hosts, host, GUINT_TO_POINTER(n + 1)); /* takes host */
@@ -814,6 +833,7 @@ static void finding_free(gpointer p)
 typedef struct {
     GPtrArray  *convs;
     GArray     *ts;        /* a time per conversation (double) */
+    GPtrArray  *what;      /* its source or target, as text (NULL if none) */
     GHashTable *distinct;  /* sources or targets, as text */
     guint       a, b, c;   /* counters, per kind */
 } group;
@@ -823,6 +843,7 @@ static void group_free(gpointer p)
     group *g = (group *)p;
     g_ptr_array_free(g->convs, TRUE);
     g_array_free(g->ts, TRUE);
+    g_ptr_array_free(g->what, TRUE);
     g_hash_table_destroy(g->distinct);
     g_free(g);
 }
@@ -834,6 +855,7 @@ static group *group_of(GHashTable *groups, const char *key)
         g = g_new0(group, 1);
         g->convs = g_ptr_array_new();
         g->ts = g_array_new(FALSE, FALSE, sizeof(double));
+        g->what = g_ptr_array_new_with_free_func(g_free);
         g->distinct = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_hash_table_insert(groups, g_strdup(key), g);
     }
@@ -844,34 +866,61 @@ static void group_add(group *g, conv_rec *cr, double ts, const char *distinct)
 {
     g_ptr_array_add(g->convs, cr);
     g_array_append_val(g->ts, ts);
+    g_ptr_array_add(g->what, g_strdup(distinct));
     if (distinct && !g_hash_table_contains(g->distinct, distinct))
         g_hash_table_add(g->distinct, g_strdup(distinct));
 }
 
-static int cmp_double(gconstpointer a, gconstpointer b)
+typedef struct {
+    double      t;
+    const char *what;
+} stamp;
+
+static int cmp_stamp(gconstpointer a, gconstpointer b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    double x = ((const stamp *)a)->t, y = ((const stamp *)b)->t;
     return x < y ? -1 : x > y;
 }
 
-/* Most members within any `window` seconds; *span gets that stretch. */
-static guint max_in_window(group *g, double window, double *span)
+/* Within any `window` seconds: the most members (*most, over *span) and
+ * the most distinct sources or targets among them (returned). */
+static guint max_in_window(group *g, double window, guint *most, double *span)
 {
-    guint best = 0, lo = 0;
-    double *t;
+    guint n = g->ts->len, lo = 0, best_distinct = 0;
+    stamp *st = g_new(stamp, n ? n : 1);
+    GHashTable *inwin = g_hash_table_new(g_str_hash, g_str_equal);
 
-    g_array_sort(g->ts, cmp_double);
-    t = (double *)(void *)g->ts->data;
-    *span = 0.0;
-    for (guint hi = 0; hi < g->ts->len; hi++) {
-        while (t[hi] - t[lo] > window)
-            lo++;
-        if (hi - lo + 1 > best) {
-            best = hi - lo + 1;
-            *span = t[hi] - t[lo];
-        }
+    for (guint i = 0; i < n; i++) {
+        st[i].t = g_array_index(g->ts, double, i);
+        st[i].what = (const char *)g_ptr_array_index(g->what, i);
     }
-    return best;
+    qsort(st, n, sizeof *st, cmp_stamp);
+    *most = 0;
+    *span = 0.0;
+    for (guint hi = 0; hi < n; hi++) {
+        if (st[hi].what) {
+            guint c = GPOINTER_TO_UINT(g_hash_table_lookup(inwin, st[hi].what));
+            g_hash_table_insert(inwin, (gpointer)st[hi].what, GUINT_TO_POINTER(c + 1));
+        }
+        while (st[hi].t - st[lo].t > window) {
+            if (st[lo].what) {
+                guint c = GPOINTER_TO_UINT(g_hash_table_lookup(inwin, st[lo].what));
+                if (c <= 1)
+                    g_hash_table_remove(inwin, st[lo].what);
+                else
+                    g_hash_table_insert(inwin, (gpointer)st[lo].what, GUINT_TO_POINTER(c - 1));
+            }
+            lo++;
+        }
+        if (hi - lo + 1 > *most) {
+            *most = hi - lo + 1;
+            *span = st[hi].t - st[lo].t;
+        }
+        best_distinct = MAX(best_distinct, g_hash_table_size(inwin));
+    }
+    g_hash_table_destroy(inwin);
+    g_free(st);
+    return best_distinct;
 }
 
 static void add_finding(td_finding kind, const char *key, group *g, char *text)
@@ -909,9 +958,20 @@ static void compute_findings(void)
     const td_prefs prefs = engine_prefs();
     const double now = capture_last_ts;
 
-    if (findings_done)
+    if (findings_done && findings_at == packets_read)
         return;
+    if (findings) {
+        g_ptr_array_free(findings, TRUE);
+        for (guint32 i = 0; i < convs_cap; i++) {
+            if (convs[i]) {
+                g_free(convs[i]->find_ids);
+                convs[i]->find_ids = NULL;
+                convs[i]->nfind = 0;
+            }
+        }
+    }
     findings_done = TRUE;
+    findings_at = packets_read;
     findings = g_ptr_array_new_with_free_func(finding_free);
     flood = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
     scan = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
@@ -965,15 +1025,23 @@ static void compute_findings(void)
         }
         if (se->state == TD_CLOSE_WAIT)
             group_add(group_of(leak, listener), cr, c->first_ts, client);
-        if (ce->state == TD_TIME_WAIT || (c->reuse_of && (c->reuse_time_wait & 1))) {
+        /* TIME_WAIT lasts 60 s on Linux (240 s elsewhere): count only
+         * those entered in the last 60 s of the capture. */
+        const gboolean tw_now = ce->state == TD_TIME_WAIT && now - ce->state_ts < 60.0;
+        const gboolean reused_tw = c->reuse_of && (c->reuse_time_wait & 1);
+        if (tw_now || reused_tw) {
             group *g = group_of(tw, client);
             group_add(g, cr, c->last_ts, NULL);
-            g->a += ce->state == TD_TIME_WAIT;
-            g->b += c->reuse_of && (c->reuse_time_wait & 1);
+            g->a += tw_now;
+            g->b += reused_tw;
         }
         if (c->flags & TD_C_HANDSHAKE) {
+            /* A server that closes connections normally (HTTP/1.0, idle
+             * timeouts) does not count: only resets, and FINs the clients
+             * never acknowledged (FIN_WAIT1: the clients were gone or cut
+             * off when the server went down). */
             double t = -1.0;
-            if (c->first_fin_by == sv && (!c->rst_frame || se->fin_ts <= c->rst_ts))
+            if (c->first_fin_by == sv && se->state == TD_FIN_WAIT1 && !c->rst_frame)
                 t = se->fin_ts;
             else if (c->rst_frame && c->rst_by == sv)
                 t = c->rst_ts;
@@ -995,10 +1063,13 @@ static void compute_findings(void)
     g_hash_table_iter_init(&it, flood);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
-        guint most = max_in_window(g, pref_flood_window, &span);
-        guint sources = g_hash_table_size(g->distinct);
-        if (most < pref_flood_min || sources < pref_flood_sources)
+        guint most;
+        guint sources = max_in_window(g, pref_flood_window, &most, &span);
+        /* Without a single SYN-ACK, many clients retrying look the same as
+         * a flood: an outage, not a finding of this kind. */
+        if (most < MAX(pref_flood_min, 1u) || sources < MAX(pref_flood_sources, 1u) || g->a == 0)
             continue;
+        sources = g_hash_table_size(g->distinct);
         GString *t = g_string_new(NULL);
         g_string_printf(t, "SYN flood toward %s: %u connection attempts from %u source "
                         "addresses left half-open or unanswered, up to %u within %.1f s; %u "
@@ -1019,9 +1090,10 @@ static void compute_findings(void)
     g_hash_table_iter_init(&it, scan);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
+        guint most;
+        guint in_window = max_in_window(g, pref_scan_window, &most, &span);
         guint targets = g_hash_table_size(g->distinct);
-        guint most = max_in_window(g, pref_scan_window, &span);
-        if (targets < pref_scan_min || most < pref_scan_min ||
+        if (in_window < MAX(pref_scan_min, 1u) ||
             (guint64)g->a * 100 < (guint64)g->convs->len * pref_scan_failed_pct)
             continue;
         add_finding(TD_FIND_SCAN, (const char *)k, g, g_strdup_printf(
@@ -1033,7 +1105,7 @@ static void compute_findings(void)
     g_hash_table_iter_init(&it, leak);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
-        if (g->convs->len < pref_leak_min)
+        if (g->convs->len < MAX(pref_leak_min, 1u))
             continue;
         add_finding(TD_FIND_CLOSE_WAIT_LEAK, (const char *)k, g, g_strdup_printf(
             "%s ends the capture with %u connections in CLOSE_WAIT from %u client addresses: its "
@@ -1043,23 +1115,25 @@ static void compute_findings(void)
     g_hash_table_iter_init(&it, tw);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
-        if (g->a < pref_tw_min && g->b < pref_tw_reuse_min)
+        if (g->a < MAX(pref_tw_min, 1u) && g->b < MAX(pref_tw_reuse_min, 1u))
             continue;
         add_finding(TD_FIND_TIME_WAIT_CHURN, (const char *)k, g, g_strdup_printf(
-            "Client %s ends the capture holding %u connections in TIME_WAIT (it closed first "
-            "each time); %u of its new connections reused a port it still held in TIME_WAIT",
+            "Client %s ends the capture holding %u connections in TIME_WAIT (closed by it first "
+            "in the last 60 s); %u of its new connections reused a port it still held in TIME_WAIT",
             (const char *)k, g->a, g->b));
     }
     g_hash_table_iter_init(&it, burst);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
-        guint most = max_in_window(g, pref_burst_window_ms / 1000.0, &span);
-        if (most < pref_burst_min)
+        guint most;
+        (void)max_in_window(g, pref_burst_window_ms / 1000.0, &most, &span);
+        if (most < MAX(pref_burst_min, 1u))
             continue;
         add_finding(TD_FIND_SHUTDOWN_BURST, (const char *)k, g, g_strdup_printf(
-            "Server %s closed or reset %u connections, up to %u within %.1f ms: a shutdown "
-            "with clients connected; %u of them reset, %u left in FIN_WAIT1 with the FIN "
-            "never acknowledged", (const char *)k, g->convs->len, most, span * 1e3, g->b, g->a));
+            "Server %s reset or closed without an acknowledgement %u connections, up to %u "
+            "within %.1f ms: a shutdown with clients connected; %u of them reset, %u left in "
+            "FIN_WAIT1 with the FIN never acknowledged", (const char *)k, g->convs->len, most,
+            span * 1e3, g->b, g->a));
     }
     g_hash_table_iter_init(&it, ping);
     while (g_hash_table_iter_next(&it, &k, &val)) {
@@ -1215,6 +1289,7 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         double ts = frame_time(pinfo);
         if (ts > capture_last_ts)
             capture_last_ts = ts;
+        packets_read++;
         /* Without a tree the wanted fields are not there to read. */
         if (tree)
             first_pass(tvb, pinfo, tree);
@@ -1229,8 +1304,10 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t *scope)
 {
     char *s = address_to_str(scope, a);
-    return a->type == AT_IPv6 ? wmem_strdup_printf(scope, "[%s]:%u", s, port)
-                              : wmem_strdup_printf(scope, "%s:%u", s, port);
+    char *r = a->type == AT_IPv6 ? wmem_strdup_printf(scope, "[%s]:%u", s, port)
+                                 : wmem_strdup_printf(scope, "%s:%u", s, port);
+    wmem_free(scope, s);
+    return r;
 }
 
 void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary,
@@ -1288,6 +1365,7 @@ static void tcpdiag_init(void)
     by_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     echo_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     findings_done = FALSE;
+    packets_read = findings_at = 0;
     nstime_set_zero(&capture_base);
 }
 

@@ -312,18 +312,31 @@ static stat_tap_table_item sum_fields[SF_COUNT] = {
 
 /* Conversations already in the GUI tables; row keys of the sum tables. */
 static conv_set gui_conv, gui_sum;
-static gboolean gui_findings_filled;
+
 static GHashTable *gui_sum_rows;   /* "outcome" or "server|port|outcome" -> row + 1 */
+
+static stat_tap_table_ui conv_gui, sum_gui;
+static void fill_findings(stat_tap_table *table);
 
 static void gui_table_reset(stat_tap_table *table)
 {
-    for (guint r = 0; r < table->num_elements; r++) {
-        for (guint f = 0; f < table->num_fields; f++) {
-            stat_tap_table_item_type *it = stat_tap_get_field_data(table, r, f);
-            if (it->type == TABLE_ITEM_STRING) {
-                g_free((char *)it->value.string_value);
-                it->value.string_value = NULL;
+    const gboolean is_conv = !strcmp(table->title, CONV_TABLE);
+    stat_tap_table_ui *ui = is_conv ? &conv_gui : &sum_gui;
+
+    /* Every dialog of one kind shares these tables, and a dialog reads its
+     * rows (sorting, Copy, Save as) after its own retap.  Free them only
+     * when no other dialog of this kind is open; otherwise leave them to
+     * the dialog that shows them (a second dialog's cost, not a leak that
+     * grows with each Apply). */
+    if (ui->refcount <= 1) {
+        for (guint r = 0; r < table->num_elements; r++) {
+            for (guint f = 0; f < table->num_fields; f++) {
+                stat_tap_table_item_type *it = stat_tap_get_field_data(table, r, f);
+                if (it->type == TABLE_ITEM_STRING)
+                    g_free((char *)it->value.string_value);
             }
+            g_free(table->elements[r]);
+            table->elements[r] = NULL;
         }
     }
     table->num_elements = 0;
@@ -333,7 +346,9 @@ static void gui_table_reset(stat_tap_table *table)
         set_clear(&gui_sum);
         if (gui_sum_rows)
             g_hash_table_remove_all(gui_sum_rows);
-        gui_findings_filled = FALSE;
+        /* Findings do not depend on the dialog's filter. */
+        if (!strcmp(table->title, FINDING_TABLE))
+            fill_findings(table);
     }
 }
 
@@ -445,8 +460,8 @@ static void bump(stat_tap_table *table, const char *key, guint ncols, guint coun
     c->value.uint_value++;
 }
 
-/* Findings do not depend on the dialog's filter: filled with the first
- * packet after a reset, when every conversation's end is known. */
+/* Filled at each reset of the dialog (before it reads the packets again,
+ * the file being loaded: every conversation's end is known). */
 static void fill_findings(stat_tap_table *table)
 {
     wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
@@ -474,11 +489,6 @@ static tap_packet_status sum_gui_packet(void *tapdata, packet_info *pinfo, epan_
     stat_tap_table_item_type o[SF_COUNT], p[SF_COUNT];
     tcpdiag_row r;
 
-    stat_tap_table *found = stat_tap_find_table(sd->stat_tap_data, FINDING_TABLE);
-    if (found && !gui_findings_filled) {
-        gui_findings_filled = TRUE;
-        fill_findings(found);
-    }
     if (!outcomes || !problems || !set_add(&gui_sum, data))
         return TAP_PACKET_DONT_REDRAW;
     tcpdiag_row_get(data, &r, FALSE, pinfo->pool);
@@ -515,12 +525,12 @@ void tcpdiag_register_stats(void)
         REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP diagnosis: summary", SUM_CLI,
         sum_cli_init, G_N_ELEMENTS(filter_param), filter_param
     };
-    static stat_tap_table_ui conv_gui = {
+    conv_gui = (stat_tap_table_ui) {
         REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP diagnosis: conversations", "tcpdiag", CONV_CLI,
         conv_gui_init, conv_gui_packet, gui_table_reset, gui_free_item, NULL,
         CF_COUNT, conv_fields, G_N_ELEMENTS(filter_param), filter_param, NULL, 0
     };
-    static stat_tap_table_ui sum_gui = {
+    sum_gui = (stat_tap_table_ui) {
         REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP diagnosis: summary", "tcpdiag", SUM_CLI,
         sum_gui_init, sum_gui_packet, gui_table_reset, gui_free_item, NULL,
         SF_COUNT, sum_fields, G_N_ELEMENTS(filter_param), filter_param, NULL, 0

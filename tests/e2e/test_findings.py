@@ -35,7 +35,7 @@ FINDINGS = {
         "5 of its new connections reused a port it still held in TIME_WAIT"])},
     # 10 idle clients; the server killed, its FINs dropped / its sockets aborted
     "server-shutdown-fin-wait1.pcapng": {"shutdown-burst": ("198.51.100.2", 10, [
-        "Server 198.51.100.2 closed or reset 10 connections",
+        "Server 198.51.100.2 reset or closed without an acknowledgement 10 connections",
         "0 of them reset, 10 left in FIN_WAIT1"])},
     "server-shutdown-resets.pcapng": {"shutdown-burst": ("198.51.100.2", 10, [
         "10 of them reset, 0 left in FIN_WAIT1"])},
