@@ -109,8 +109,8 @@ static guint pref_scan_failed_pct = 80;   /* refused or unanswered */
 static guint pref_leak_min = 10;          /* connections left in CLOSE_WAIT */
 static guint pref_tw_min = 20;            /* connections left in TIME_WAIT by one client */
 static guint pref_tw_reuse_min = 3;       /* its ports reused while in TIME_WAIT */
-static guint pref_burst_min = 5;          /* connections one server closes or resets */
-static guint pref_burst_window_ms = 1000; /* within this time */
+static guint pref_burst_min = 10;         /* connections one server closes or resets */
+static guint pref_burst_window_ms = 100;  /* within this time */
 
 /*
  * Fields we ask Wireshark for (set_postdissector_wanted_hfids).  Few on

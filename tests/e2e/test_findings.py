@@ -107,8 +107,8 @@ def test_thresholds_are_preferences(tshark):
     out = tshark.run(["-G", "defaultprefs"]).stdout
     for pref in ("flood_min: 100", "flood_sources: 10", "flood_window_s: 10", "scan_min: 20",
                  "scan_window_s: 60", "scan_failed_pct: 80", "close_wait_min: 10",
-                 "time_wait_min: 20", "time_wait_reuse_min: 3", "burst_min: 5",
-                 "burst_window_ms: 1000"):
+                 "time_wait_min: 20", "time_wait_reuse_min: 3", "burst_min: 10",
+                 "burst_window_ms: 100"):
         assert f"#tcpdiag.{pref}\n" in out, pref
 
 
