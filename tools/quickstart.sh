@@ -43,3 +43,6 @@ echo "== resets of inject-handshake-server.pcapng (seed 001: a reset injected on
 tshark -2 -r "$ROOT/sample-captures/inject-handshake-server.pcapng" -T fields -E header=y \
     -E aggregator=';' -Y tcpdiag.rst.assessment -e frame.number -e tcpdiag.rst.claimed_sender \
     -e tcpdiag.rst.assessment -e tcpdiag.rst.evidence
+echo
+echo "== summary table of syn-flood-cookies.pcapng (tshark -q -z tcpdiag,sum)"
+tshark -q -r "$ROOT/sample-captures/syn-flood-cookies.pcapng" -z tcpdiag,sum
