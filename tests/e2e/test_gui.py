@@ -6,7 +6,8 @@ plugin folder as the tshark tests.  The test opens Statistics > TCP
 diagnosis: ... with the keyboard, presses the dialog's Copy button and reads
 the clipboard (xclip); then types a display filter into the dialog and
 copies again.  A test fails (it does not skip) when a tool is missing: CI
-installs them (tools/install-deps.sh).
+installs them (tools/install-deps.sh).  With TCPDIAG_KEEP_GUI_LOG=1 (and
+pytest -s) Wireshark's own output is printed after each test.
 """
 import os
 import shutil
