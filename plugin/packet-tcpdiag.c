@@ -180,7 +180,7 @@ static double frame_time(const packet_info *pinfo)
 /* ---- field access --------------------------------------------------- */
 
 /* The last item of a wanted field in this frame (the innermost header). */
-static field_info *last_item(proto_tree *tree, int w)
+static field_info *item_of(proto_tree *tree, int w, gboolean outermost)
 {
     GPtrArray *a;
 
@@ -189,7 +189,12 @@ static field_info *last_item(proto_tree *tree, int w)
     a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
     if (!a || a->len == 0)
         return NULL;
-    return (field_info *)g_ptr_array_index(a, a->len - 1);
+    return (field_info *)g_ptr_array_index(a, outermost ? 0 : a->len - 1);
+}
+
+static field_info *last_item(proto_tree *tree, int w)
+{
+    return item_of(tree, w, FALSE);
 }
 
 static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
@@ -204,14 +209,17 @@ static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
 
 /* The captured bytes under the last item of a protocol, if at least `need`
  * of them were captured. */
-static const guint8 *header_bytes(proto_tree *tree, int w, gint need)
+static const guint8 *item_bytes(const field_info *fi, gint need)
 {
-    field_info *fi = last_item(tree, w);
-
     if (!fi || !fi->ds_tvb || fi->start < 0 ||
         tvb_captured_length_remaining(fi->ds_tvb, fi->start) < need)
         return NULL;
     return tvb_get_ptr(fi->ds_tvb, fi->start, need);
+}
+
+static const guint8 *header_bytes(proto_tree *tree, int w, gint need)
+{
+    return item_bytes(last_item(tree, w), need);
 }
 
 static conv_rec *conv_lookup(guint32 stream)
@@ -797,18 +805,8 @@ static GHashTable *echo_hosts;  /* address text -> echo replies it sent */
 /* The first (outermost) ICMP header's type: an ICMP error quotes others. */
 static int outer_icmp_type(proto_tree *tree, int w)
 {
-    GPtrArray *a;
-    field_info *fi;
-
-    if (wanted_hf[w] <= 0)
-        return -1;
-    a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
-    if (!a || a->len == 0)
-        return -1;
-    fi = (field_info *)g_ptr_array_index(a, 0);
-    if (!fi->ds_tvb || fi->start < 0 || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 1)
-        return -1;
-    return tvb_get_guint8(fi->ds_tvb, fi->start);
+    const guint8 *b = item_bytes(item_of(tree, w, TRUE), 1);
+    return b ? b[0] : -1;
 }
 
 static void note_echo_reply(packet_info *pinfo, proto_tree *tree)

@@ -157,6 +157,8 @@ static void draw_sum(cli_tab *t, tcpdiag_row *rows, guint n)
 {
     GHashTable *by_outcome = g_hash_table_new(g_str_hash, g_str_equal);
     GArray *problems = g_array_new(FALSE, FALSE, sizeof(problem_count));
+    /* "server|port|outcome" -> index + 1 in problems */
+    GHashTable *problem_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GList *outcomes, *l;
     guint nproblems = 0;
 
@@ -167,20 +169,18 @@ static void draw_sum(cli_tab *t, tcpdiag_row *rows, guint n)
         if (!r->problem)
             continue;
         nproblems++;
-        guint k;
-        for (k = 0; k < problems->len; k++) {
-            problem_count *p = &g_array_index(problems, problem_count, k);
-            if (p->port == r->server_port && !strcmp(p->server, r->server_addr) &&
-                !strcmp(p->outcome, r->outcome)) {
-                p->count++;
-                break;
-            }
-        }
-        if (k == problems->len) {
+        char key[128];
+        snprintf(key, sizeof key, "%s|%u|%s", r->server_addr, r->server_port, r->outcome);
+        guint k = GPOINTER_TO_UINT(g_hash_table_lookup(problem_index, key));
+        if (k) {
+            g_array_index(problems, problem_count, k - 1).count++;
+        } else {
             problem_count p = { r->server_addr, r->server_port, r->outcome, 1 };
             g_array_append_val(problems, p);
+            g_hash_table_insert(problem_index, g_strdup(key), GUINT_TO_POINTER(problems->len));
         }
     }
+    g_hash_table_destroy(problem_index);
     g_array_sort(problems, by_count);
 
     rule();

@@ -786,11 +786,6 @@ static void close_verdict(const td_conv *c, double now, const td_prefs *p, td_ve
     v->outcome = TD_OUT_CLOSING;
 }
 
-static const char *side_name(const td_conv *c, uint8_t idx)
-{
-    return idx == c->client ? "client" : "server";
-}
-
 const char *td_conv_time_wait_side(const td_conv *c)
 {
     static const char *const side[] = { "", "client", "server", "both" };
@@ -804,7 +799,7 @@ const char *td_conv_closed_by(const td_conv *c)
     if ((c->ep[0].know & c->ep[1].know & TD_K_SENT_FIN) &&
         !((c->ep[0].know | c->ep[1].know) & TD_K_PASSIVE))
         return "both";
-    return side_name(c, c->first_fin_by);
+    return td_role_word(c, c->first_fin_by);
 }
 
 const char *td_conv_close_type(const td_conv *c)
@@ -822,7 +817,7 @@ const char *td_conv_close_type(const td_conv *c)
 
 const char *td_conv_reset_by(const td_conv *c)
 {
-    return c->rst_by > 1 ? "" : side_name(c, c->rst_by);
+    return c->rst_by > 1 ? "" : td_role_word(c, c->rst_by);
 }
 
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
@@ -1034,14 +1029,14 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
             if (!((e->know & TD_K_GOT_FIN) && !(e->know & TD_K_SENT_FIN)))
                 continue;
             put(t, "The %s closed (FIN in frame %u); the %s acknowledged it and never closed: "
-                   "it sat in CLOSE_WAIT for ", side_name(c, (uint8_t)(1 - i)),
-                c->ep[1 - i].fin_frame, side_name(c, i));
+                   "it sat in CLOSE_WAIT for ", td_role_word(c, (uint8_t)(1 - i)),
+                c->ep[1 - i].fin_frame, td_role_word(c, i));
             put_duration(t, now - e->state_ts);
             put(t, " %s, its application never called close()", until);
             if (e->bytes > 0 && c->ep[1 - i].fin_frame)
                 put(t, " (it had sent %llu bytes)", (unsigned long long)e->bytes);
             put(t, "; the %s waits in FIN_WAIT2 (Linux drops an orphaned FIN_WAIT2 after "
-                   "net.ipv4.tcp_fin_timeout, 60 s by default)", side_name(c, (uint8_t)(1 - i)));
+                   "net.ipv4.tcp_fin_timeout, 60 s by default)", td_role_word(c, (uint8_t)(1 - i)));
             return;
         }
         return;
@@ -1051,10 +1046,10 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
         if (!((e->know & TD_K_SENT_FIN) && !(e->know & TD_K_FIN_ACKED)))
             continue;
         if (v->outcome == TD_OUT_LAST_ACK)
-            put(t, "The %s closed after the %s (passive close) and sent its FIN ", side_name(c, i),
-                side_name(c, (uint8_t)(1 - i)));
+            put(t, "The %s closed after the %s (passive close) and sent its FIN ", td_role_word(c, i),
+                td_role_word(c, (uint8_t)(1 - i)));
         else
-            put(t, "The %s closed and sent its FIN ", side_name(c, i));
+            put(t, "The %s closed and sent its FIN ", td_role_word(c, i));
         put_times(t, e->fin_count);
         if (e->fin_count > 1) {
             put(t, " over ");
@@ -1064,9 +1059,9 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
             v->outcome == TD_OUT_LAST_ACK ? "LAST_ACK" : "FIN_WAIT1");
         if (v->outcome == TD_OUT_LAST_ACK)
             put(t, "; the %s's final ACK was lost after the capture point, or the %s vanished",
-                side_name(c, (uint8_t)(1 - i)), side_name(c, (uint8_t)(1 - i)));
+                td_role_word(c, (uint8_t)(1 - i)), td_role_word(c, (uint8_t)(1 - i)));
         else
-            put(t, "; the %s vanished or a firewall drops the path", side_name(c, (uint8_t)(1 - i)));
+            put(t, "; the %s vanished or a firewall drops the path", td_role_word(c, (uint8_t)(1 - i)));
         put(t, " (Linux gives up after net.ipv4.tcp_orphan_retries retransmissions)");
         return;
     }
@@ -1078,18 +1073,8 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
 static bool first_rst_doubted(const td_conv *c)
 {
     int k = c->rst_frame ? td_conv_rst_index(c, c->rst_frame) : -1;
-    td_rst_view *v;
-    bool doubted;
 
-    if (k < 0)
-        return false;
-    v = (td_rst_view *)malloc(sizeof *v);
-    if (!v)
-        return false;
-    td_rst_assess(c, (uint32_t)k, false, v);
-    doubted = v->level > TD_RST_GENUINE;
-    free(v);
-    return doubted;
+    return k >= 0 && td_rst_level_of(c, (uint32_t)k) > TD_RST_GENUINE;
 }
 
 static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
@@ -1099,34 +1084,34 @@ static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
 
     if (first_rst_doubted(c)) {
         put(t, "A reset claiming to come from the %s ended the connection after %llu bytes "
-               "from the client and %llu from the server", side_name(c, by),
+               "from the client and %llu from the server", td_role_word(c, by),
             (unsigned long long)c->ep[c->client].bytes,
             (unsigned long long)c->ep[1 - c->client].bytes);
     } else if (v->outcome == TD_OUT_FIN_WAIT2_EXPIRED) {
-        put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", side_name(c, by),
-            side_name(c, peer));
+        put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", td_role_word(c, by),
+            td_role_word(c, peer));
         put_duration(t, pe->fin_ts - rs->fin_ts);
         put(t, " later, when the %s had given up waiting in FIN_WAIT2 (Linux: "
-               "net.ipv4.tcp_fin_timeout) and answered that FIN with a reset", side_name(c, by));
+               "net.ipv4.tcp_fin_timeout) and answered that FIN with a reset", td_role_word(c, by));
     } else if (v->outcome == TD_OUT_RESET_AFTER_FIN) {
         if (fin_sent_before(c->rst_state)) {
-            put(t, "The %s closed (FIN in frame %u), then reset the connection", side_name(c, by),
+            put(t, "The %s closed (FIN in frame %u), then reset the connection", td_role_word(c, by),
                 rs->fin_frame);
             if (c->rst_trigger_len > 0)
                 put(t, " when the %s sent %u more bytes: the %s application had closed its socket "
                        "(close(), not shutdown()), so data that arrives later is answered with RST",
-                    side_name(c, peer), c->rst_trigger_len, side_name(c, by));
+                    td_role_word(c, peer), c->rst_trigger_len, td_role_word(c, by));
             else
                 put(t, ": an abortive end to its own close");
         } else {
             put(t, "The %s closed (FIN in frame %u); the %s answered with a reset instead of its "
-                   "own FIN", side_name(c, peer), pe->fin_frame, side_name(c, by));
+                   "own FIN", td_role_word(c, peer), pe->fin_frame, td_role_word(c, by));
         }
     } else {
         put(t, "Handshake completed; the %s reset the connection after receiving %llu bytes "
-               "it never answered", side_name(c, by), (unsigned long long)pe->bytes);
+               "it never answered", td_role_word(c, by), (unsigned long long)pe->bytes);
         if (c->rst_acks_less)
-            put(t, " (the reset acknowledges less than the %s sent)", side_name(c, peer));
+            put(t, " (the reset acknowledges less than the %s sent)", td_role_word(c, peer));
         put(t, ": an application that closes a socket with unread data makes Linux send RST "
                "instead of FIN (so does SO_LINGER 0)");
     }

@@ -312,6 +312,9 @@ typedef struct {
  * want_text false only level and found are filled in. */
 void td_rst_assess(const td_conv *c, uint32_t i, bool want_text, td_rst_view *v);
 
+/* The level alone (no words): for the per-packet callers. */
+td_rst_level td_rst_level_of(const td_conv *c, uint32_t i);
+
 /* The worst assessment of all recorded resets; *which gets its index
  * (may be NULL).  TD_RST_GENUINE if there are none. */
 td_rst_level td_conv_rst_worst(const td_conv *c, uint32_t *which);

@@ -354,14 +354,21 @@ static bool explained(const td_conv *c, uint32_t i)
     return answers_segment(&c->rsts[i]) || challenge_partner(c, i) >= 0;
 }
 
-static void say(td_rst_view *v, bool want, td_rst_finding f, const char *fmt, ...)
+/* What the findings collect: the bits, and the words only when asked for
+ * (text NULL: the per-packet callers want the level alone). */
+typedef struct {
+    uint32_t found;
+    char (*text)[TD_RST_TEXT];
+} findings_out;
+
+static void say(findings_out *out, td_rst_finding f, const char *fmt, ...)
 {
-    v->found |= BIT(f);
-    if (!want)
+    out->found |= BIT(f);
+    if (!out->text)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(v->text[f], TD_RST_TEXT, fmt, ap);
+    vsnprintf(out->text[f], TD_RST_TEXT, fmt, ap);
     va_end(ap);
 }
 
@@ -385,7 +392,7 @@ static void ttl_list(const td_baseline *b, char *buf, size_t n)
     }
 }
 
-static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_view *v)
+static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
 {
     const td_rst *r = &c->rsts[i];
     const int snd = r->sender, pr = 1 - r->sender;
@@ -395,11 +402,11 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
     /* Forgery: things the claimed sender's TCP cannot do. */
     if (r->cont_frame) {
         if (r->cont_kind == 1)
-            say(v, want, TD_RF_CONTINUED,
+            say(out, TD_RF_CONTINUED,
                 "the %s went on sending %u bytes of new data %.1f ms after this reset (frame %u)",
                 who, r->cont_bytes, (r->cont_ts - r->ts) * 1e3, r->cont_frame);
         else
-            say(v, want, TD_RF_CONTINUED,
+            say(out, TD_RF_CONTINUED,
                 "the %s went on acknowledging %u bytes the %s sent after this reset (frame %u, %.1f ms later)",
                 who, r->cont_bytes, peer, r->cont_frame, (r->cont_ts - r->ts) * 1e3);
     }
@@ -410,12 +417,12 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
         r->sender_after && (int32_t)(r->seq - r->snd_nxt) > 0 &&
         (!r->have_peer_acked || (int32_t)(r->seq - r->peer_acked) > 0)) {
         if (r->have_peer_acked)
-            say(v, want, TD_RF_SEQ_BEYOND,
+            say(out, TD_RF_SEQ_BEYOND,
                 "sequence number %u is %u beyond the %s's next (%u) and %u beyond what the %s acknowledged (%u)",
                 rel(c, snd, r->seq), r->seq - r->snd_nxt, who, rel(c, snd, r->snd_nxt),
                 r->seq - r->peer_acked, peer, rel(c, snd, r->peer_acked));
         else
-            say(v, want, TD_RF_SEQ_BEYOND,
+            say(out, TD_RF_SEQ_BEYOND,
                 "sequence number %u is %u beyond anything the %s has sent (next %u)",
                 rel(c, snd, r->seq), r->seq - r->snd_nxt, who, rel(c, snd, r->snd_nxt));
     }
@@ -423,7 +430,7 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
      * missed it. */
     if ((r->flags & TD_TH_ACK) && r->have_peer && (int32_t)(r->ack - r->peer_nxt) > 0 &&
         (!r->have_snd_acked || (int32_t)(r->ack - r->snd_acked) > 0))
-        say(v, want, TD_RF_ACK_UNSENT,
+        say(out, TD_RF_ACK_UNSENT,
             "acknowledges %u bytes the %s never sent (ack %u, the %s's next %u)",
             r->ack - r->peer_nxt, peer, rel(c, pr, r->ack), peer, rel(c, pr, r->peer_nxt));
     if (!explained(c, i)) {
@@ -443,7 +450,7 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
             if (o->ts > hi) hi = o->ts;
         }
         if (n > 1)
-            say(v, want, TD_RF_BURST,
+            say(out, TD_RF_BURST,
                 "%u resets from the %s within %.1f ms with different sequence or acknowledgement numbers, none answering a segment",
                 n, who, (hi - lo) * 1e3);
     }
@@ -451,9 +458,10 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
     /* Path: the packet was made elsewhere.  A reset from no socket goes
      * out with the host's default TTL, not the one the application set on
      * its socket (GTSM, eBGP): no TTL finding for those. */
-    const bool from_no_socket = answers_segment(r) ||
-                                (r->ip == 4 && r->df && r->ip_id == 0 &&
-                                 (ipid_class(b) == ID_PER_CONN || ipid_class(b) == ID_SHARED));
+    const id_class idc = ipid_class(b);
+    const bool counts_up = idc == ID_PER_CONN || idc == ID_SHARED;
+    const bool answers = answers_segment(r);
+    const bool from_no_socket = answers || (r->ip == 4 && r->df && r->ip_id == 0 && counts_up);
     if (r->ip && b->ip == r->ip && b->ttl_distinct >= 1 && b->ttl_distinct <= TD_TTL_SLOTS &&
         !from_no_socket) {
         bool known = false;
@@ -466,16 +474,15 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
             char list[96];
             ttl_list(b, list, sizeof list);
             uint8_t init = td_initial_ttl(r->ttl);
-            say(v, want, TD_RF_TTL,
+            say(out, TD_RF_TTL,
                 "%s %u (%u hops from %u) where the %s's %u other packets had %s",
                 ttl_word(r->ip), r->ttl, init - r->ttl, init, who, others, list);
         }
     }
     if (r->ip == 4) {
-        id_class k = ipid_class(b);
-        bool no_socket = r->df && r->ip_id == 0;
-        if ((k == ID_PER_CONN || k == ID_SHARED) && no_socket) {
-            say(v, want, TD_RF_NO_SOCKET,
+        const id_class k = idc;
+        if (counts_up && r->df && r->ip_id == 0) {
+            say(out, TD_RF_NO_SOCKET,
                 "DF set and IP ID 0 where the %s's other packets count up (last %u before it): "
                 "how Linux sends a reset from no socket", who, r->id_prev);
         } else if (k == ID_PER_CONN && r->have_id_prev) {
@@ -483,7 +490,7 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
              * most a few hundred). */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
             if (d == 0 || d > ID_STEP_PER_CONNECTION)
-                say(v, want, TD_RF_IPID,
+                say(out, TD_RF_IPID,
                     "IP ID %u where the %s's per-connection counter stood at %u (expected %u to %u)",
                     r->ip_id, who, r->id_prev, (uint16_t)(r->id_prev + 1),
                     (uint16_t)(r->id_prev + ID_STEP_PER_CONNECTION));
@@ -492,37 +499,37 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
              * amount over time; within a second it does not go back. */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
             if (d == 0 || d > 32768)
-                say(v, want, TD_RF_IPID,
+                say(out, TD_RF_IPID,
                     "IP ID %u is behind the %s's incrementing counter, which stood at %u %.1f ms earlier",
                     r->ip_id, who, r->id_prev, r->since_prev * 1e3);
         } else if (k == ID_ZERO && r->ip_id != 0) {
-            say(v, want, TD_RF_IPID, "IP ID %u where the %s's %u other packets all carry 0",
+            say(out, TD_RF_IPID, "IP ID %u where the %s's %u other packets all carry 0",
                 r->ip_id, who, b->id_n);
         }
     }
     double rtt = td_conv_rtt_via(c, snd);
     if ((r->flags & TD_TH_ACK) && r->have_peer && r->ack == r->peer_nxt && r->peer_nxt_ts > 0.0 &&
         rtt >= MIN_RTT_FOR_TIMING && r->ts >= r->peer_nxt_ts && r->ts - r->peer_nxt_ts < rtt / 2)
-        say(v, want, TD_RF_TOO_SOON,
+        say(out, TD_RF_TOO_SOON,
             "acknowledges the %s's segment that passed the capture point %.1f ms earlier, "
             "but a round trip from here to the %s takes %.1f ms (handshake)",
             peer, (r->ts - r->peer_nxt_ts) * 1e3, who, rtt * 1e3);
 
     /* Benign explanations. */
-    if (answers_segment(r)) {
+    if (answers) {
         if (r->trig_flags & TD_TH_ACK)
-            say(v, want, TD_RF_ANSWERS,
+            say(out, TD_RF_ANSWERS,
                 "answers the %s's segment in frame %u as a closed socket does: its sequence "
                 "number is that segment's acknowledgement", peer, r->trig_frame);
         else
-            say(v, want, TD_RF_ANSWERS,
+            say(out, TD_RF_ANSWERS,
                 "answers the %s's segment in frame %u as a closed socket does: it acknowledges "
                 "exactly that segment", peer, r->trig_frame);
     }
     int partner = challenge_partner(c, i);
     if (partner >= 0) {
         const td_rst *first = partner < (int)i ? &c->rsts[partner] : r;
-        say(v, want, TD_RF_CHALLENGE,
+        say(out, TD_RF_CHALLENGE,
             "RFC 5961 exchange: the %s answered the reset in frame %u with a challenge ACK "
             "for %u (frame %u) and the %s's reset in frame %u carried exactly that number",
             peer, first->frame, rel(c, snd, first->chal_ack), first->chal_frame, who,
@@ -531,7 +538,7 @@ static void forensic_findings(const td_conv *c, uint32_t i, bool want, td_rst_vi
     if (r->after_fin) {
         const td_endpoint *e = &c->ep[snd], *p = &c->ep[pr];
         bool own = (e->know & TD_K_SENT_FIN) && e->fin_frame < r->frame;
-        say(v, want, TD_RF_AFTER_FIN, "sent after the %s's FIN (frame %u)",
+        say(out, TD_RF_AFTER_FIN, "sent after the %s's FIN (frame %u)",
             own ? who : peer, own ? e->fin_frame : p->fin_frame);
     }
 }
@@ -544,24 +551,17 @@ static int popcount(uint32_t x)
     return n;
 }
 
-void td_rst_assess(const td_conv *c, uint32_t i, bool want_text, td_rst_view *v)
+/* The level the findings add up to; removes what benign findings explain. */
+static td_rst_level judge(uint32_t *found)
 {
     uint32_t forgery = 0, path = 0;
-
-    v->level = TD_RST_GENUINE;
-    v->found = 0;
-    if (i >= c->nrsts)
-        return;
-    if (want_text)
-        for (int f = 0; f < TD_RF_COUNT; f++)
-            v->text[f][0] = '\0';
-    forensic_findings(c, i, want_text, v);
+    td_rst_level level = TD_RST_GENUINE;
 
     /* What a closed socket or an RFC 5961 exchange explains does not count. */
-    if (v->found & (BIT(TD_RF_ANSWERS) | BIT(TD_RF_CHALLENGE)))
-        v->found &= ~(BIT(TD_RF_SEQ_BEYOND) | BIT(TD_RF_ACK_UNSENT) | BIT(TD_RF_BURST));
+    if (*found & (BIT(TD_RF_ANSWERS) | BIT(TD_RF_CHALLENGE)))
+        *found &= ~(BIT(TD_RF_SEQ_BEYOND) | BIT(TD_RF_ACK_UNSENT) | BIT(TD_RF_BURST));
     for (int f = 0; f < TD_RF_COUNT; f++) {
-        if (!(v->found & BIT(f)))
+        if (!(*found & BIT(f)))
             continue;
         if (td_rst_finding_info_table[f].kind == TD_RK_FORGERY)
             forgery |= BIT(f);
@@ -570,29 +570,55 @@ void td_rst_assess(const td_conv *c, uint32_t i, bool want_text, td_rst_view *v)
     }
     int nf = popcount(forgery), np = popcount(path);
     if (nf >= 2 || (nf >= 1 && np >= 1))
-        v->level = TD_RST_LIKELY_FORGED;
+        level = TD_RST_LIKELY_FORGED;
     else if (nf == 1)
-        v->level = TD_RST_SUSPICIOUS;
+        level = TD_RST_SUSPICIOUS;
     else if (np >= 1)
-        v->level = TD_RST_IN_PATH_DEVICE;
+        level = TD_RST_IN_PATH_DEVICE;
     /* After a FIN, odd resets are common (late data to a closed socket):
      * one step less. */
-    if ((v->found & BIT(TD_RF_AFTER_FIN)) && v->level >= TD_RST_SUSPICIOUS)
-        v->level = v->level == TD_RST_LIKELY_FORGED ? TD_RST_SUSPICIOUS
-                 : np ? TD_RST_IN_PATH_DEVICE : TD_RST_GENUINE;
+    if ((*found & BIT(TD_RF_AFTER_FIN)) && level >= TD_RST_SUSPICIOUS)
+        level = level == TD_RST_LIKELY_FORGED ? TD_RST_SUSPICIOUS
+              : np ? TD_RST_IN_PATH_DEVICE : TD_RST_GENUINE;
+    return level;
+}
+
+void td_rst_assess(const td_conv *c, uint32_t i, bool want_text, td_rst_view *v)
+{
+    findings_out out = { 0, want_text ? v->text : NULL };
+
+    v->level = TD_RST_GENUINE;
+    v->found = 0;
+    if (i >= c->nrsts)
+        return;
+    if (want_text)
+        for (int f = 0; f < TD_RF_COUNT; f++)
+            v->text[f][0] = '\0';
+    forensic_findings(c, i, &out);
+    v->level = judge(&out.found);
+    v->found = out.found;
+}
+
+td_rst_level td_rst_level_of(const td_conv *c, uint32_t i)
+{
+    findings_out out = { 0, NULL };
+
+    if (i >= c->nrsts)
+        return TD_RST_GENUINE;
+    forensic_findings(c, i, &out);
+    return judge(&out.found);
 }
 
 td_rst_level td_conv_rst_worst(const td_conv *c, uint32_t *which)
 {
     td_rst_level worst = TD_RST_GENUINE;
-    td_rst_view v;
 
     if (which)
         *which = 0;
     for (uint32_t i = 0; i < c->nrsts; i++) {
-        td_rst_assess(c, i, false, &v);
-        if (v.level > worst) {
-            worst = v.level;
+        td_rst_level level = td_rst_level_of(c, i);
+        if (level > worst) {
+            worst = level;
             if (which)
                 *which = i;
         }
