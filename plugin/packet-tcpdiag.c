@@ -26,7 +26,7 @@
 #include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/tap.h>
-#include <wsutil/pint.h>
+#include "ws-compat.h"
 
 #include "core/td_engine.h"
 #include "packet-tcpdiag.h"
@@ -203,7 +203,7 @@ static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
 
     if (!fi)
         return FALSE;
-    *out = fvalue_get_uinteger(&fi->value);
+    *out = fvalue_get_uinteger(TD_FI_VALUE(fi));
     return TRUE;
 }
 
@@ -678,15 +678,15 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             return TRUE;
         set_address(&qsrc, AT_IPv4, 4, q + 12);
         set_address(&qdst, AT_IPv4, 4, q + 16);
-        sport = pntoh16(q + ihl);
-        dport = pntoh16(q + ihl + 2);
+        sport = td_ntoh16(q + ihl);
+        dport = td_ntoh16(q + ihl + 2);
     } else {
         if (avail < 8 + 40 + 4 || (q[0] >> 4) != 6 || q[6] != 6)
             return TRUE;
         set_address(&qsrc, AT_IPv6, 16, q + 8);
         set_address(&qdst, AT_IPv6, 16, q + 24);
-        sport = pntoh16(q + 40);
-        dport = pntoh16(q + 42);
+        sport = td_ntoh16(q + 40);
+        dport = td_ntoh16(q + 42);
     }
 
     conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
@@ -743,7 +743,7 @@ static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
                 memcmp(h + 16, pinfo->dst.data, 4) != 0)
                 continue;
             seg->ip = 4;
-            seg->ip_id = pntoh16(h + 4);
+            seg->ip_id = td_ntoh16(h + 4);
             seg->df = (h[6] & 0x40) != 0;
             seg->ttl = h[8];
             return;
@@ -1210,10 +1210,10 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     th = header_bytes(tree, W_TCP, 16);
     if (!th)
         return; /* a header too short to read: nothing to follow */
-    const guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
-    const guint32 seq = pntoh32(th + 4), ack = pntoh32(th + 8);
+    const guint16 sport = td_ntoh16(th), dport = td_ntoh16(th + 2);
+    const guint32 seq = td_ntoh32(th + 4), ack = td_ntoh32(th + 8);
     const guint8 flags = th[13];
-    const guint16 window = pntoh16(th + 14);
+    const guint16 window = td_ntoh16(th + 14);
     /* A socket connected to itself (same address and port on both ends)
      * is one endpoint talking to itself: no two sides to diagnose. */
     if (sport == dport && addresses_equal(&pinfo->src, &pinfo->dst))

@@ -24,6 +24,7 @@
 #include <epan/stat_tap_ui.h>
 
 #include "packet-tcpdiag.h"
+#include "ws-compat.h"
 
 #define CONV_CLI "tcpdiag,conv"
 #define SUM_CLI  "tcpdiag,sum"
@@ -236,7 +237,7 @@ static void cli_finish(void *p)
     g_free(t);
 }
 
-static void cli_init(const char *opt_arg, gboolean sum)
+static gboolean cli_init(const char *opt_arg, gboolean sum)
 {
     const char *name = sum ? SUM_CLI : CONV_CLI;
     cli_tab *t = g_new0(cli_tab, 1);
@@ -260,16 +261,17 @@ static void cli_init(const char *opt_arg, gboolean sum)
         cli_finish(t);
         exit(1);
     }
+    return TRUE;
 }
 
-static void conv_cli_init(const char *opt_arg, void *userdata _U_)
+static td_stat_tap_init_ret conv_cli_init(const char *opt_arg, void *userdata _U_)
 {
-    cli_init(opt_arg, FALSE);
+    TD_STAT_TAP_INIT_RETURN(cli_init(opt_arg, FALSE));
 }
 
-static void sum_cli_init(const char *opt_arg, void *userdata _U_)
+static td_stat_tap_init_ret sum_cli_init(const char *opt_arg, void *userdata _U_)
 {
-    cli_init(opt_arg, TRUE);
+    TD_STAT_TAP_INIT_RETURN(cli_init(opt_arg, TRUE));
 }
 
 /* ---- GUI: Statistics > TCP diagnosis ... ------------------------------ */
