@@ -1,14 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Run the real tshark with the freshly built tcpdiag plugin.
 
-The plugin is copied into the personal plugin folder of a throw-away HOME.
-tshark ignores personal plugin folders when it runs as root, so as root
-every tshark runs as the unprivileged user nobody (setpriv); the captures
-it reads are copied into that HOME, where nobody can read them.
+The plugin under test goes into a plugin folder of a throw-away HOME, which
+tshark is given as WIRESHARK_PLUGIN_DIR: that folder then stands in for
+Wireshark's global plugin folder, so a tcpdiag installed there (by the
+package or tools/quickstart.sh as root) is neither loaded nor touched.  The
+folder also links every other plugin of the global folder, so tshark runs
+with the plugins a user has.  tshark ignores WIRESHARK_PLUGIN_DIR (and
+personal plugin folders) when it runs as root, so as root every tshark
+runs as the unprivileged user nobody (setpriv); the captures it reads are
+copied into that HOME, where nobody can read them.
 
 Every test depends on the `tshark` fixture, which first proves that the
 plugin loaded (tshark -G plugins lists it from our folder and -G fields
 knows its fields): no test can pass with the plugin missing.
+
+Wireshark 4.4 and later print booleans as True/False in -T fields, 4.0
+as 1/0: fields() gives 1/0 for every boolean field, whatever the series.
 """
 import os
 import shutil
@@ -21,13 +29,63 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CAPTURES = os.path.join(REPO, "sample-captures")
 BUILD = os.environ.get("TCPDIAG_BUILD_DIR", os.path.join(REPO, "build"))
 NOBODY = 65534
+# -T fields spelling of booleans: 1/0 (4.0), True/False (4.4 and later).
+BOOL_VALUE = {"True": "1", "False": "0", "1": "1", "0": "0"}
 
 
-def ws_abi():
+def ws_version():
+    """(major, minor) of the tshark on PATH."""
     out = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout
     ver = out.split("TShark (Wireshark) ")[1].split()[0]
     major, minor = ver.split(".")[:2]
-    return f"{major}.{minor}"
+    return int(major), int(minor)
+
+
+def ws_abi():
+    return "%d.%d" % ws_version()
+
+
+def as_test_user(cmd):
+    """The command as the unprivileged user the tests run Wireshark as."""
+    if os.geteuid() == 0:
+        return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
+    return cmd
+
+
+def global_plugin_dir():
+    """Wireshark's global plugin folder (with its version), from tshark."""
+    out = subprocess.run(as_test_user(["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                                       "HOME=/nonexistent", "tshark", "-G", "folders"]),
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Global Plugins:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def make_plugin_dir(root, plugin):
+    """root/<series>/epan/tcpdiag.so (the plugin under test), beside links
+    to every other plugin of the global folder; returns root."""
+    abi = ws_abi()
+    glob = global_plugin_dir()
+    if glob and os.path.isdir(glob):
+        for kind in sorted(os.listdir(glob)):
+            src = os.path.join(glob, kind)
+            if not os.path.isdir(src):
+                continue
+            os.makedirs(os.path.join(root, abi, kind), exist_ok=True)
+            for f in sorted(os.listdir(src)):
+                if f != os.path.basename(plugin):
+                    os.symlink(os.path.join(src, f), os.path.join(root, abi, kind, f))
+    os.makedirs(os.path.join(root, abi, "epan"), exist_ok=True)
+    shutil.copy(plugin, os.path.join(root, abi, "epan"))
+    return root
+
+
+def wireshark_env(home):
+    """The environment every Wireshark program of the tests runs in."""
+    return {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home, "LC_ALL": "C.UTF-8",
+            "TZ": "UTC", "WIRESHARK_PLUGIN_DIR": os.path.join(home, "plugins")}
 
 
 class TShark:
@@ -36,13 +94,11 @@ class TShark:
     def __init__(self, home):
         self.home = home
         self.copied = {}
+        self.booleans = set()
 
     def _cmd(self, args):
-        env = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", f"HOME={self.home}",
-               "LC_ALL=C.UTF-8", "TZ=UTC"]
-        if os.geteuid() == 0:
-            return ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + env + ["tshark"] + args
-        return env + ["tshark"] + args
+        env = ["env", "-i"] + [f"{k}={v}" for k, v in wireshark_env(self.home).items()]
+        return as_test_user(env + ["tshark"] + args)
 
     def path(self, capture):
         """A copy of the capture that the unprivileged tshark can read."""
@@ -86,7 +142,11 @@ class TShark:
         for line in out.splitlines():
             cols = line.split("\t")
             cols += [""] * (len(fields) - len(cols))
-            rows.append(dict(zip(fields, cols)))
+            row = dict(zip(fields, cols))
+            for f in self.booleans.intersection(fields):
+                if row[f]:
+                    row[f] = ",".join(BOOL_VALUE.get(v, v) for v in row[f].split(","))
+            rows.append(row)
         return rows
 
 
@@ -97,24 +157,25 @@ def tshark():
         pytest.fail(f"{plugin} not built: run tools/run-tests.sh (it builds first)")
     home = tempfile.mkdtemp(prefix="tcpdiag-home-")
     os.chmod(home, 0o755)
-    plugdir = os.path.join(home, ".local", "lib", "wireshark", "plugins", ws_abi(), "epan")
-    os.makedirs(plugdir)
-    shutil.copy(plugin, plugdir)
+    plugdir = os.path.join(make_plugin_dir(os.path.join(home, "plugins"), plugin), ws_abi(), "epan")
     for d, _, files in os.walk(home):
         os.chmod(d, 0o755)
         for f in files:
-            os.chmod(os.path.join(d, f), 0o755)
+            if not os.path.islink(os.path.join(d, f)):
+                os.chmod(os.path.join(d, f), 0o755)
     t = TShark(home)
     plugins = t.run(["-G", "plugins"]).stdout
     ours = [l for l in plugins.splitlines() if "tcpdiag.so" in l]
     other = [l.split("\t")[-1] for l in ours if plugdir not in l]
     assert not other, (
         f"tshark loads another tcpdiag plugin, {other[0]}, instead of the one under test "
-        "(Wireshark loads its global plugin folder first). Remove that copy, e.g. "
-        f"sudo rm {other[0]}, and run the tests again.")
+        f"from {plugdir}: WIRESHARK_PLUGIN_DIR was not honoured")
     assert ours, f"the tcpdiag plugin under test did not load from {plugdir}:\n{plugins}"
     fields = t.run(["-G", "fields"]).stdout
     assert "\ttcpdiag.outcome\t" in fields, "tcpdiag fields are not registered"
+    t.booleans = {l.split("\t")[2] for l in fields.splitlines()
+                  if l.startswith("F\t") and l.split("\t")[3] == "FT_BOOLEAN"}
+    assert "tcpdiag.outcome_final" in t.booleans
     yield t
     shutil.rmtree(home, ignore_errors=True)
 

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The tables in the real Wireshark GUI, under Xvfb.
 
-Wireshark runs as the same unprivileged user and with the same personal
-plugin folder as the tshark tests.  The test opens Statistics > TCP
+Wireshark runs as the same unprivileged user and with the same plugin
+folder (WIRESHARK_PLUGIN_DIR) as the tshark tests.  The test opens Statistics > TCP
 diagnosis: ... with the keyboard, presses the dialog's Copy button and reads
 the clipboard (xclip); then types a display filter into the dialog and
 copies again.  A test fails (it does not skip) when a tool is missing: CI
@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from conftest import NOBODY
+from conftest import NOBODY, wireshark_env
 
 TOOLS = ("Xvfb", "xdotool", "xclip", "wireshark")
 
@@ -51,10 +51,8 @@ def gui(tshark):
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runtime = tempfile.mkdtemp(prefix="tcpdiag-xdg-")
-    # Wireshark writes its profile under HOME: a home of its own, with the
-    # plugin under test in its personal plugin folder.
+    # Wireshark writes its profile under HOME: a home of its own.
     home = tempfile.mkdtemp(prefix="tcpdiag-guihome-")
-    shutil.copytree(os.path.join(tshark.home, ".local"), os.path.join(home, ".local"))
     procs = []
     for d in (runtime, home):
         if os.geteuid() == 0:
@@ -64,9 +62,10 @@ def gui(tshark):
         os.chmod(d, 0o700)
 
     def start(capture):
-        cmd = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", f"HOME={home}",
-               f"DISPLAY={display}", f"XDG_RUNTIME_DIR={runtime}", "LC_ALL=C.UTF-8",
-               "wireshark", "-r", tshark.path(capture)]
+        env = {**wireshark_env(tshark.home), "HOME": home, "DISPLAY": display,
+               "XDG_RUNTIME_DIR": runtime}
+        cmd = ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + \
+              ["wireshark", "-r", tshark.path(capture)]
         if os.geteuid() == 0:
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
         log = open(os.path.join(runtime, "wireshark.log"), "w")
