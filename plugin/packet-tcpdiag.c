@@ -29,6 +29,7 @@
 #include "ws-compat.h"
 
 #include "core/td_engine.h"
+#include "core/td_text.h"
 #include "packet-tcpdiag.h"
 
 static int proto_tcpdiag = -1;
@@ -90,6 +91,15 @@ static int hf_finding_text = -1;
 
 static gint ett_tcpdiag = -1;
 static gint ett_rst = -1;
+static gint ett_text = -1;
+static gint ett_text_line = -1;
+
+/* Wireshark cuts item labels and expert messages at ITEM_LABEL_LENGTH
+ * bytes; a line of an explanation leaves room for the brackets of a
+ * generated item, an expert message for its "Expert Info (Warning/Sequence): "
+ * prefix in the tree and " [...]". */
+#define TEXT_LINE_MAX   (ITEM_LABEL_LENGTH - 40)
+#define EXPERT_TEXT_MAX (ITEM_LABEL_LENGTH - 48)
 
 static expert_field ei_outcome[TD_OUT_COUNT];
 static expert_field ei_event[TD_EV_COUNT];
@@ -385,6 +395,54 @@ static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
 }
 
+static gboolean tree_visible(proto_tree *tree)
+{
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
+}
+
+/*
+ * A long explanation (summary, capture-wide finding): the field's value is
+ * the whole text, for filters, columns and -T fields; its label shows the
+ * headline, and a visible tree shows the whole text below it, one line per
+ * clause, none cut by Wireshark's label length.
+ */
+static proto_item *add_long_text(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo,
+                                 const char *text, const char *headline)
+{
+    proto_item *ti = proto_tree_add_string_format_value(tree, hf, tvb, 0, 0, text, "%s", headline);
+    proto_tree *lt;
+    td_span *lines;
+    size_t n;
+
+    proto_item_set_generated(ti);
+    if (!tree_visible(tree))
+        return ti;
+    n = td_text_lines(text, TEXT_LINE_MAX, NULL, 0);
+    lines = wmem_alloc_array(pinfo->pool, td_span, n ? n : 1);
+    n = td_text_lines(text, TEXT_LINE_MAX, lines, n);
+    lt = proto_item_add_subtree(ti, ett_text);
+    for (size_t k = 0; k < n; k++) {
+        proto_item *li;
+        proto_tree_add_subtree_format(lt, tvb, 0, 0, ett_text_line, &li, "%.*s",
+                                      (int)lines[k].len, text + lines[k].start);
+        proto_item_set_generated(li);
+    }
+    return ti;
+}
+
+/* An expert message of a long text: cut, if it must be, after the last
+ * whole clause that fits, and said to be cut. */
+static void expert_add_text(packet_info *pinfo, proto_item *ti, expert_field *ei, const char *text)
+{
+    const size_t len = strlen(text);
+    const size_t fit = td_text_fit(text, EXPERT_TEXT_MAX);
+
+    if (fit >= len)
+        expert_add_info_format(pinfo, ti, ei, "%s", text);
+    else
+        expert_add_info_format(pinfo, ti, ei, "%.*s [...]", (int)fit, text);
+}
+
 static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, int i,
                              int hf_ttl, int hf_hops, int hf_ipid, int hf_rtt)
 {
@@ -457,8 +515,9 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
     if (!pinfo->fd->visited && v->level > cr->rst_shown)
         cr->rst_shown = v->level;
     if (li->severity != TD_SEV_NONE) {
-        expert_add_info_format(pinfo, ti, &ei_rst[v->level], "Reset claiming to come from the %s: %s (%s)",
-                               who, li->headline, wmem_strbuf_get_str(all));
+        expert_add_text(pinfo, ti, &ei_rst[v->level],
+                        wmem_strdup_printf(pinfo->pool, "Reset claiming to come from the %s: %s (%s)",
+                                           who, li->headline, wmem_strbuf_get_str(all)));
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
     }
 }
@@ -522,7 +581,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     add_string(dt, hf_outcome, tvb, oi->token);
     proto_item_set_generated(proto_tree_add_boolean(dt, hf_outcome_final, tvb, 0, 0, final));
     if (summary)
-        add_string(dt, hf_summary, tvb, summary);
+        add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline);
     if (v.client_error != TD_ERR_NONE) {
         add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
         add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
@@ -635,7 +694,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     }
 
     if (diag_here) {
-        expert_add_info_format(pinfo, top, &ei_outcome[v.outcome], "%s", summary);
+        expert_add_text(pinfo, top, &ei_outcome[v.outcome], summary);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
     }
     return top;
@@ -779,8 +838,9 @@ static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
     const td_diag_info *li = &td_rst_level_info[worst];
     char buf[512];
     td_rst_summary(c, which, buf, sizeof buf);
-    expert_add_info_format(pinfo, top, &ei_rst[worst], "This packet changes the assessment of the reset in frame %u to %s: %s",
-                           c->rsts[which].frame, li->token, buf);
+    expert_add_text(pinfo, top, &ei_rst[worst],
+                    wmem_strdup_printf(pinfo->pool, "This packet changes the assessment of the reset in frame %u to %s: %s",
+                                       c->rsts[which].frame, li->token, buf));
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
                         c->rsts[which].frame, li->token);
 }
@@ -1163,9 +1223,9 @@ static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, con
         const finding *f = (const finding *)g_ptr_array_index(findings, cr->find_ids[i]);
         proto_item *ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
         proto_item_set_generated(ti);
-        add_string(dt, hf_finding_text, tvb, f->text);
+        add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline);
         if (pinfo->num == cr->conv.first_frame) {
-            expert_add_info_format(pinfo, ti, &ei_finding[f->kind], "%s", f->text);
+            expert_add_text(pinfo, ti, &ei_finding[f->kind], f->text);
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
                                 td_finding_info[f->kind].token);
         }
@@ -1564,7 +1624,7 @@ void proto_register_tcpdiag(void)
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
           "The SYN of the conversation this ICMP error refers to", HFILL } },
     };
-    static gint *ett[] = { &ett_tcpdiag, &ett_rst };
+    static gint *ett[] = { &ett_tcpdiag, &ett_rst, &ett_text, &ett_text_line };
     module_t *module;
     expert_module_t *em;
 

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The packet tree as the GUI shows it (tshark -V prints the same tree).
+
+Wireshark cuts every item label at 240 bytes and marks it "[truncated]".
+The summary and capture-wide findings are longer than that: their label
+shows the headline of the diagnosis and the whole explanation follows
+below, a line per clause.  These tests check that no tcpdiag label is cut
+in any capture, and that the lines give back the whole summary.
+"""
+import os
+import re
+
+import pytest
+
+from conftest import CAPTURES
+
+ALL = sorted(f for f in os.listdir(CAPTURES) if f.endswith(".pcapng"))
+
+
+def tcpdiag_blocks(text):
+    """Per frame: the lines of the tcpdiag subtree of tshark -V -O tcpdiag."""
+    frames, frame, inside = {}, None, False
+    for line in text.splitlines():
+        m = re.match(r"Frame (\d+):", line)
+        if m:
+            frame, inside = int(m.group(1)), False
+            continue
+        if line.startswith("[TCP connection diagnosis"):
+            inside = True
+            frames[frame] = [line]
+            continue
+        if inside:
+            if line.startswith(" "):
+                frames[frame].append(line)
+            else:
+                inside = False
+    return frames
+
+
+def summary_lines(block):
+    """The lines below the [Summary: ...] item, without their brackets."""
+    out, depth = [], None
+    for line in block:
+        indent = len(line) - len(line.lstrip(" "))
+        if line.lstrip().startswith("[Summary: "):
+            depth = indent
+            continue
+        if depth is not None:
+            if indent <= depth:
+                break
+            out.append(line.strip()[1:-1])
+    return out
+
+
+def squeeze(text):
+    """Text without the separators the lines may leave out."""
+    return re.sub(r"[;. ]", "", text)
+
+
+@pytest.mark.parametrize("two_pass", [False, True], ids=["single-pass", "two-pass"])
+def test_no_label_is_truncated(tshark, two_pass):
+    cut = []
+    for capture in ALL:
+        args = ["-r", tshark.path(capture), "-V", "-O", "tcpdiag"] + (["-2"] if two_pass else [])
+        blocks = tcpdiag_blocks(tshark.run(args).stdout)
+        assert blocks, capture
+        for frame, block in blocks.items():
+            cut += [f"{capture} frame {frame}: {l.strip()[:80]}" for l in block if "[truncated]" in l]
+    assert not cut, f"{len(cut)} tcpdiag labels cut by Wireshark, e.g. {cut[:3]}"
+
+
+@pytest.mark.parametrize("capture", ["inject-handshake-server.pcapng", "syn-dropped-server.pcapng",
+                                     "syn-flood-cookies.pcapng", "port-reuse-time-wait.pcapng"])
+def test_summary_lines_give_the_whole_summary(tshark, capture):
+    if not os.path.exists(os.path.join(CAPTURES, capture)):
+        pytest.fail(f"sample capture {capture} is missing")
+    blocks = tcpdiag_blocks(tshark.run(["-r", tshark.path(capture), "-2", "-V", "-O", "tcpdiag"]).stdout)
+    rows = tshark.fields(capture, ["frame.number", "tcpdiag.summary", "tcpdiag.outcome"],
+                         two_pass=True, dfilter="tcpdiag")
+    assert rows
+    for r in rows:
+        frame = int(r["frame.number"])
+        lines = summary_lines(blocks[frame])
+        assert lines, f"frame {frame}: no summary lines"
+        assert all(len(l) <= 200 for l in lines)
+        assert squeeze("".join(lines)) == squeeze(r["tcpdiag.summary"]), f"frame {frame}"
+        # The label is the diagnosis's headline, not a cut summary.
+        label = [l for l in blocks[frame] if l.lstrip().startswith("[Summary: ")][0]
+        assert len(label.strip()) < 240
+
+
+def test_summary_label_is_the_headline(tshark):
+    blocks = tcpdiag_blocks(tshark.run(["-r", tshark.path("syn-dropped-server.pcapng"), "-2",
+                                        "-V", "-O", "tcpdiag"]).stdout)
+    label = [l.strip() for l in blocks[37] if l.lstrip().startswith("[Summary: ")]
+    assert label == ["[Summary: SYN never answered: dropped silently by a firewall or on the path]"]
+    lines = summary_lines(blocks[37])
+    assert lines[0].startswith("SYN sent ")
+    assert lines[-1] == "the client reports Connection timed out"
