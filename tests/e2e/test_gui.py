@@ -9,6 +9,8 @@ copies again.  A test fails (it does not skip) when a tool is missing: CI
 installs them (tools/install-deps.sh).  With TCPDIAG_KEEP_GUI_LOG=1 (and
 pytest -s) Wireshark's own output is printed after each test.
 """
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -17,9 +19,13 @@ import time
 
 import pytest
 
-from conftest import NOBODY, wireshark_env
+import xshot
+from conftest import BUILD, NOBODY, wireshark_env
+from test_profile import colour_rules
 
-TOOLS = ("Xvfb", "xdotool", "xclip", "wireshark")
+TOOLS = ("Xvfb", "xdotool", "xclip", "xwd", "wireshark")
+PROFILE = "TCP diagnosis"
+SELECTED = (48, 140, 198)   # Qt's highlight of the selected row (Debian's default style)
 
 # Position of our entries in Debian 12's Wireshark 4.0 Statistics menu
 # (counted from "Capture File Properties"); the dialog's title is checked,
@@ -51,8 +57,13 @@ def gui(tshark):
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runtime = tempfile.mkdtemp(prefix="tcpdiag-xdg-")
-    # Wireshark writes its profile under HOME: a home of its own.
+    # Wireshark writes its profile under HOME: a home of its own, holding
+    # the profile "TCP diagnosis" as the build made it.
     home = tempfile.mkdtemp(prefix="tcpdiag-guihome-")
+    profile = os.path.join(home, ".config", "wireshark", "profiles", PROFILE)
+    os.makedirs(profile)
+    for f in ("preferences", "colorfilters", "dfilter_buttons"):
+        shutil.copy(os.path.join(BUILD, "profile", f), profile)
     procs = []
     for d in (runtime, home):
         if os.geteuid() == 0:
@@ -61,16 +72,20 @@ def gui(tshark):
                     os.chown(os.path.join(root, n), NOBODY, NOBODY)
         os.chmod(d, 0o700)
 
-    def start(capture):
+    def start(capture, profile=None):
         env = {**wireshark_env(tshark.home), "HOME": home, "DISPLAY": display,
                "XDG_RUNTIME_DIR": runtime}
-        cmd = ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + \
-              ["wireshark", "-r", tshark.path(capture)]
+        cmd = ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["wireshark"] + \
+              (["-C", profile] if profile else []) + ["-r", tshark.path(capture)]
         if os.geteuid() == 0:
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] + cmd
         log = open(os.path.join(runtime, "wireshark.log"), "w")
         procs.append(subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT))
-        return wait_window(display, os.path.basename(capture)[:-7])
+        win = wait_window(display, os.path.basename(capture)[:-7])
+        # No window manager: place and size the window ourselves.
+        x(display, "xdotool", "windowmove", "--sync", win, "0", "0")
+        x(display, "xdotool", "windowsize", "--sync", win, "1400", "900")
+        return win
 
     time.sleep(1)
     yield display, start
@@ -153,3 +168,109 @@ def test_summary_table_in_the_gui(gui):
     assert ["all", "close-wait", "20"] in lines
     assert ["198.51.100.2", "80", "close-wait", "20"] in lines
     assert ["198.51.100.2:80", "close-wait-leak", "20"] in lines
+
+
+def wait_for(what, probe, display=None, limit=30.0):
+    """probe() until it returns something true; fail after `limit` s (with
+    a screenshot of the display, to see why)."""
+    end = time.time() + limit
+    while True:
+        got = probe()
+        if got or time.time() > end:
+            if not got and display:
+                path = tempfile.mktemp(prefix="tcpdiag-gui-failed-", suffix=".png")
+                xshot.screenshot(display).write_png(path)
+                what += f" (the screen is in {path})"
+            assert got, f"gave up waiting for {what} after {limit} s"
+            return got
+        time.sleep(0.3)
+
+
+def packet_rows(shot, colour):
+    """Pixel rows of the packet list in `colour`: a packet list row spans
+    the window's width (text over it leaves it most of its pixels), unlike
+    a selected item in the details pane."""
+    return shot.rows_with(colour, 600)
+
+
+def select_last_packet(display, win):
+    """Go > Last Packet; returns the top and height of its row on screen."""
+    x(display, "xdotool", "windowfocus", "--sync", win)
+    # The pointer off the list: a row under it has a colour of its own.
+    x(display, "xdotool", "mousemove", "--window", win, "5", "890")
+    x(display, "xdotool", "key", "ctrl+End")
+    band = wait_for("the last packet selected", lambda: packet_rows(xshot.screenshot(display, win), SELECTED),
+                    display)
+    return band[0], len(band)
+
+
+def click_row(display, win, top, height):
+    """Click a row (it alone is selected, and the list has the keyboard),
+    then move the pointer off the list."""
+    x(display, "xdotool", "mousemove", "--window", win, "300", str(top + height // 2), "click", "1")
+    x(display, "xdotool", "mousemove", "--window", win, "5", "890")
+
+
+def copy_rows_as_csv(display, win):
+    """Every packet, Edit > Copy > As CSV: the packet list with its column
+    titles, as the user sees it."""
+    top, height = select_last_packet(display, win)
+    click_row(display, win, top, height)
+    x(display, "xdotool", "key", "ctrl+a")
+    # Empty the clipboard (xclip stays as its owner in the background).
+    subprocess.run(["xclip", "-selection", "clipboard", "/dev/null"], env={**os.environ, "DISPLAY": display},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=True)
+    x(display, "xdotool", "key", "alt+e")
+    time.sleep(0.5)
+    x(display, "xdotool", "key", "Right", "Down", "Return")
+    text = wait_for("the CSV in the clipboard",
+                    lambda: x(display, "xclip", "-o", "-selection", "clipboard", check=False).stdout, display)
+    click_row(display, win, top, height)  # the last packet alone selected again
+    return list(csv.reader(io.StringIO(text))), (top, height)
+
+
+def rule_colour(name):
+    return {r[0]: r[2] for r in colour_rules()}[name]
+
+
+@pytest.mark.parametrize("capture,rule,packets", [
+    ("icmp-unreachable-router.pcapng", "tcpdiag: rejected by ICMP", 8),
+    ("inject-handshake-server.pcapng", "tcpdiag: likely forged reset", 6),
+])
+def test_profile_columns_and_colours_in_the_gui(gui, tshark, capture, rule, packets):
+    display, start = gui
+    win = start(capture, PROFILE)
+    rows, (top, height) = copy_rows_as_csv(display, win)
+    assert rows[0] == ["No.", "Time", "Source", "Destination", "Protocol", "Length",
+                       "Client state", "Server state", "Outcome", "Reset", "Info"]
+    assert len(rows) == packets + 1
+    # The columns show the final values, as tshark -2 gives them.
+    want = tshark.fields(capture, ["frame.number", "tcpdiag.client_state", "tcpdiag.server_state",
+                                   "tcpdiag.outcome", "tcpdiag.reset_assessment"], two_pass=True)
+    assert [r[0:1] + r[6:10] for r in rows[1:]] == [list(w.values()) for w in want]
+    # The last packet selected, every other row in the rule's colour: one
+    # block of packets - 1 rows of the same height right above it.
+    colour = rule_colour(rule)
+    ys = wait_for(f"{packets - 1} rows in {colour}",
+                  lambda: packet_rows(xshot.screenshot(display, win), colour), display)
+    pitch = len(ys) / (packets - 1)
+    assert ys == list(range(ys[0], ys[0] + len(ys))), "the coloured rows are not one block"
+    assert pitch == int(pitch) and abs(pitch - height) <= 2, (len(ys), height)
+    assert 0 <= top - (ys[-1] + 1) <= 2
+    shot = xshot.screenshot(display, win)
+    others = {r[2] for r in colour_rules()} - {colour}
+    assert not any(packet_rows(shot, c) for c in others)
+
+
+def test_profile_leaves_normal_conversations_white(gui):
+    display, start = gui
+    win = start("normal-close.pcapng", PROFILE)
+    rows, _ = copy_rows_as_csv(display, win)
+    assert rows[0][6:10] == ["Client state", "Server state", "Outcome", "Reset"]  # the profile is on
+    assert {r[8] for r in rows[1:]} == {"closed"}
+    shot = xshot.screenshot(display, win)
+    assert not any(packet_rows(shot, r[2]) for r in colour_rules())
+    # Without the profile: the default columns.
+    win = start("refused-no-listener.pcapng")
+    assert copy_rows_as_csv(display, win)[0][0] == ["No.", "Time", "Source", "Destination",
+                                                    "Protocol", "Length", "Info"]

@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Screenshots of an X display without extra Python modules: xwd (x11-apps)
+takes the picture, this module reads its format and writes PNG.
+
+Used by the GUI tests (to see the colours the packet list really shows) and
+by tools/screenshots.py (the README's pictures)."""
+import struct
+import subprocess
+import zlib
+
+
+class Image:
+    """Pixels as rows of (r, g, b) tuples."""
+
+    def __init__(self, width, height, rows):
+        self.width, self.height, self.rows = width, height, rows
+
+    def pixel(self, x, y):
+        return self.rows[y][x]
+
+    def crop(self, x, y, w, h):
+        x, y = max(0, x), max(0, y)
+        w, h = min(w, self.width - x), min(h, self.height - y)
+        return Image(w, h, [row[x:x + w] for row in self.rows[y:y + h]])
+
+    def count(self, colour):
+        return sum(row.count(colour) for row in self.rows)
+
+    def rows_with(self, colour, least=20):
+        """Indices of the rows holding at least `least` pixels of `colour`."""
+        return [y for y, row in enumerate(self.rows) if row.count(colour) >= least]
+
+    def write_png(self, path):
+        raw = b"".join(b"\x00" + bytes(c for px in row for c in px) for row in self.rows)
+
+        def chunk(kind, data):
+            body = kind + data
+            return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xffffffff)
+
+        with open(path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n")
+            f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", self.width, self.height, 8, 2, 0, 0, 0)))
+            f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
+            f.write(chunk(b"IEND", b""))
+
+
+def _shift(mask):
+    s = 0
+    while mask and not mask & 1:
+        mask >>= 1
+        s += 1
+    return s, mask
+
+
+def parse_xwd(data):
+    h = struct.unpack(">25I", data[:100])
+    header_size, width, height = h[0], h[4], h[5]
+    byte_order, bpp, bpl = h[7], h[11], h[12]
+    masks = h[14:17]
+    ncolors = h[19]
+    if bpp not in (24, 32):
+        raise ValueError(f"xwd: {bpp} bits per pixel not supported (run Xvfb with depth 24)")
+    off = header_size + ncolors * 12
+    endian = ">" if byte_order == 1 else "<"
+    step = bpp // 8
+    shifts = [_shift(m) for m in masks]
+    rows = []
+    for y in range(height):
+        line = data[off + y * bpl: off + y * bpl + width * step]
+        if step == 4:
+            values = struct.unpack(f"{endian}{width}I", line)
+        else:
+            values = [int.from_bytes(line[i:i + 3], "big" if endian == ">" else "little")
+                      for i in range(0, len(line), 3)]
+        row = []
+        for v in values:
+            px = []
+            for s, m in shifts:
+                c = (v >> s) & m
+                px.append(c * 255 // m if m else 0)
+            row.append(tuple(px))
+        rows.append(row)
+    return Image(width, height, rows)
+
+
+def screenshot(display, window="root"):
+    """The display (or one window, by id) as an Image."""
+    args = ["xwd", "-silent"] + (["-root"] if window == "root" else ["-id", str(window)])
+    p = subprocess.run(args, env={"DISPLAY": display, "PATH": "/usr/bin:/bin"},
+                       capture_output=True, timeout=60, check=True)
+    return parse_xwd(p.stdout)
