@@ -5,8 +5,8 @@
  * rules and filter buttons.  The build runs it; the profile is installed
  * with the plugin.
  *
- *   td-profile DIR    writes DIR/preferences, DIR/colorfilters and
- *                     DIR/dfilter_buttons
+ *   td-profile DIR    writes DIR/preferences, DIR/recent, DIR/colorfilters
+ *                     and DIR/dfilter_buttons
  *
  * Every outcome belongs to one look (a colour and the filter buttons that
  * find it).  The switch in look_of() has no default: a new outcome does
@@ -217,13 +217,41 @@ static int write_preferences(const char *dir)
     return fclose(f);
 }
 
+/* Column widths (pixels): wide enough for the longest token of each, so
+ * that "synack-unanswered" is not cut to "synack-una...". */
+static int write_recent(const char *dir)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/recent", dir);
+    if (!(f = fopen(path, "w")))
+        return -1;
+    fprintf(f, "# Recent settings of the profile \"TCP diagnosis\", made by td-profile:\n"
+               "# the widths of the packet list's columns (-1: Wireshark's own).\n"
+               "column.width:\n"
+               "\t%%m, -1,\n"
+               "\t%%t, -1,\n"
+               "\t%%s, -1,\n"
+               "\t%%d, -1,\n"
+               "\t%%p, -1,\n"
+               "\t%%L, -1,\n"
+               "\t\"%%Cus:tcpdiag.client_state\", 105,\n"
+               "\t\"%%Cus:tcpdiag.server_state\", 105,\n"
+               "\t\"%%Cus:tcpdiag.outcome\", 175,\n"
+               "\t\"%%Cus:tcpdiag.reset_assessment\", 115,\n"
+               "\t%%i, -1\n");
+    return fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: td-profile DIR\n");
         return 2;
     }
-    if (write_preferences(argv[1]) || write_colorfilters(argv[1]) || write_dfilter_buttons(argv[1])) {
+    if (write_preferences(argv[1]) || write_recent(argv[1]) || write_colorfilters(argv[1]) ||
+        write_dfilter_buttons(argv[1])) {
         perror(argv[1]);
         return 1;
     }

@@ -62,7 +62,7 @@ def gui(tshark):
     home = tempfile.mkdtemp(prefix="tcpdiag-guihome-")
     profile = os.path.join(home, ".config", "wireshark", "profiles", PROFILE)
     os.makedirs(profile)
-    for f in ("preferences", "colorfilters", "dfilter_buttons"):
+    for f in ("preferences", "recent", "colorfilters", "dfilter_buttons"):
         shutil.copy(os.path.join(BUILD, "profile", f), profile)
     procs = []
     for d in (runtime, home):

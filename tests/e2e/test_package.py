@@ -73,7 +73,7 @@ def test_package_installs_uses_and_removes(deb):
     assert f"{lib[0]} (" in depends, depends
     contents = run(["dpkg-deb", "-c", deb]).stdout
     assert "." + plugin in contents
-    for f in ("preferences", "colorfilters", "dfilter_buttons"):
+    for f in ("preferences", "recent", "colorfilters", "dfilter_buttons"):
         assert f"./usr/share/wireshark/profiles/{PROFILE}/{f}" in contents
     assert "/.local/" not in contents and "./root/" not in contents and "./home/" not in contents
 

@@ -26,7 +26,7 @@ def with_profile(tshark):
     """The built profile in the personal profiles of the tests' HOME."""
     dst = os.path.join(tshark.home, ".config", "wireshark", "profiles", PROFILE)
     os.makedirs(dst, exist_ok=True)
-    for f in ("preferences", "colorfilters", "dfilter_buttons"):
+    for f in ("preferences", "recent", "colorfilters", "dfilter_buttons"):
         assert os.path.exists(profile_file(f)), f"{profile_file(f)} not built"
         shutil.copy(profile_file(f), dst)
     for d, dirs, files in os.walk(os.path.join(tshark.home, ".config")):
