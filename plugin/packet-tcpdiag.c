@@ -94,12 +94,10 @@ static gint ett_rst = -1;
 static gint ett_text = -1;
 static gint ett_text_line = -1;
 
-/* Wireshark cuts item labels and expert messages at ITEM_LABEL_LENGTH
- * bytes; a line of an explanation leaves room for the brackets of a
- * generated item, an expert message for its "Expert Info (Warning/Sequence): "
- * prefix in the tree and " [...]". */
+/* Wireshark cuts item labels at ITEM_LABEL_LENGTH bytes: a line of an
+ * explanation keeps well within it. */
 #define TEXT_LINE_MAX   (ITEM_LABEL_LENGTH - 40)
-#define EXPERT_TEXT_MAX (ITEM_LABEL_LENGTH - 48)
+#define EXPERT_CUT_MARK " [...]"
 
 static expert_field ei_outcome[TD_OUT_COUNT];
 static expert_field ei_event[TD_EV_COUNT];
@@ -395,6 +393,28 @@ static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
 }
 
+static int severity_pi(td_severity s)
+{
+    switch (s) {
+    case TD_SEV_CHAT:  return PI_CHAT;
+    case TD_SEV_NOTE:  return PI_NOTE;
+    case TD_SEV_WARN:  return PI_WARN;
+    case TD_SEV_ERROR: return PI_ERROR;
+    default:           return PI_COMMENT;
+    }
+}
+
+static int group_pi(td_group g)
+{
+    switch (g) {
+    case TD_GRP_RESPONSE_CODE: return PI_RESPONSE_CODE;
+    case TD_GRP_ASSUMPTION:    return PI_ASSUMPTION;
+    case TD_GRP_SECURITY:      return PI_SECURITY;
+    case TD_GRP_PROTOCOL:      return PI_PROTOCOL;
+    default:                   return PI_SEQUENCE;
+    }
+}
+
 static gboolean tree_visible(proto_tree *tree)
 {
     return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
@@ -430,17 +450,26 @@ static proto_item *add_long_text(proto_tree *tree, int hf, tvbuff_t *tvb, packet
     return ti;
 }
 
-/* An expert message of a long text: cut, if it must be, after the last
- * whole clause that fits, and said to be cut. */
-static void expert_add_text(packet_info *pinfo, proto_item *ti, expert_field *ei, const char *text)
+/*
+ * An expert message of a long text.  Wireshark labels the expert item
+ * "Expert Info (Severity/Group): message" within ITEM_LABEL_LENGTH bytes
+ * (and the Expert Information dialog shows the message): a longer text is
+ * cut after the last whole clause that fits, and said to be cut.
+ */
+static void expert_add_text(packet_info *pinfo, proto_item *ti, expert_field *ei,
+                            const td_diag_info *info, const char *text)
 {
+    const char *sev = val_to_str_const((guint32)severity_pi(info->severity), expert_severity_vals, "");
+    const char *grp = val_to_str_const((guint32)group_pi(info->group), expert_group_vals, "");
+    const size_t room = ITEM_LABEL_LENGTH - 1 - strlen("Expert Info (/): ") - strlen(sev) - strlen(grp);
     const size_t len = strlen(text);
-    const size_t fit = td_text_fit(text, EXPERT_TEXT_MAX);
 
-    if (fit >= len)
+    if (len <= room) {
         expert_add_info_format(pinfo, ti, ei, "%s", text);
-    else
-        expert_add_info_format(pinfo, ti, ei, "%.*s [...]", (int)fit, text);
+    } else {
+        const size_t fit = td_text_fit(text, room - strlen(EXPERT_CUT_MARK));
+        expert_add_info_format(pinfo, ti, ei, "%.*s" EXPERT_CUT_MARK, (int)fit, text);
+    }
 }
 
 static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, int i,
@@ -515,7 +544,7 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
     if (!pinfo->fd->visited && v->level > cr->rst_shown)
         cr->rst_shown = v->level;
     if (li->severity != TD_SEV_NONE) {
-        expert_add_text(pinfo, ti, &ei_rst[v->level],
+        expert_add_text(pinfo, ti, &ei_rst[v->level], li,
                         wmem_strdup_printf(pinfo->pool, "Reset claiming to come from the %s: %s (%s)",
                                            who, li->headline, wmem_strbuf_get_str(all)));
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
@@ -694,7 +723,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     }
 
     if (diag_here) {
-        expert_add_text(pinfo, top, &ei_outcome[v.outcome], summary);
+        expert_add_text(pinfo, top, &ei_outcome[v.outcome], oi, summary);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
     }
     return top;
@@ -838,7 +867,7 @@ static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
     const td_diag_info *li = &td_rst_level_info[worst];
     char buf[512];
     td_rst_summary(c, which, buf, sizeof buf);
-    expert_add_text(pinfo, top, &ei_rst[worst],
+    expert_add_text(pinfo, top, &ei_rst[worst], li,
                     wmem_strdup_printf(pinfo->pool, "This packet changes the assessment of the reset in frame %u to %s: %s",
                                        c->rsts[which].frame, li->token, buf));
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
@@ -1225,7 +1254,7 @@ static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, con
         proto_item_set_generated(ti);
         add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline);
         if (pinfo->num == cr->conv.first_frame) {
-            expert_add_text(pinfo, ti, &ei_finding[f->kind], f->text);
+            expert_add_text(pinfo, ti, &ei_finding[f->kind], &td_finding_info[f->kind], f->text);
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
                                 td_finding_info[f->kind].token);
         }
@@ -1449,28 +1478,6 @@ static void tcpdiag_cleanup(void)
     }
     findings_done = FALSE;
     set_postdissector_wanted_hfids(tcpdiag_handle, NULL);
-}
-
-static int severity_pi(td_severity s)
-{
-    switch (s) {
-    case TD_SEV_CHAT:  return PI_CHAT;
-    case TD_SEV_NOTE:  return PI_NOTE;
-    case TD_SEV_WARN:  return PI_WARN;
-    case TD_SEV_ERROR: return PI_ERROR;
-    default:           return PI_COMMENT;
-    }
-}
-
-static int group_pi(td_group g)
-{
-    switch (g) {
-    case TD_GRP_RESPONSE_CODE: return PI_RESPONSE_CODE;
-    case TD_GRP_ASSUMPTION:    return PI_ASSUMPTION;
-    case TD_GRP_SECURITY:      return PI_SECURITY;
-    case TD_GRP_PROTOCOL:      return PI_PROTOCOL;
-    default:                   return PI_SEQUENCE;
-    }
 }
 
 /* "syn-unanswered" -> "tcpdiag.diag.syn_unanswered" (field names take no '-'). */

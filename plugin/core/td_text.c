@@ -182,19 +182,48 @@ size_t td_text_lines(const char *text, size_t max_len, td_span *out, size_t cap)
 
 size_t td_text_fit(const char *text, size_t max_len)
 {
-    size_t len = text ? strlen(text) : 0, n, fit = 0;
-    td_span lines[64];
+    const size_t len = text ? strlen(text) : 0;
+    size_t clause_end = 0, semicolon = 0, comma = 0, space = 0, cut;
+    int depth = 0;
 
     if (len <= max_len)
         return len;
-    n = td_text_lines(text, max_len, lines, sizeof lines / sizeof lines[0]);
-    if (n > sizeof lines / sizeof lines[0])
-        n = sizeof lines / sizeof lines[0];
-    for (size_t k = 0; k < n; k++) {
-        size_t line_end = lines[k].start + lines[k].len;
-        if (line_end > max_len)
-            break;
-        fit = line_end;
+    if (max_len == 0)
+        return 0;
+    /* The last end of a clause, "; " or ", ", and space that fit. */
+    for (size_t i = 0; i <= max_len && i < len; i++) {
+        size_t keep, drop = separator_at(text, i, len, CUT_CLAUSE, depth, &keep);
+        if (drop && i > 0)
+            clause_end = i;
+        if (i > 0 && i + 1 < len && text[i + 1] == ' ' && i + 1 <= max_len) {
+            if (text[i] == ';')
+                semicolon = i + 1;
+            else if (text[i] == ',')
+                comma = i + 1;
+        }
+        if (i > 0 && text[i] == ' ')
+            space = i;
+        depth = depth_after(text, i, i + 1, depth);
     }
-    return fit;
+    /* Whichever comes first of a clause's end, a "; " or ", ", a space,
+     * that uses at least two thirds of the room. */
+    {
+        const size_t inner = semicolon > comma ? semicolon : comma;
+        const size_t enough = max_len - max_len / 3;
+        if (clause_end >= enough)
+            return clause_end;
+        if (inner >= enough)
+            return inner;
+        if (space >= enough)
+            return space;
+        cut = clause_end > inner ? clause_end : inner;
+        if (space > cut)
+            cut = space;
+        if (cut)
+            return cut;
+    }
+    cut = max_len;
+    while (cut > 1 && ((unsigned char)text[cut] & 0xc0) == 0x80)
+        cut--;
+    return cut;
 }

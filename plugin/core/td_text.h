@@ -31,9 +31,12 @@ typedef struct {
 size_t td_text_lines(const char *text, size_t max_len, td_span *out, size_t cap);
 
 /*
- * The longest prefix of `text` made of whole lines (as td_text_lines cuts
- * them) that fits in `max_len` bytes, at least the first line cut to fit.
- * Returns its length in bytes: text[0..len) is kept, cut at a separator.
+ * Where to cut `text` to show it in at most `max_len` bytes (an expert
+ * message): its whole length if it fits; else after the last whole clause
+ * that fits, if that keeps two thirds of the room; else after the last
+ * "; " or ", " that does; else at the last space that does; else at the
+ * latest of these, or at a UTF-8 character boundary.  Never 0 for a text
+ * longer than max_len (max_len > 0).
  */
 size_t td_text_fit(const char *text, size_t max_len);
 

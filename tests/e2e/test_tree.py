@@ -97,3 +97,39 @@ def test_summary_label_is_the_headline(tshark):
     lines = summary_lines(blocks[37])
     assert lines[0].startswith("SYN sent ")
     assert lines[-1] == "the client reports Connection timed out"
+
+
+def test_expert_messages_are_whole_or_cut_at_a_clause(tshark):
+    """The diagnosis's expert message is the whole summary when Wireshark's
+    label ("Expert Info (Warning/Sequence): ...", 240 bytes) has room for
+    it, else the summary cut after a clause (or after a "; " or ", " of the
+    next, or inside a first clause too long) and marked " [...]", never
+    much shorter than the room."""
+    seen_whole = seen_cut = 0
+    for capture in ALL:
+        out = tshark.run(["-r", tshark.path(capture), "-2", "-Y", "tcpdiag", "-T", "fields",
+                          "-E", "occurrence=a", "-E", "aggregator=\x1f", "-e", "tcpdiag.summary",
+                          "-e", "_ws.expert.message"]).stdout
+        for line in out.splitlines():
+            summary, messages = (line.split("\t") + [""])[:2]
+            for m in messages.split("\x1f"):
+                if not summary or not m.startswith(summary[:24]):
+                    continue  # another expert item (TCP's, an event, a reset)
+                room = 239 - len("Expert Info (Warning/Sequence): ")
+                if len(summary) <= room - len("Response code") + len("Sequence"):
+                    assert m == summary, f"{capture}: {m!r}"
+                    seen_whole += 1
+                    continue
+                if m == summary:
+                    seen_whole += 1
+                    continue
+                assert m.endswith(" [...]"), f"{capture}: {m!r}"
+                kept = m[:-len(" [...]")]
+                assert len(m) <= room and summary.startswith(kept), f"{capture}: {m!r}"
+                rest = summary[len(kept):]
+                # After a clause, a "; " or ", ", or (a first clause with
+                # neither in reach) a word.
+                assert rest.startswith(("; ", ". ", " ")) or kept.endswith((";", ",")), f"{capture}: {m!r}"
+                assert len(kept) > room - 120, f"{capture}: cut too short: {m!r}"
+                seen_cut += 1
+    assert seen_whole > 20 and seen_cut > 5, (seen_whole, seen_cut)

@@ -117,6 +117,23 @@ static void test_fit(void)
     CHECK(td_text_fit(t, 14) == strlen("first clause"));
     CHECK(td_text_fit(t, 8) == strlen("first"));
     CHECK(td_text_fit("", 10) == 0);
+    /* A long second clause does not push the cut back into the first. */
+    const char *t2 = "The client closed first; the server acknowledged the FIN, kept sending, "
+                     "and never closed its own side, so it sits in CLOSE_WAIT while the client "
+                     "waits in FIN_WAIT2 until its timer runs out; the client reports nothing";
+    CHECK(td_text_fit(t2, 190) == strlen(t2) - strlen("; the client reports nothing"));
+    /* ... and with much room left, it goes on into the next clause. */
+    CHECK(td_text_fit(t2, 100) == strlen("The client closed first; the server acknowledged the FIN, kept sending,"));
+    CHECK(td_text_fit(t2, 40) == strlen("The client closed first; the server"));
+    CHECK(td_text_fit(t2, 30) == strlen("The client closed first"));
+    /* The first clause alone too long: after its last "; " inside
+     * parentheses, then ", ", then a space. */
+    const char *t3 = "Reset likely forged (the client went on sending; TTL 64 where 63) then more";
+    CHECK(td_text_fit(t3, 60) == strlen("Reset likely forged (the client went on sending;"));
+    CHECK(td_text_fit("one two three, four five six", 20) == strlen("one two three,"));
+    CHECK(td_text_fit("one two three four five six", 12) == strlen("one two"));
+    CHECK(td_text_fit("abcdefghijklmnopqrstuvwxyz", 10) == 10);
+    CHECK(td_text_fit("; leading separator and more words", 12) == strlen("; leading"));
 }
 
 /* A real explanation (seed 001's reset), at Wireshark's label length. */
@@ -178,8 +195,10 @@ static void test_random(void)
             return;
         }
         size_t fit = td_text_fit(text, max_len);
-        if (fit > max_len && fit != len) {
-            CHECK(!"fit within max");
+        if ((len > max_len && (fit > max_len || fit == 0)) || (len <= max_len && fit != len) ||
+            (fit < len && (text[fit] & 0xc0) == 0x80)) {
+            CHECK(!"fit within max, not empty, on a character boundary");
+            printf("  max %zu fit %zu: \"%s\"\n", max_len, fit, text);
             return;
         }
     }
