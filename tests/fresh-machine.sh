@@ -28,9 +28,10 @@ check_release "$RELEASE"
 DIR=/var/tmp/tcpdiag-fresh/$RELEASE-$WHO
 LOG=$DIR.log
 
-rm -rf "$DIR"
+remove_root "$DIR"
 make_root "$RELEASE" "$DIR"
-trap umount_root EXIT INT TERM
+trap 'umount_root "$DIR"' EXIT
+trap 'exit 130' INT TERM HUP
 mount_root "$DIR"
 : >"$LOG"
 

@@ -37,11 +37,12 @@ shift
 check_release "$RELEASE"
 DIR=${DIR:-/var/tmp/tcpdiag-roots/$RELEASE}
 
-[ "$FRESH" -eq 0 ] || rm -rf "$DIR"
+[ "$FRESH" -eq 0 ] || remove_root "$DIR"
 make_root "$RELEASE" "$DIR"
-trap umount_root EXIT INT TERM
+trap 'umount_root "$DIR"' EXIT
+trap 'exit 130' INT TERM HUP
 mount_root "$DIR"
-bind_ro "$SRC" "$DIR/src"
+bind_ro "$SRC" "$DIR"
 
 echo "== installing the dependencies in $RELEASE"
 in_root "$DIR" /src/tools/install-deps.sh build test package >"$DIR.apt.log" 2>&1 ||

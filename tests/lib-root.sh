@@ -6,7 +6,6 @@
 # sid 4.6.  No Debian release has 4.2.
 
 MIRROR=${TCPDIAG_MIRROR:-http://deb.debian.org/debian}
-ROOT_MOUNTS=""
 
 die() {
     echo "$(basename "$0"): $*" >&2
@@ -27,7 +26,8 @@ make_root() {
     if ! command -v debootstrap >/dev/null; then
         env DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
     fi
-    if [ ! -f "$dir/etc/debian_version" ]; then
+    if [ ! -f "$dir/.tcpdiag-root-made" ]; then
+        remove_root "$dir"   # a debootstrap that did not finish
         script=""
         # debootstrap has no script named forky before Debian 13's; testing
         # is made the way sid is.
@@ -36,6 +36,8 @@ make_root() {
         mkdir -p "$dir"
         debootstrap --variant=minbase "$release" "$dir" "$MIRROR" $script >"$dir.debootstrap.log" 2>&1 ||
             { tail -20 "$dir.debootstrap.log" >&2; die "debootstrap $release failed (log: $dir.debootstrap.log)"; }
+        # Only a finished debootstrap is reused.
+        touch "$dir/.tcpdiag-root-made"
     fi
     # Testing's Release file may be past its Valid-Until date on a mirror
     # or snapshot; the packages are still what the release holds.
@@ -45,8 +47,8 @@ make_root() {
 }
 
 # mount_root DIR: /proc, /sys and the host's /dev (with /dev/pts and
-# /dev/shm) inside; umount_root undoes it.  The /dev tree is a slave of
-# the host's, so unmounting it inside never unmounts the host's.
+# /dev/shm) inside.  The /dev tree is a slave of the host's, so unmounting
+# it inside never unmounts the host's.  umount_root DIR undoes it.
 mount_root() {
     dir=$1
     for m in proc sys dev; do
@@ -57,23 +59,44 @@ mount_root() {
         sys) mount -t sysfs sysfs "$dir/sys" ;;
         dev) mount --rbind /dev "$dir/dev" && mount --make-rslave "$dir/dev" ;;
         esac
-        ROOT_MOUNTS="$dir/$m $ROOT_MOUNTS"
     done
 }
 
-# bind_ro SRC DIR/PATH: SRC seen read-only inside the root.
+# bind_ro SRC DIR: SRC seen read-only at DIR/src.
 bind_ro() {
-    mkdir -p "$2"
-    mount --bind "$1" "$2"
-    mount -o remount,bind,ro "$2"
-    ROOT_MOUNTS="$2 $ROOT_MOUNTS"
+    mkdir -p "$2/src"
+    mountpoint -q "$2/src" && umount -R -l "$2/src"
+    mount --bind "$1" "$2/src"
+    mount -o remount,bind,ro "$2/src"
 }
 
+# Everything mount_root and bind_ro mounted under DIR, also left over from
+# an earlier run that was killed.
 umount_root() {
-    for m in $ROOT_MOUNTS; do
-        umount -R -l "$m" 2>/dev/null || true
+    dir=$1
+    for m in src dev sys proc; do
+        if mountpoint -q "$dir/$m" 2>/dev/null; then
+            umount -R -l "$dir/$m" || echo "warning: could not unmount $dir/$m" >&2
+        fi
     done
-    ROOT_MOUNTS=""
+}
+
+# remove_root DIR: unmounted first; rm never crosses into a mount (the
+# host's /dev above all), and refuses if something is still mounted.
+remove_root() {
+    dir=$1
+    [ -e "$dir" ] || return 0
+    # Only what looks like a Debian root (made here, or a debootstrap that
+    # stopped half-way): never a folder given by mistake.
+    if [ ! -f "$dir/.tcpdiag-root-made" ] && [ ! -d "$dir/debootstrap" ] &&
+        [ ! -f "$dir/etc/debian_version" ] && [ -n "$(ls -A "$dir")" ]; then
+        die "$dir is not a Debian root made by this script: not removing it"
+    fi
+    umount_root "$dir"
+    if awk -v d="$dir/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+        die "something is still mounted under $dir: not removing it"
+    fi
+    rm -rf --one-file-system "$dir"
 }
 
 # in_root DIR COMMAND...: run a command inside, with a plain environment.
