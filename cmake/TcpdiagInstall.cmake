@@ -18,6 +18,18 @@ option(TCPDIAG_PERSONAL_INSTALL "Install into the personal folders of the user w
 set(TCPDIAG_INSTALL_DIR "" CACHE PATH "Folder the plugin is installed into (empty: by TCPDIAG_PERSONAL_INSTALL)")
 set(TCPDIAG_PROFILE_NAME "TCP diagnosis")
 
+# A build folder configured before this layout kept the personal folder as
+# TCPDIAG_INSTALL_DIR and CMake's /usr/local as prefix: take them for the
+# defaults they were, not for the user's choice.
+if(DEFINED _TCPDIAG_LAST_DEFAULT)
+    if(TCPDIAG_INSTALL_DIR STREQUAL _TCPDIAG_LAST_DEFAULT)
+        set(TCPDIAG_INSTALL_DIR "" CACHE PATH "Folder the plugin is installed into" FORCE)
+    endif()
+    if(CMAKE_INSTALL_PREFIX STREQUAL "/usr/local")
+        set(CMAKE_INSTALL_PREFIX_INITIALIZED_TO_DEFAULT TRUE)
+    endif()
+    unset(_TCPDIAG_LAST_DEFAULT CACHE)
+endif()
 if(CMAKE_INSTALL_PREFIX_INITIALIZED_TO_DEFAULT)
     set(CMAKE_INSTALL_PREFIX "${Wireshark_INSTALL_PREFIX}" CACHE PATH "Install prefix" FORCE)
 endif()

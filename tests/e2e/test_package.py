@@ -67,7 +67,9 @@ def test_package_installs_uses_and_removes(deb):
 
     # One package per series: named after it, depending on its libwireshark.
     assert os.path.basename(deb).startswith(f"tcpdiag_") and f"+ws{abi}_" in os.path.basename(deb)
-    lib = run(["dpkg-query", "-W", "-f", "${Package}\n", "libwireshark[0-9]*"]).stdout.split()
+    lib = [l.split()[1] for l in run(["dpkg-query", "-W", "-f", "${db:Status-Abbrev} ${Package}\n",
+                                       "libwireshark[0-9]*"]).stdout.splitlines()
+           if l.startswith("ii")]  # installed, not an old one's leftovers
     assert len(lib) == 1, lib
     depends = run(["dpkg-deb", "-f", deb, "Depends"]).stdout
     assert f"{lib[0]} (" in depends, depends
