@@ -51,6 +51,15 @@ make_root() {
 # it inside never unmounts the host's.  umount_root DIR undoes it.
 mount_root() {
     dir=$1
+    # The root a mount point of its own, as / is on a machine: `ip netns`
+    # makes / a slave mount, which fails on a plain folder.
+    # Private: what is mounted in the root (by `ip netns` too) stays there
+    # and leaves with it.
+    if ! mountpoint -q "$dir"; then
+        mount --bind "$dir" "$dir"
+        mount --make-private "$dir"
+        touch "$dir/.tcpdiag-self-bind"
+    fi
     for m in proc sys dev; do
         mkdir -p "$dir/$m"
         mountpoint -q "$dir/$m" && continue
@@ -79,6 +88,19 @@ umount_root() {
             umount -R -l "$dir/$m" || echo "warning: could not unmount $dir/$m" >&2
         fi
     done
+    if [ -f "$dir/.tcpdiag-self-bind" ] && mountpoint -q "$dir"; then
+        rm -f "$dir/.tcpdiag-self-bind"
+        umount -R -l "$dir" || echo "warning: could not unmount $dir" >&2
+    fi
+    # Anything else left under it (a run killed half-way), deepest first.
+    mounts_under "$dir" | sort -r | while IFS= read -r m; do
+        umount -l "$m" || echo "warning: could not unmount $m" >&2
+    done
+}
+
+# The mount points below DIR (mountinfo escapes spaces as \040).
+mounts_under() {
+    awk -v d="$1/" '{ p = $5; gsub(/\\040/, " ", p); if (index(p, d) == 1) print p }' /proc/self/mountinfo
 }
 
 # remove_root DIR: unmounted first; rm never crosses into a mount (the
@@ -93,7 +115,7 @@ remove_root() {
         die "$dir is not a Debian root made by this script: not removing it"
     fi
     umount_root "$dir"
-    if awk -v d="$dir/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+    if [ -n "$(mounts_under "$dir")" ]; then
         die "something is still mounted under $dir: not removing it"
     fi
     rm -rf --one-file-system "$dir"
