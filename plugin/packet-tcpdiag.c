@@ -454,7 +454,8 @@ static proto_item *add_long_text(proto_tree *tree, int hf, tvbuff_t *tvb, packet
  * An expert message of a long text.  Wireshark labels the expert item
  * "Expert Info (Severity/Group): message" within ITEM_LABEL_LENGTH bytes
  * (and the Expert Information dialog shows the message): a longer text is
- * cut after the last whole clause that fits, and said to be cut.
+ * cut where td_text_fit says (after a clause, a "; " or ", ", or a word,
+ * using most of the room), and said to be cut.
  */
 static void expert_add_text(packet_info *pinfo, proto_item *ti, expert_field *ei,
                             const td_diag_info *info, const char *text)
