@@ -5,6 +5,7 @@ import os
 import random
 import struct
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -50,16 +51,25 @@ def pcaps(tmp_path_factory):
     return out
 
 
+# The tshark runs of one capture go on side by side, a run per CPU.
+POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
+
+
 def run_both_passes(tshark, path):
-    for extra in ([], ["-2"]):
-        rows = tshark.fields(str(path), ["frame.number", "tcpdiag.client_state",
-                                         "tcpdiag.server_state", "tcpdiag.outcome"],
-                             extra=extra)
+    """Fields, and the full tree with expert stats (which format every
+    item), single pass and -2; returns the -2 rows."""
+    copy = tshark.path(str(path))  # before the threads: path() records copies
+    fields = ["frame.number", "tcpdiag.client_state", "tcpdiag.server_state", "tcpdiag.outcome"]
+    runs = [POOL.submit(tshark.fields, str(path), fields, extra=extra) for extra in ([], ["-2"])]
+    trees = [POOL.submit(tshark.run, ["-r", copy, "-V", "-q", "-z", "expert"] + extra)
+             for extra in ([], ["-2"])]
+    for t in trees:
+        t.result()
+    for run in runs:
+        rows = run.result()
         for r in rows:
             assert r["tcpdiag.client_state"] in VALID_STATES, r
             assert r["tcpdiag.server_state"] in VALID_STATES, r
-        # Also the full tree and expert stats, which format every item.
-        tshark.run(["-r", tshark.path(str(path)), "-V", "-q", "-z", "expert"] + extra)
     return rows
 
 
