@@ -151,6 +151,8 @@ typedef struct {
     double     cached_now;
     td_verdict cached_verdict;
     char      *cached_summary;
+    td_span   *cached_lines;    /* its lines, once a visible tree showed them */
+    guint32    ncached_lines;
     td_rst_level cached_rst_worst;
     /* First pass: the worst reset assessment an expert item has shown. */
     td_rst_level rst_shown;
@@ -293,6 +295,7 @@ static void conv_free(conv_rec *cr)
     g_free(cr->recs);
     g_free(cr->icmp_source);
     g_free(cr->cached_summary);
+    g_free(cr->cached_lines);
     g_free(cr->find_ids);
     g_free(cr);
 }
@@ -421,25 +424,49 @@ static gboolean tree_visible(proto_tree *tree)
 }
 
 /*
- * A long explanation (summary, capture-wide finding): the field's value is
- * the whole text, for filters, columns and -T fields; its label shows the
- * headline, and a visible tree shows the whole text below it, one line per
- * clause, none cut by Wireshark's label length.
+ * The lines of a long text (td_text_lines), in `scope`; *n is their
+ * number.  Most texts have a few: one pass into a buffer on the stack.
+ */
+static td_span *text_lines(const char *text, wmem_allocator_t *scope, size_t *n)
+{
+    td_span few[16];
+    td_span *lines;
+
+    *n = td_text_lines(text, TEXT_LINE_MAX, few, G_N_ELEMENTS(few));
+    lines = wmem_alloc_array(scope, td_span, *n ? *n : 1);
+    if (*n <= G_N_ELEMENTS(few))
+        memcpy(lines, few, *n * sizeof *lines);
+    else
+        td_text_lines(text, TEXT_LINE_MAX, lines, *n);
+    return lines;
+}
+
+/*
+ * An explanation (summary, capture-wide finding): the field's value is the
+ * whole text, for filters, columns and -T fields.  A text that fits in an
+ * item's label is shown as it is.  A longer one would be cut by Wireshark:
+ * its label shows the headline, and a visible tree shows the whole text
+ * below it, one line per clause.  `lines` (n of them) may be given, else
+ * they are worked out here.
  */
 static proto_item *add_long_text(proto_tree *tree, int hf, tvbuff_t *tvb, packet_info *pinfo,
-                                 const char *text, const char *headline)
+                                 const char *text, const char *headline,
+                                 const td_span *lines, size_t n)
 {
-    proto_item *ti = proto_tree_add_string_format_value(tree, hf, tvb, 0, 0, text, "%s", headline);
+    proto_item *ti;
     proto_tree *lt;
-    td_span *lines;
-    size_t n;
 
+    if (strlen(text) <= TEXT_LINE_MAX) {
+        ti = proto_tree_add_string(tree, hf, tvb, 0, 0, text);
+        proto_item_set_generated(ti);
+        return ti;
+    }
+    ti = proto_tree_add_string_format_value(tree, hf, tvb, 0, 0, text, "%s", headline);
     proto_item_set_generated(ti);
     if (!tree_visible(tree))
         return ti;
-    n = td_text_lines(text, TEXT_LINE_MAX, NULL, 0);
-    lines = wmem_alloc_array(pinfo->pool, td_span, n ? n : 1);
-    n = td_text_lines(text, TEXT_LINE_MAX, lines, n);
+    if (!lines)
+        lines = text_lines(text, pinfo->pool, &n);
     lt = proto_item_add_subtree(ti, ett_text);
     for (size_t k = 0; k < n; k++) {
         proto_item *li;
@@ -579,6 +606,9 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             cr->cached_rst_worst = rst_worst;
             g_free(cr->cached_summary);
             cr->cached_summary = NULL;
+            g_free(cr->cached_lines);
+            cr->cached_lines = NULL;
+            cr->ncached_lines = 0;
         }
     }
 
@@ -610,8 +640,21 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     add_string(dt, hf_server_state, tvb, td_state_name((td_state)st->server_state));
     add_string(dt, hf_outcome, tvb, oi->token);
     proto_item_set_generated(proto_tree_add_boolean(dt, hf_outcome_final, tvb, 0, 0, final));
-    if (summary)
-        add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline);
+    if (summary) {
+        /* After the first pass the summary is the same on every packet of
+         * the conversation: so are its lines. */
+        if (final && summary == cr->cached_summary && !cr->cached_lines && tree_visible(dt) &&
+            strlen(summary) > TEXT_LINE_MAX) {
+            size_t n;
+            cr->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
+            cr->ncached_lines = (guint32)n;
+        }
+        if (final && summary == cr->cached_summary && cr->cached_lines)
+            add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cr->cached_lines,
+                          cr->ncached_lines);
+        else
+            add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, NULL, 0);
+    }
     if (v.client_error != TD_ERR_NONE) {
         add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
         add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
@@ -882,6 +925,8 @@ typedef struct {
     guint32    count;
     char      *key;   /* listener, source, server or host */
     char      *text;
+    td_span   *lines; /* of text, once a visible tree showed them */
+    size_t     nlines;
 } finding;
 
 static GPtrArray *findings;     /* finding *, once computed */
@@ -914,6 +959,7 @@ static void finding_free(gpointer p)
     finding *f = (finding *)p;
     g_free(f->key);
     g_free(f->text);
+    g_free(f->lines);
     g_free(f);
 }
 
@@ -1250,10 +1296,13 @@ static void compute_findings(void)
 static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, const conv_rec *cr)
 {
     for (guint32 i = 0; i < cr->nfind; i++) {
-        const finding *f = (const finding *)g_ptr_array_index(findings, cr->find_ids[i]);
+        finding *f = (finding *)g_ptr_array_index(findings, cr->find_ids[i]);
         proto_item *ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
         proto_item_set_generated(ti);
-        add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline);
+        if (!f->lines && tree_visible(dt) && strlen(f->text) > TEXT_LINE_MAX)
+            f->lines = text_lines(f->text, NULL, &f->nlines);  /* g_malloc'd */
+        add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline,
+                      f->lines, f->nlines);
         if (pinfo->num == cr->conv.first_frame) {
             expert_add_text(pinfo, ti, &ei_finding[f->kind], &td_finding_info[f->kind], f->text);
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
