@@ -96,19 +96,8 @@ def first_frame(env, capture, dfilter):
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()[0]
 
 
-def x(display, *args, check=True):
-    return subprocess.run(list(args), env={**os.environ, "DISPLAY": display}, check=check,
-                          capture_output=True, text=True, timeout=30)
-
-
-def window(display, name, limit=40):
-    end = time.time() + limit
-    while time.time() < end:
-        p = x(display, "xdotool", "search", "--name", name, check=False)
-        if p.returncode == 0 and p.stdout.strip():
-            return p.stdout.split()[0]
-        time.sleep(0.5)
-    raise SystemExit(f"no window named {name!r}")
+x = xshot.xrun
+window = xshot.wait_window
 
 
 def key(display, *keys):

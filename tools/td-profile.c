@@ -17,6 +17,15 @@
 
 #include "td_engine.h"
 
+/* DIR/NAME, opened for writing. */
+static FILE *open_in(const char *dir, const char *name)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return fopen(path, "w");
+}
+
 typedef enum {
     LOOK_NONE,         /* a normal outcome: not coloured */
     LOOK_PENDING,      /* the capture ended too soon to tell */
@@ -117,11 +126,10 @@ static void colour16(FILE *f, unsigned rgb)
 
 static int write_colorfilters(const char *dir)
 {
-    char path[4096], filter[2048];
-    FILE *f;
+    char filter[2048];
+    FILE *f = open_in(dir, "colorfilters");
 
-    snprintf(path, sizeof path, "%s/colorfilters", dir);
-    if (!(f = fopen(path, "w")))
+    if (!f)
         return -1;
     fprintf(f, "# Colouring rules of the profile \"TCP diagnosis\", made by td-profile from the\n"
                "# diagnosis table of tcpdiag.  Only conversations with a diagnosis are\n"
@@ -166,11 +174,10 @@ static void button(FILE *f, const char *label, const char *filter, const char *c
 
 static int write_dfilter_buttons(const char *dir)
 {
-    char path[4096], filter[2048];
-    FILE *f;
+    char filter[2048];
+    FILE *f = open_in(dir, "dfilter_buttons");
 
-    snprintf(path, sizeof path, "%s/dfilter_buttons", dir);
-    if (!(f = fopen(path, "w")))
+    if (!f)
         return -1;
     fprintf(f, "# Filter buttons of the profile \"TCP diagnosis\", made by td-profile.\n");
     outcome_set(filter, sizeof filter, 0, TD_SEV_WARN);
@@ -191,56 +198,62 @@ static int write_dfilter_buttons(const char *dir)
     return fclose(f);
 }
 
+/* The packet list's columns: title, Wireshark's column format, and width
+ * in pixels (-1: Wireshark's own), wide enough for the longest token so
+ * that "synack-unanswered" is not cut to "synack-una...". */
+static const struct {
+    const char *title, *format;
+    int         width;
+} columns[] = {
+    { "No.", "%m", -1 },
+    { "Time", "%t", -1 },
+    { "Source", "%s", -1 },
+    { "Destination", "%d", -1 },
+    { "Protocol", "%p", -1 },
+    { "Length", "%L", -1 },
+    { "Client state", "%Cus:tcpdiag.client_state:0:R", 105 },
+    { "Server state", "%Cus:tcpdiag.server_state:0:R", 105 },
+    { "Outcome", "%Cus:tcpdiag.outcome:0:R", 175 },
+    { "Reset", "%Cus:tcpdiag.reset_assessment:0:R", 115 },
+    { "Info", "%i", -1 },
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
 static int write_preferences(const char *dir)
 {
-    char path[4096];
-    FILE *f;
+    FILE *f = open_in(dir, "preferences");
 
-    snprintf(path, sizeof path, "%s/preferences", dir);
-    if (!(f = fopen(path, "w")))
+    if (!f)
         return -1;
     fprintf(f, "# Preferences of the profile \"TCP diagnosis\", made by td-profile: the\n"
                "# packet list shows both endpoints' states, the outcome and the reset\n"
                "# assessment of each packet's conversation.\n"
-               "gui.column.format:\n"
-               "\t\"No.\", \"%%m\",\n"
-               "\t\"Time\", \"%%t\",\n"
-               "\t\"Source\", \"%%s\",\n"
-               "\t\"Destination\", \"%%d\",\n"
-               "\t\"Protocol\", \"%%p\",\n"
-               "\t\"Length\", \"%%L\",\n"
-               "\t\"Client state\", \"%%Cus:tcpdiag.client_state:0:R\",\n"
-               "\t\"Server state\", \"%%Cus:tcpdiag.server_state:0:R\",\n"
-               "\t\"Outcome\", \"%%Cus:tcpdiag.outcome:0:R\",\n"
-               "\t\"Reset\", \"%%Cus:tcpdiag.reset_assessment:0:R\",\n"
-               "\t\"Info\", \"%%i\"\n");
+               "gui.column.format:\n");
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        fprintf(f, "\t\"%s\", \"%s\"%s\n", columns[i].title, columns[i].format,
+                i + 1 < NCOLUMNS ? "," : "");
     return fclose(f);
 }
 
-/* Column widths (pixels): wide enough for the longest token of each, so
- * that "synack-unanswered" is not cut to "synack-una...". */
+/* Column widths, in the profile's recent file; Wireshark names a custom
+ * column there without its occurrence and resolution ("%Cus:FIELD"). */
 static int write_recent(const char *dir)
 {
-    char path[4096];
-    FILE *f;
+    FILE *f = open_in(dir, "recent");
 
-    snprintf(path, sizeof path, "%s/recent", dir);
-    if (!(f = fopen(path, "w")))
+    if (!f)
         return -1;
     fprintf(f, "# Recent settings of the profile \"TCP diagnosis\", made by td-profile:\n"
                "# the widths of the packet list's columns (-1: Wireshark's own).\n"
-               "column.width:\n"
-               "\t%%m, -1,\n"
-               "\t%%t, -1,\n"
-               "\t%%s, -1,\n"
-               "\t%%d, -1,\n"
-               "\t%%p, -1,\n"
-               "\t%%L, -1,\n"
-               "\t\"%%Cus:tcpdiag.client_state\", 105,\n"
-               "\t\"%%Cus:tcpdiag.server_state\", 105,\n"
-               "\t\"%%Cus:tcpdiag.outcome\", 175,\n"
-               "\t\"%%Cus:tcpdiag.reset_assessment\", 115,\n"
-               "\t%%i, -1\n");
+               "column.width:\n");
+    for (size_t i = 0; i < NCOLUMNS; i++) {
+        const char *fmt = columns[i].format;
+        if (strncmp(fmt, "%Cus:", 5) == 0)
+            fprintf(f, "\t\"%.*s\", %d%s\n", (int)(strchr(fmt + 5, ':') - fmt), fmt,
+                    columns[i].width, i + 1 < NCOLUMNS ? "," : "");
+        else
+            fprintf(f, "\t%s, %d%s\n", fmt, columns[i].width, i + 1 < NCOLUMNS ? "," : "");
+    }
     return fclose(f);
 }
 

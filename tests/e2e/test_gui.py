@@ -33,20 +33,8 @@ SELECTED = (48, 140, 198)   # Qt's highlight of the selected row (Debian's defau
 MENU_DOWN = {"conversations": 11, "summary": 12}
 
 
-def x(display, *args, check=True):
-    return subprocess.run(list(args), env={**os.environ, "DISPLAY": display}, check=check,
-                          capture_output=True, text=True, timeout=30)
-
-
-def wait_window(display, name, limit=40.0):
-    end = time.time() + limit
-    while time.time() < end:
-        p = x(display, "xdotool", "search", "--name", name, check=False)
-        if p.returncode == 0 and p.stdout.strip():
-            return p.stdout.split()[0]
-        time.sleep(0.5)
-    names = x(display, "xdotool", "search", "--name", ".", "getwindowname", "%@", check=False).stdout
-    raise AssertionError(f"no window named {name!r} after {limit} s; windows: {names!r}")
+x = xshot.xrun
+wait_window = xshot.wait_window
 
 
 @pytest.fixture

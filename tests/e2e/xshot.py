@@ -1,12 +1,33 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Screenshots of an X display without extra Python modules: xwd (x11-apps)
-takes the picture, this module reads its format and writes PNG.
+takes the picture, this module reads its format and writes PNG; and the
+few helpers that drive the display with xdotool.
 
 Used by the GUI tests (to see the colours the packet list really shows) and
 by tools/screenshots.py (the README's pictures)."""
+import os
 import struct
 import subprocess
+import time
 import zlib
+
+
+def xrun(display, *args, check=True):
+    """A command on the X display (xdotool, xclip, ...)."""
+    return subprocess.run(list(args), env={**os.environ, "DISPLAY": display}, check=check,
+                          capture_output=True, text=True, timeout=30)
+
+
+def wait_window(display, name, limit=40.0):
+    """The id of the first window whose name matches, once there is one."""
+    end = time.time() + limit
+    while time.time() < end:
+        p = xrun(display, "xdotool", "search", "--name", name, check=False)
+        if p.returncode == 0 and p.stdout.strip():
+            return p.stdout.split()[0]
+        time.sleep(0.5)
+    names = xrun(display, "xdotool", "search", "--name", ".", "getwindowname", "%@", check=False).stdout
+    raise AssertionError(f"no window named {name!r} after {limit} s; windows: {names!r}")
 
 
 class Image:
