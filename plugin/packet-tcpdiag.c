@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * packet-tcpdiag.c - the Wireshark side of tcpdiag: a post-dissector that
- * reads a handful of TCP and ICMP fields, feeds the engine (core/), keeps
- * what the engine says per frame, and shows it as fields, expert items and
- * an Info-column note.  No diagnosis is decided here.
+ * packet-tcpdiag.c - the Wireshark side of tcpdiag: notes the TCP and ICMP
+ * headers the IP layer hands on (from the "ip.proto" table, see
+ * layer_note), and a post-dissector that feeds them to the engine (core/),
+ * keeps what the engine says per frame, and shows it as fields, expert
+ * items and an Info-column note to whoever looks (td_wants).  No diagnosis
+ * is decided here.
  *
  * Passes: on the first pass (frame not yet visited) every TCP segment is fed
  * to its conversation's engine, and a record is kept for frames where the
@@ -26,6 +28,9 @@
 #include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/tap.h>
+#include <epan/ipproto.h>
+#include <epan/dissectors/packet-ip.h>
+#include <epan/dissectors/packet-tcp.h>
 #include "ws-compat.h"
 
 #include "core/td_engine.h"
@@ -121,16 +126,40 @@ static guint pref_burst_min = 10;         /* connections one server closes or re
 static guint pref_burst_window_ms = 100;  /* within this time */
 
 /*
- * Fields we ask Wireshark for (set_postdissector_wanted_hfids).  Few on
- * purpose: every wanted field becomes a real tree item on every packet.
- * The TCP and ICMP headers are read from the bytes under their protocol
- * items rather than through one wanted field per header field.
+ * The headers, from the layers below.  A post-dissector that asks for
+ * fields (set_postdissector_wanted_hfids) makes Wireshark build a protocol
+ * tree for every packet, which about doubles the cost of reading a capture
+ * when nothing displays it.  Instead tcpdiag sits in the "ip.proto" table
+ * in front of TCP, ICMP and ICMPv6: it notes the header the IP layer hands
+ * them, then calls them as before.  The post-dissector of the same frame
+ * reads the note.  Segments quoted inside ICMP errors are not noted as
+ * segments (the ICMP error is).
  */
-enum { W_TCP, W_TCP_STREAM, W_TCP_LEN, W_ICMP, W_ICMPV6, W_COUNT };
-static const char *const wanted_names[W_COUNT] = {
-    "tcp", "tcp.stream", "tcp.len", "icmp", "icmpv6"
-};
-static int wanted_hf[W_COUNT];
+typedef struct {
+    guint32  frame;        /* pinfo->num of the note, 0 if none */
+    address  src, dst;     /* the IP addresses, pointing at the bytes below */
+    guint8   addr[2][16];
+    guint8   th[20];       /* TCP: the fixed header (16 bytes at least) */
+    guint32  payload_len;
+    guint8   ip, ttl, df;  /* the enclosing IP header (ip: 4, 6, 0 unknown) */
+    guint16  ip_id;
+    gint     len;          /* ICMP: bytes of the message kept in `msg` */
+    guint8   msg[8 + 60 + 8];
+} layer_note;
+
+static layer_note tcp_note, icmp_note;
+static dissector_handle_t tcp_handle, icmp_handle, icmpv6_handle;
+static protocol_t *tcpdiag_protocol;
+static int proto_tcp = -1, proto_ws_expert = -1, expert_tap = -1;
+static int proto_noted_tcp = -1, proto_noted_icmp = -1, proto_noted_icmpv6 = -1;
+
+/* A protocol in name only standing in front of `parent` (see the handoff). */
+static int register_noted(const char *parent, const char *name, const char *filter)
+{
+    const int id = proto_get_id_by_filter_name(parent);
+
+    return id > 0 ? proto_register_protocol_in_name_only(name, name, filter, id, FT_PROTOCOL) : -1;
+}
 
 /* What we keep for a frame: only frames where something changed. */
 typedef struct {
@@ -143,7 +172,8 @@ typedef struct {
 typedef struct {
     td_conv    conv;
     guint32    stream;      /* tcp.stream */
-    address    addr[2];     /* endpoint 0 and 1 */
+    address    addr[2];     /* endpoint 0 and 1, their bytes in addr_data */
+    guint8     addr_data[2][16];
     frame_rec *recs;
     guint32    nrecs, caprecs;
     char      *icmp_source; /* who sent the ICMP error, as text */
@@ -187,60 +217,18 @@ static double frame_time(const packet_info *pinfo)
            (pinfo->abs_ts.nsecs - capture_base.nsecs) * 1e-9;
 }
 
-/* ---- field access --------------------------------------------------- */
-
-/* The last item of a wanted field in this frame (the innermost header). */
-static field_info *item_of(proto_tree *tree, int w, gboolean outermost)
-{
-    GPtrArray *a;
-
-    if (wanted_hf[w] <= 0)
-        return NULL;
-    a = proto_get_finfo_ptr_array(tree, wanted_hf[w]);
-    if (!a || a->len == 0)
-        return NULL;
-    return (field_info *)g_ptr_array_index(a, outermost ? 0 : a->len - 1);
-}
-
-static field_info *last_item(proto_tree *tree, int w)
-{
-    return item_of(tree, w, FALSE);
-}
-
-static gboolean last_uint(proto_tree *tree, int w, guint32 *out)
-{
-    field_info *fi = last_item(tree, w);
-
-    if (!fi)
-        return FALSE;
-    *out = fvalue_get_uinteger(TD_FI_VALUE(fi));
-    return TRUE;
-}
-
-/* The captured bytes under the last item of a protocol, if at least `need`
- * of them were captured. */
-static const guint8 *item_bytes(const field_info *fi, gint need)
-{
-    if (!fi || !fi->ds_tvb || fi->start < 0 ||
-        tvb_captured_length_remaining(fi->ds_tvb, fi->start) < need)
-        return NULL;
-    return tvb_get_ptr(fi->ds_tvb, fi->start, need);
-}
-
-static const guint8 *header_bytes(proto_tree *tree, int w, gint need)
-{
-    return item_bytes(last_item(tree, w), need);
-}
-
 static conv_rec *conv_lookup(guint32 stream)
 {
     return stream < convs_cap ? convs[stream] : NULL;
 }
 
-static conv_rec *conv_create(guint32 stream, packet_info *pinfo, guint16 sport, guint16 dport)
+static conv_rec *conv_create(guint32 stream, const address *src, const address *dst,
+                             guint16 sport, guint16 dport)
 {
     conv_rec *cr;
 
+    if (src->len > 16 || dst->len > 16)
+        return NULL;
     if (stream >= convs_cap) {
         guint32 ncap = convs_cap ? convs_cap : 1024;
         while (ncap <= stream && ncap < G_MAXUINT32 / 2)
@@ -253,45 +241,53 @@ static conv_rec *conv_create(guint32 stream, packet_info *pinfo, guint16 sport, 
     }
     cr = g_new0(conv_rec, 1);
     td_conv_init(&cr->conv, sport, dport);
-    copy_address(&cr->addr[0], &pinfo->src);
-    copy_address(&cr->addr[1], &pinfo->dst);
+    memcpy(cr->addr_data[0], src->data, (size_t)src->len);
+    memcpy(cr->addr_data[1], dst->data, (size_t)dst->len);
+    set_address(&cr->addr[0], src->type, src->len, cr->addr_data[0]);
+    set_address(&cr->addr[1], dst->type, dst->len, cr->addr_data[1]);
     cr->cached_now = -1.0;
     cr->stream = stream;
     convs[stream] = cr;
     return cr;
 }
 
-/* "addr:port|addr:port", the lower endpoint first. */
-static char *ports_key(packet_info *pinfo, guint16 sport, guint16 dport)
+/*
+ * The latest conversation on each pair of addresses and ports: the table's
+ * keys are the conversations themselves, hashed and compared on their
+ * endpoints in either order.
+ */
+static guint ports_hash(gconstpointer p)
 {
-    char *a = address_to_str(NULL, &pinfo->src), *b = address_to_str(NULL, &pinfo->dst);
-    int cmp = cmp_address(&pinfo->src, &pinfo->dst);
-    char *key;
+    const conv_rec *cr = (const conv_rec *)p;
+    guint h0 = add_address_to_hash(cr->conv.port[0], &cr->addr[0]);
+    guint h1 = add_address_to_hash(cr->conv.port[1], &cr->addr[1]);
 
-    if (cmp < 0 || (cmp == 0 && sport <= dport))
-        key = g_strdup_printf("%s:%u|%s:%u", a, sport, b, dport);
-    else
-        key = g_strdup_printf("%s:%u|%s:%u", b, dport, a, sport);
-    wmem_free(NULL, a);
-    wmem_free(NULL, b);
-    return key;
+    return h0 ^ h1; /* the same either way round */
 }
 
-static void link_port_reuse(conv_rec *cr, packet_info *pinfo, guint16 sport, guint16 dport)
+static gboolean ports_equal(gconstpointer a, gconstpointer b)
 {
-    char *key = ports_key(pinfo, sport, dport);
-    conv_rec *prev = (conv_rec *)g_hash_table_lookup(by_ports, key);
+    const conv_rec *x = (const conv_rec *)a, *y = (const conv_rec *)b;
+
+    for (int k = 0; k < 2; k++)
+        if (x->conv.port[0] == y->conv.port[k] && x->conv.port[1] == y->conv.port[1 - k] &&
+            addresses_equal(&x->addr[0], &y->addr[k]) && addresses_equal(&x->addr[1], &y->addr[1 - k]))
+            return TRUE;
+    return FALSE;
+}
+
+static void link_port_reuse(conv_rec *cr)
+{
+    conv_rec *prev = (conv_rec *)g_hash_table_lookup(by_ports, cr);
 
     if (prev && prev != cr)
         td_conv_set_reuse(&cr->conv, &prev->conv, prev->stream);
-    g_hash_table_replace(by_ports, key, cr);  /* takes the key */
+    g_hash_table_replace(by_ports, cr, cr);
 }
 
 static void conv_free(conv_rec *cr)
 {
     td_conv_free(&cr->conv);
-    free_address(&cr->addr[0]);
-    free_address(&cr->addr[1]);
     g_free(cr->recs);
     g_free(cr->icmp_source);
     g_free(cr->cached_summary);
@@ -424,6 +420,31 @@ static gboolean tree_visible(proto_tree *tree)
 }
 
 /*
+ * Who will see what tcpdiag adds to a packet.  Nothing is formatted for
+ * nobody: this runs on every TCP packet.
+ *   items:   a visible tree, or a filter, column or field naming a tcpdiag
+ *            field (or an expert field, ours or _ws.expert);
+ *   experts: any tree (the expert severity of the frame, the GUI's status
+ *            bar), or a listener of the expert tap (tshark -z expert, the
+ *            GUI's Expert Information);
+ *   column:  the Info column is being filled in (the summary lines).
+ */
+typedef struct {
+    gboolean items, experts, column;
+} td_wants;
+
+static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
+{
+    td_wants w;
+
+    w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
+                       (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
+    w.experts = tree != NULL || (expert_tap >= 0 && have_tap_listener(expert_tap));
+    w.column = pinfo->cinfo != NULL;
+    return w;
+}
+
+/*
  * The lines of a long text (td_text_lines), in `scope`; *n is their
  * number.  Most texts have a few: one pass into a buffer on the stack.
  */
@@ -527,7 +548,7 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 }
 
 /* The reset in this frame: its assessment and each finding in words. */
-static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec *cr)
+static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec *cr, const td_wants *w)
 {
     const td_conv *c = &cr->conv;
     int i = c->nrsts ? td_conv_rst_index(c, pinfo->num) : -1;
@@ -543,6 +564,12 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
     const td_diag_info *li = &td_rst_level_info[v->level];
     const char *who = td_role_word(c, r->sender);
 
+    if (!pinfo->fd->visited && v->level > cr->rst_shown)
+        cr->rst_shown = v->level;
+    if (w->column && li->severity != TD_SEV_NONE)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
+    if (!w->items && !(w->experts && li->severity != TD_SEV_NONE))
+        return;
     ti = proto_tree_add_string(dt, hf_rst_assessment, tvb, 0, 0, li->token);
     proto_item_set_generated(ti);
     rt = proto_item_add_subtree(ti, ett_rst);
@@ -569,18 +596,14 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
         if (td_rst_finding_info_table[f].kind != TD_RK_BENIGN)
             wmem_strbuf_append_printf(all, "%s%s", wmem_strbuf_get_len(all) ? "; " : "", v->text[f]);
     }
-    if (!pinfo->fd->visited && v->level > cr->rst_shown)
-        cr->rst_shown = v->level;
-    if (li->severity != TD_SEV_NONE) {
+    if (w->experts && li->severity != TD_SEV_NONE)
         expert_add_text(pinfo, ti, &ei_rst[v->level], li,
                         wmem_strdup_printf(pinfo->pool, "Reset claiming to come from the %s: %s (%s)",
                                            who, li->headline, wmem_strbuf_get_str(all)));
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
-    }
 }
 
 static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
-                         const td_step *st, gboolean is_icmp)
+                         const td_step *st, gboolean is_icmp, const td_wants *w)
 {
     const guint32 stream = cr->stream;
     const td_conv *c = &cr->conv;
@@ -589,8 +612,8 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const td_prefs prefs = engine_prefs();
     td_verdict v;
     const char *summary = NULL;
-    proto_item *top, *ti;
-    proto_tree *dt;
+    proto_item *top = NULL, *ti = NULL;
+    proto_tree *dt = NULL;
 
     td_rst_level rst_worst;
     if (final && cr->cached_now == now) {
@@ -615,7 +638,8 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const td_diag_info *oi = &td_outcome_info[v.outcome];
     const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
                                (final || td_outcome_is_settled(v.outcome));
-    const gboolean want_summary = diag_here || proto_field_is_referenced(tree, hf_summary);
+    const gboolean want_summary = (diag_here && w->experts) ||
+                                  (w->items && proto_field_is_referenced(tree, hf_summary));
 
     if (want_summary && !summary) {
         char buf[1024];
@@ -628,104 +652,109 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         }
     }
 
-    top = proto_tree_add_item(tree, proto_tcpdiag, tvb, 0, 0, ENC_NA);
-    proto_item_set_generated(top);
-    dt = proto_item_add_subtree(top, ett_tcpdiag);
-    proto_item_append_text(top, ": %s, client %s, server %s", oi->token,
-                           td_state_name((td_state)st->client_state),
-                           td_state_name((td_state)st->server_state));
+    if (w->items || w->experts) {
+        /* Expert items hang on the top item (NULL when nobody sees the tree). */
+        top = proto_tree_add_item(w->items ? tree : NULL, proto_tcpdiag, tvb, 0, 0, ENC_NA);
+        proto_item_set_generated(top);
+    }
+    if (w->items) {
+        dt = proto_item_add_subtree(top, ett_tcpdiag);
+        proto_item_set_text(top, "TCP connection diagnosis: %s, client %s, server %s", oi->token,
+                            td_state_name((td_state)st->client_state),
+                            td_state_name((td_state)st->server_state));
 
-    add_uint(dt, hf_stream, tvb, stream);
-    add_string(dt, hf_client_state, tvb, td_state_name((td_state)st->client_state));
-    add_string(dt, hf_server_state, tvb, td_state_name((td_state)st->server_state));
-    add_string(dt, hf_outcome, tvb, oi->token);
-    proto_item_set_generated(proto_tree_add_boolean(dt, hf_outcome_final, tvb, 0, 0, final));
-    if (summary) {
-        /* After the first pass the summary is the same on every packet of
-         * the conversation: so are its lines. */
-        if (final && summary == cr->cached_summary && !cr->cached_lines && tree_visible(dt) &&
-            strlen(summary) > TEXT_LINE_MAX) {
-            size_t n;
-            cr->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
-            cr->ncached_lines = (guint32)n;
+        add_uint(dt, hf_stream, tvb, stream);
+        add_string(dt, hf_client_state, tvb, td_state_name((td_state)st->client_state));
+        add_string(dt, hf_server_state, tvb, td_state_name((td_state)st->server_state));
+        add_string(dt, hf_outcome, tvb, oi->token);
+        proto_item_set_generated(proto_tree_add_boolean(dt, hf_outcome_final, tvb, 0, 0, final));
+        if (summary) {
+            /* After the first pass the summary is the same on every packet of
+             * the conversation: so are its lines. */
+            if (final && summary == cr->cached_summary && !cr->cached_lines && tree_visible(dt) &&
+                strlen(summary) > TEXT_LINE_MAX) {
+                size_t n;
+                cr->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
+                cr->ncached_lines = (guint32)n;
+            }
+            if (final && summary == cr->cached_summary && cr->cached_lines)
+                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cr->cached_lines,
+                              cr->ncached_lines);
+            else
+                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, NULL, 0);
         }
-        if (final && summary == cr->cached_summary && cr->cached_lines)
-            add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cr->cached_lines,
-                          cr->ncached_lines);
-        else
-            add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, NULL, 0);
-    }
-    if (v.client_error != TD_ERR_NONE) {
-        add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
-        add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
-    }
-    add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
-    if (c->zeek.started) {
-        const char *cs = td_zeek_conn_state(&c->zeek);
-        ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, cs);
-        proto_item_set_generated(ti);
-        proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(cs));
-        add_string(dt, hf_history, tvb, c->zeek.history);
-    }
+        if (v.client_error != TD_ERR_NONE) {
+            add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
+            add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
+        }
+        add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
+        if (c->zeek.started) {
+            const char *cs = td_zeek_conn_state(&c->zeek);
+            ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, cs);
+            proto_item_set_generated(ti);
+            proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(cs));
+            add_string(dt, hf_history, tvb, c->zeek.history);
+        }
 
-    const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
-    if (cl->syn_count)
-        add_uint(dt, hf_syn_count, tvb, cl->syn_count);
-    if (sv->synack_count)
-        add_uint(dt, hf_synack_count, tvb, sv->synack_count);
-    if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
-        char sched[128];
-        td_conv_syn_schedule(c, sched, sizeof sched);
-        add_string(dt, hf_syn_schedule, tvb, sched);
-    }
-    if (c->syn_frame) {
-        ti = proto_tree_add_uint(dt, hf_syn_frame, tvb, 0, 0, c->syn_frame);
-        proto_item_set_generated(ti);
-    }
-    if (v.answer_frame) {
-        ti = proto_tree_add_uint(dt, hf_answer_frame, tvb, 0, 0, v.answer_frame);
-        proto_item_set_generated(ti);
-    }
-    if (c->synack_frame && c->syn_frame)
-        add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
-    if ((c->flags & TD_C_HANDSHAKE) && c->syn_frame)
-        add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
-    if (v.outcome == TD_OUT_SYN_PENDING || v.outcome == TD_OUT_SYN_UNANSWERED)
-        add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
-    else if (v.outcome == TD_OUT_SYNACK_PENDING || v.outcome == TD_OUT_SYNACK_UNANSWERED)
-        add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
+        const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
+        if (cl->syn_count)
+            add_uint(dt, hf_syn_count, tvb, cl->syn_count);
+        if (sv->synack_count)
+            add_uint(dt, hf_synack_count, tvb, sv->synack_count);
+        if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
+            char sched[128];
+            td_conv_syn_schedule(c, sched, sizeof sched);
+            add_string(dt, hf_syn_schedule, tvb, sched);
+        }
+        if (c->syn_frame) {
+            ti = proto_tree_add_uint(dt, hf_syn_frame, tvb, 0, 0, c->syn_frame);
+            proto_item_set_generated(ti);
+        }
+        if (v.answer_frame) {
+            ti = proto_tree_add_uint(dt, hf_answer_frame, tvb, 0, 0, v.answer_frame);
+            proto_item_set_generated(ti);
+        }
+        if (c->synack_frame && c->syn_frame)
+            add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
+        if ((c->flags & TD_C_HANDSHAKE) && c->syn_frame)
+            add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
+        if (v.outcome == TD_OUT_SYN_PENDING || v.outcome == TD_OUT_SYN_UNANSWERED)
+            add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
+        else if (v.outcome == TD_OUT_SYNACK_PENDING || v.outcome == TD_OUT_SYNACK_UNANSWERED)
+            add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
 
-    /* Teardown. */
-    if (cl->bytes || sv->bytes) {
-        proto_item_set_generated(proto_tree_add_uint64(dt, hf_client_bytes, tvb, 0, 0, cl->bytes));
-        proto_item_set_generated(proto_tree_add_uint64(dt, hf_server_bytes, tvb, 0, 0, sv->bytes));
-    }
-    if (cl->fin_count)
-        add_uint(dt, hf_client_fins, tvb, cl->fin_count);
-    if (sv->fin_count)
-        add_uint(dt, hf_server_fins, tvb, sv->fin_count);
-    const char *closed_by = td_conv_closed_by(c), *close_type = td_conv_close_type(c);
-    const char *time_wait = td_conv_time_wait_side(c), *reset_by = td_conv_reset_by(c);
-    if (*closed_by)
-        add_string(dt, hf_closed_by, tvb, closed_by);
-    if (*close_type)
-        add_string(dt, hf_close_type, tvb, close_type);
-    if (*time_wait)
-        add_string(dt, hf_time_wait, tvb, time_wait);
-    if (*reset_by)
-        add_string(dt, hf_reset_by, tvb, reset_by);
-    if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
-        add_reltime(dt, hf_idle, tvb, now - c->last_ts);
-    if (c->reuse_of)
-        add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
+        /* Teardown. */
+        if (cl->bytes || sv->bytes) {
+            proto_item_set_generated(proto_tree_add_uint64(dt, hf_client_bytes, tvb, 0, 0, cl->bytes));
+            proto_item_set_generated(proto_tree_add_uint64(dt, hf_server_bytes, tvb, 0, 0, sv->bytes));
+        }
+        if (cl->fin_count)
+            add_uint(dt, hf_client_fins, tvb, cl->fin_count);
+        if (sv->fin_count)
+            add_uint(dt, hf_server_fins, tvb, sv->fin_count);
+        const char *closed_by = td_conv_closed_by(c), *close_type = td_conv_close_type(c);
+        const char *time_wait = td_conv_time_wait_side(c), *reset_by = td_conv_reset_by(c);
+        if (*closed_by)
+            add_string(dt, hf_closed_by, tvb, closed_by);
+        if (*close_type)
+            add_string(dt, hf_close_type, tvb, close_type);
+        if (*time_wait)
+            add_string(dt, hf_time_wait, tvb, time_wait);
+        if (*reset_by)
+            add_string(dt, hf_reset_by, tvb, reset_by);
+        if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
+            add_reltime(dt, hf_idle, tvb, now - c->last_ts);
+        if (c->reuse_of)
+            add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
 
-    /* Each endpoint's IP baseline, and the resets' forensics. */
-    show_endpoint_ip(dt, tvb, c, c->client, hf_client_ttl, hf_client_hops, hf_client_ipid, hf_client_rtt);
-    show_endpoint_ip(dt, tvb, c, 1 - c->client, hf_server_ttl, hf_server_hops, hf_server_ipid, hf_server_rtt);
-    if (c->rsts_seen)
-        add_string(dt, hf_reset_assessment, tvb, td_rst_level_info[rst_worst].token);
+        /* Each endpoint's IP baseline, and the resets' forensics. */
+        show_endpoint_ip(dt, tvb, c, c->client, hf_client_ttl, hf_client_hops, hf_client_ipid, hf_client_rtt);
+        show_endpoint_ip(dt, tvb, c, 1 - c->client, hf_server_ttl, hf_server_hops, hf_server_ipid, hf_server_rtt);
+        if (c->rsts_seen)
+            add_string(dt, hf_reset_assessment, tvb, td_rst_level_info[rst_worst].token);
+    }
     if (!is_icmp)
-        show_rst(tvb, pinfo, dt, cr);
+        show_rst(tvb, pinfo, dt, cr, w);
 
     /* This frame's own event. */
     switch ((td_event)st->event) {
@@ -733,44 +762,163 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     case TD_EV_SYNACK_RETRANS:
     case TD_EV_SYN_NEW_ISN:
     case TD_EV_FIN_RETRANS:
-        ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
-        proto_item_set_generated(ti);
-        add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
-        expert_add_info_format(pinfo, ti, &ei_event[st->event],
-                               "%s (%s %u, %.3f s after the previous one)",
-                               td_event_info[st->event].headline,
-                               st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" :
-                               st->event == TD_EV_FIN_RETRANS ? "FIN" : "SYN",
-                               st->count + 1, st->interval);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
-                            td_event_info[st->event].token, st->count);
+        if (w->items) {
+            ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
+            proto_item_set_generated(ti);
+            add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+        }
+        if (w->experts)
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
+                                   "%s (%s %u, %.3f s after the previous one)",
+                                   td_event_info[st->event].headline,
+                                   st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" :
+                                   st->event == TD_EV_FIN_RETRANS ? "FIN" : "SYN",
+                                   st->count + 1, st->interval);
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
+                                td_event_info[st->event].token, st->count);
         break;
     case TD_EV_DATA_AFTER_FIN:
     case TD_EV_AFTER_RST:
     case TD_EV_RST_IGNORED:
     case TD_EV_PORT_REUSE:
-        expert_add_info(pinfo, top, &ei_event[st->event]);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
-                            td_event_info[st->event].token);
+        if (w->experts)
+            expert_add_info(pinfo, top, &ei_event[st->event]);
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                                td_event_info[st->event].token);
         break;
     default:
         break; /* ICMP errors are shown below; TD_EV_NONE */
     }
     if (is_icmp) {
-        ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
-        proto_item_set_generated(ti);
-        expert_add_info_format(pinfo, ti, &ei_event[TD_EV_ICMP_ERROR],
-                               "ICMP error about TCP stream %u (first SYN in frame %u): %s",
-                               stream, c->syn_frame, oi->token);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: stream %u %s]",
-                            stream, oi->token);
+        if (w->items) {
+            ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
+            proto_item_set_generated(ti);
+        }
+        if (w->experts)
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_ERROR],
+                                   "ICMP error about TCP stream %u (first SYN in frame %u): %s",
+                                   stream, c->syn_frame, oi->token);
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: stream %u %s]",
+                                stream, oi->token);
     }
 
     if (diag_here) {
-        expert_add_text(pinfo, top, &ei_outcome[v.outcome], oi, summary);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
+        if (w->experts)
+            expert_add_text(pinfo, top, &ei_outcome[v.outcome], oi, summary);
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", oi->token);
     }
     return top;
+}
+
+/* ---- the notes of the layers below (first pass) ---------------------- */
+
+static void note_addresses(layer_note *n, const packet_info *pinfo)
+{
+    const address *src = &pinfo->src, *dst = &pinfo->dst;
+    const int len = src->len <= 16 && dst->len <= 16 ? src->len : 0;
+
+    memcpy(n->addr[0], src->data, (size_t)len);
+    memcpy(n->addr[1], dst->data, (size_t)(len ? dst->len : 0));
+    set_address(&n->src, len ? src->type : AT_NONE, len, n->addr[0]);
+    set_address(&n->dst, len ? dst->type : AT_NONE, len ? dst->len : 0, n->addr[1]);
+}
+
+/*
+ * A TCP segment as the IP layer hands it to TCP: the fixed header (RFC 9293
+ * 3.1), the payload length as TCP computes it (the IP payload less the
+ * header), and from the IP header the TTL or hop limit, and for IPv4 the
+ * identification and DF bit (RFC 791 3.1, RFC 8200 3).  The last segment
+ * of a frame wins (the innermost of a tunnel).
+ */
+static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
+{
+    layer_note *n = &tcp_note;
+    const gint caplen = tvb_captured_length(tvb);
+    const ws_ip4 *ip4 = WS_IP4_PTR(data);
+    const ws_ip6 *ip6 = WS_IP6_PTR(data);
+
+    n->frame = 0;
+    if (caplen < 16)
+        return; /* a header too short to read: nothing to follow */
+    tvb_memcpy(tvb, n->th, 0, caplen < 20 ? caplen : 20);
+    const guint hlen = (guint)(n->th[12] >> 4) * 4;
+    const guint reported = tvb_reported_length(tvb);
+    /* A bogus header length: TCP gives no length either. */
+    n->payload_len = hlen >= 20 && hlen <= reported ? reported - hlen : 0;
+    n->ip = 0;
+    n->ttl = 0;
+    n->df = 0;
+    n->ip_id = 0;
+    if (ip4 && pinfo->src.type == AT_IPv4) {
+        n->ip = 4;
+        n->ttl = ip4->ip_ttl;
+        n->ip_id = ip4->ip_id;
+        n->df = (ip4->ip_off & 0x4000) != 0;
+    } else if (ip6 && pinfo->src.type == AT_IPv6) {
+        n->ip = 6;
+        n->ttl = ip6->ip6_hop;
+    }
+    note_addresses(n, pinfo);
+    n->frame = pinfo->num;
+}
+
+/* The outermost ICMP or ICMPv6 message of a frame (an error quotes others). */
+static void note_icmp(tvbuff_t *tvb, packet_info *pinfo)
+{
+    layer_note *n = &icmp_note;
+    const gint caplen = tvb_captured_length(tvb);
+
+    if (n->frame == pinfo->num || caplen < 2)
+        return;
+    n->len = caplen < (gint)sizeof n->msg ? caplen : (gint)sizeof n->msg;
+    tvb_memcpy(tvb, n->msg, 0, n->len);
+    n->ip = pinfo->src.type == AT_IPv6 ? 6 : 4;
+    note_addresses(n, pinfo);
+    n->frame = pinfo->num;
+}
+
+static gboolean noting(const packet_info *pinfo)
+{
+    return !pinfo->fd->visited && !pinfo->flags.in_error_pkt &&
+           proto_is_protocol_enabled(tcpdiag_protocol);
+}
+
+/* In the "ip.proto" table in TCP's place: note, then call TCP as before. */
+static int dissect_tcp_noted(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (noting(pinfo))
+        note_tcp(tvb, pinfo, data);
+    return call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+}
+
+static int dissect_icmp_noted(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (noting(pinfo))
+        note_icmp(tvb, pinfo);
+    return call_dissector_only(icmp_handle, tvb, pinfo, tree, data);
+}
+
+static int dissect_icmpv6_noted(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (noting(pinfo))
+        note_icmp(tvb, pinfo);
+    return call_dissector_only(icmpv6_handle, tvb, pinfo, tree, data);
+}
+
+/* TCP's stream number of a conversation (tcp.stream). */
+static gboolean tcp_stream_of(conversation_t *cv, guint32 *stream)
+{
+    const struct tcp_analysis *tcpd =
+        cv ? (const struct tcp_analysis *)conversation_get_proto_data(cv, proto_tcp) : NULL;
+
+    if (!tcpd)
+        return FALSE;
+    *stream = tcpd->stream;
+    return TRUE;
 }
 
 /* ---- the post-dissector --------------------------------------------- */
@@ -782,25 +930,18 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
  * Wireshark to give them a tcp.stream are still tied to their conversation
  * through TCP's conversation table.
  */
-static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, int w, gboolean v6)
+static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const td_wants *w)
 {
-    field_info *fi = last_item(tree, w);
+    const layer_note *n = &icmp_note;
+    const gboolean v6 = n->ip == 6;
+    const guint8 *b = n->msg, *q = n->msg + 8;
+    const gint avail = n->len;
     address qsrc, qdst;
     guint16 sport, dport;
-    gint avail;
-    const guint8 *b, *q;
+    guint32 stream;
 
-    if (!fi || !fi->ds_tvb || fi->start < 0)
-        return FALSE;
-    avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
-    if (avail < 2)
-        return FALSE;
-    if (avail > 8 + 60 + 4)
-        avail = 8 + 60 + 4;
-    b = tvb_get_ptr(fi->ds_tvb, fi->start, avail);
     if (!td_icmp_is_error(b[0], v6))
         return FALSE;
-    q = b + 8;
     if (!v6) {
         gint ihl;
         if (avail < 8 + 20 || (q[0] >> 4) != 4 || q[9] != 6)
@@ -822,7 +963,7 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     }
 
     conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
-    conv_rec *cr = cv ? (conv_rec *)conversation_get_proto_data(cv, proto_tcpdiag) : NULL;
+    conv_rec *cr = tcp_stream_of(cv, &stream) ? conv_lookup(stream) : NULL;
     if (!cr || !(cr->conv.flags & TD_C_STARTED))
         return TRUE; /* an error about a conversation we never saw */
     int about = endpoint_of(cr, &qsrc, sport, dport);
@@ -834,61 +975,19 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     m.code = b[1];
     m.v6 = v6;
     m.about = (guint8)about;
-    m.from_destination = addresses_equal(&pinfo->src, &qdst);
+    m.from_destination = addresses_equal(&n->src, &qdst);
     td_step st = td_conv_on_icmp(&cr->conv, pinfo->num, frame_time(pinfo), &m);
     if (cr->conv.icmp_frame == pinfo->num) {
         g_free(cr->icmp_source);
-        cr->icmp_source = address_to_str(NULL, &pinfo->src);
+        cr->icmp_source = address_to_str(NULL, &n->src);
     }
     record_step(cr, pinfo->num, &st);
     /* The only per-frame allocation: ICMP errors are few. */
     p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(cr->stream + 1));
-    show(tvb, pinfo, tree, cr, &st, TRUE);
+    if (w->items || w->experts || w->column)
+        show(tvb, pinfo, tree, cr, &st, TRUE, w);
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
     return TRUE;
-}
-
-/*
- * The IP header carrying the segment: TTL or hop limit, and for IPv4 the
- * identification and DF bit (RFC 791 3.1, RFC 8200 3).  Not a wanted
- * field: wanting "ip" would make Wireshark build the whole IP subtree of
- * every packet.  The header sits right before the TCP header in the same
- * data source; it is taken only if it says so itself (version, header
- * length, protocol TCP, and the packet's own addresses).  IPv6 with
- * extension headers, or TCP in reassembled IP fragments, leave it unknown.
- */
-static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
-{
-    field_info *fi = last_item(tree, W_TCP);
-    const guint8 *h;
-
-    if (!fi || !fi->ds_tvb || fi->start <= 0)
-        return;
-    if (pinfo->src.type == AT_IPv4 && pinfo->src.len == 4 && pinfo->dst.type == AT_IPv4 &&
-        pinfo->dst.len == 4) {
-        for (gint ihl = 5; ihl <= 15; ihl++) {
-            gint at = fi->start - ihl * 4;
-            if (at < 0)
-                return;
-            h = tvb_get_ptr(fi->ds_tvb, at, 20);
-            if (h[0] != (0x40 | ihl) || h[9] != 6 || memcmp(h + 12, pinfo->src.data, 4) != 0 ||
-                memcmp(h + 16, pinfo->dst.data, 4) != 0)
-                continue;
-            seg->ip = 4;
-            seg->ip_id = td_ntoh16(h + 4);
-            seg->df = (h[6] & 0x40) != 0;
-            seg->ttl = h[8];
-            return;
-        }
-    } else if (pinfo->src.type == AT_IPv6 && pinfo->src.len == 16 && pinfo->dst.type == AT_IPv6 &&
-               pinfo->dst.len == 16 && fi->start >= 40) {
-        h = tvb_get_ptr(fi->ds_tvb, fi->start - 40, 40);
-        if ((h[0] >> 4) == 6 && h[6] == 6 && memcmp(h + 8, pinfo->src.data, 16) == 0 &&
-            memcmp(h + 24, pinfo->dst.data, 16) == 0) {
-            seg->ip = 6;
-            seg->ttl = h[7];
-        }
-    }
 }
 
 /*
@@ -897,7 +996,7 @@ static void read_ip(proto_tree *tree, packet_info *pinfo, td_segment *seg)
  * reset look worse than any expert item has said so far, say it on this
  * packet.  With two passes the reset's own frame carries the final word.
  */
-static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
+static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr, const td_wants *w)
 {
     const td_conv *c = &cr->conv;
     guint32 which;
@@ -909,13 +1008,16 @@ static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr)
     if (which >= c->nrsts || c->rsts[which].frame == pinfo->num)
         return; /* the reset's own frame showed it */
     const td_diag_info *li = &td_rst_level_info[worst];
-    char buf[512];
-    td_rst_summary(c, which, buf, sizeof buf);
-    expert_add_text(pinfo, top, &ei_rst[worst], li,
-                    wmem_strdup_printf(pinfo->pool, "This packet changes the assessment of the reset in frame %u to %s: %s",
-                                       c->rsts[which].frame, li->token, buf));
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
-                        c->rsts[which].frame, li->token);
+    if (w->experts) {
+        char buf[512];
+        td_rst_summary(c, which, buf, sizeof buf);
+        expert_add_text(pinfo, top, &ei_rst[worst], li,
+                        wmem_strdup_printf(pinfo->pool, "This packet changes the assessment of the reset in frame %u to %s: %s",
+                                           c->rsts[which].frame, li->token, buf));
+    }
+    if (w->column)
+        col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst in %u %s]",
+                            c->rsts[which].frame, li->token);
 }
 
 /* ---- capture-wide findings --------------------------------------------- */
@@ -937,21 +1039,15 @@ static guint64 packets_read, findings_at;
 static GHashTable *echo_hosts;  /* address text -> echo replies it sent */
 
 /* An ICMP echo reply: its sender answers pings (seed 000's first clue). */
-/* The first (outermost) ICMP header's type: an ICMP error quotes others. */
-static int outer_icmp_type(proto_tree *tree, int w)
+static void note_echo_reply(void)
 {
-    const guint8 *b = item_bytes(item_of(tree, w, TRUE), 1);
-    return b ? b[0] : -1;
-}
+    const layer_note *n = &icmp_note;
 
-static void note_echo_reply(packet_info *pinfo, proto_tree *tree)
-{
-    if (outer_icmp_type(tree, W_ICMP) != 0 && outer_icmp_type(tree, W_ICMPV6) != 129)
+    if (n->msg[0] != (n->ip == 6 ? 129 : 0))
         return;
-
-    char *host = address_to_str(NULL, &pinfo->src);
-    guint n = GPOINTER_TO_UINT(g_hash_table_lookup(echo_hosts, host));
-    g_hash_table_replace(echo_hosts, host, GUINT_TO_POINTER(n + 1)); /* takes host */
+    char *host = address_to_str(NULL, &n->src);
+    guint x = GPOINTER_TO_UINT(g_hash_table_lookup(echo_hosts, host));
+    g_hash_table_replace(echo_hosts, host, GUINT_TO_POINTER(x + 1)); /* takes host */
 }
 
 static void finding_free(gpointer p)
@@ -1293,20 +1389,27 @@ static void compute_findings(void)
     g_hash_table_destroy(ping);
 }
 
-static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, const conv_rec *cr)
+static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, proto_item *top,
+                          const conv_rec *cr, const td_wants *w)
 {
     for (guint32 i = 0; i < cr->nfind; i++) {
         finding *f = (finding *)g_ptr_array_index(findings, cr->find_ids[i]);
-        proto_item *ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
-        proto_item_set_generated(ti);
-        if (!f->lines && tree_visible(dt) && strlen(f->text) > TEXT_LINE_MAX)
-            f->lines = text_lines(f->text, NULL, &f->nlines);  /* g_malloc'd */
-        add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline,
-                      f->lines, f->nlines);
+        proto_item *ti = NULL;
+        if (w->items) {
+            ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
+            proto_item_set_generated(ti);
+            if (!f->lines && tree_visible(dt) && strlen(f->text) > TEXT_LINE_MAX)
+                f->lines = text_lines(f->text, NULL, &f->nlines);  /* g_malloc'd */
+            add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline,
+                          f->lines, f->nlines);
+        }
         if (pinfo->num == cr->conv.first_frame) {
-            expert_add_text(pinfo, ti, &ei_finding[f->kind], &td_finding_info[f->kind], f->text);
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
-                                td_finding_info[f->kind].token);
+            if (w->experts)
+                expert_add_text(pinfo, w->items ? ti : top, &ei_finding[f->kind],
+                                &td_finding_info[f->kind], f->text);
+            if (w->column)
+                col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                                    td_finding_info[f->kind].token);
         }
     }
 }
@@ -1328,66 +1431,68 @@ guint tcpdiag_findings(const tcpdiag_finding_row **out, wmem_allocator_t *scope)
     return findings->len;
 }
 
-/* First pass: the wanted fields are in the tree. */
+/* First pass: the headers from the notes of the layers below. */
 static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    guint32 stream, len = 0;
-    const guint8 *th;
+    const layer_note *n = &tcp_note;
     conv_rec *cr;
     td_step st;
     td_segment seg;
+    guint32 stream;
 
-    memset(&seg, 0, sizeof seg);
-    note_echo_reply(pinfo, tree);
-    /* An ICMP error, perhaps about one of our conversations. */
-    if (icmp_error(tvb, pinfo, tree, W_ICMP, FALSE) || icmp_error(tvb, pinfo, tree, W_ICMPV6, TRUE))
-        return;
-    if (!last_uint(tree, W_TCP_STREAM, &stream))
+    if (icmp_note.frame == pinfo->num) {
+        const td_wants w = wants_of(tree, pinfo);
+        note_echo_reply();
+        /* An ICMP error, perhaps about one of our conversations. */
+        if (icmp_error(tvb, pinfo, tree, &w))
+            return;
+    }
+    if (n->frame != pinfo->num)
         return;
 
     /* Ports, sequence, acknowledgement, flags and window: RFC 9293 3.1. */
-    th = header_bytes(tree, W_TCP, 16);
-    if (!th)
-        return; /* a header too short to read: nothing to follow */
-    const guint16 sport = td_ntoh16(th), dport = td_ntoh16(th + 2);
-    const guint32 seq = td_ntoh32(th + 4), ack = td_ntoh32(th + 8);
-    const guint8 flags = th[13];
-    const guint16 window = td_ntoh16(th + 14);
+    const guint16 sport = td_ntoh16(n->th), dport = td_ntoh16(n->th + 2);
     /* A socket connected to itself (same address and port on both ends)
      * is one endpoint talking to itself: no two sides to diagnose. */
-    if (sport == dport && addresses_equal(&pinfo->src, &pinfo->dst))
+    if (sport == dport && addresses_equal(&n->src, &n->dst))
         return;
-    last_uint(tree, W_TCP_LEN, &len);
-    read_ip(tree, pinfo, &seg);
+    conversation_t *cv = find_conversation(pinfo->num, &n->src, &n->dst, CONVERSATION_TCP, sport, dport, 0);
+    if (!tcp_stream_of(cv, &stream))
+        return; /* TCP kept no conversation for it */
 
     cr = conv_lookup(stream);
     if (!cr) {
-        cr = conv_create(stream, pinfo, sport, dport);
+        cr = conv_create(stream, &n->src, &n->dst, sport, dport);
         if (!cr)
             return;
-        /* Later passes find the record through TCP's own conversation:
-         * Wireshark primes the wanted fields on the first pass only. */
-        conversation_t *cv = find_conversation_pinfo(pinfo, 0);
-        if (cv)
-            conversation_add_proto_data(cv, proto_tcpdiag, cr);
-        link_port_reuse(cr, pinfo, sport, dport);
+        link_port_reuse(cr);
     }
-    int sender = endpoint_of(cr, &pinfo->src, sport, dport);
+    int sender = endpoint_of(cr, &n->src, sport, dport);
     if (sender < 0)
         return;
+    memset(&seg, 0, sizeof seg);
     seg.frame = pinfo->num;
     seg.ts = frame_time(pinfo);
-    seg.seq = seq;
-    seg.ack = ack;
-    seg.payload_len = len;
-    seg.flags = (guint8)(flags & 0x1f);  /* FIN SYN RST PSH ACK */
-    seg.window = window;
+    seg.seq = td_ntoh32(n->th + 4);
+    seg.ack = td_ntoh32(n->th + 8);
+    seg.payload_len = n->payload_len;
+    seg.flags = (guint8)(n->th[13] & 0x1f);  /* FIN SYN RST PSH ACK */
+    seg.window = td_ntoh16(n->th + 14);
     seg.sender = (guint8)sender;
+    seg.ip = n->ip;
+    seg.ttl = n->ttl;
+    seg.ip_id = n->ip_id;
+    seg.df = n->df;
     st = td_conv_on_segment(&cr->conv, &seg);
     record_step(cr, pinfo->num, &st);
-    proto_item *top = show(tvb, pinfo, tree, cr, &st, FALSE);
-    if (st.rst_news)
-        rst_escalation(pinfo, top, cr);
+    const td_wants w = wants_of(tree, pinfo);
+    if (w.items || w.experts || w.column) {
+        proto_item *top = show(tvb, pinfo, tree, cr, &st, FALSE, &w);
+        if (st.rst_news)
+            rst_escalation(pinfo, top, cr, &w);
+    } else if (st.rst_news) {
+        rst_escalation(pinfo, NULL, cr, &w); /* shows nothing: keeps count of what is known */
+    }
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
@@ -1397,22 +1502,25 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     conv_rec *cr = NULL;
     gboolean is_icmp = FALSE;
     void *icmp_stream = p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0);
+    guint32 stream;
 
     if (icmp_stream) {
         cr = conv_lookup(GPOINTER_TO_UINT(icmp_stream) - 1);
         is_icmp = TRUE;
-    } else if (pinfo->ptype == PT_TCP) {
-        conversation_t *cv = find_conversation_pinfo(pinfo, 0);
-        if (cv)
-            cr = (conv_rec *)conversation_get_proto_data(cv, proto_tcpdiag);
+    } else if (pinfo->ptype == PT_TCP &&
+               tcp_stream_of(find_conversation_pinfo(pinfo, 0), &stream)) {
+        cr = conv_lookup(stream);
     }
     if (!cr)
         return;
-    td_step st = recorded_step(cr, pinfo->num);
-    compute_findings();
-    proto_item *top = show(tvb, pinfo, tree, cr, &st, is_icmp);
-    if (cr->nfind)
-        show_findings(tvb, pinfo, proto_item_get_subtree(top), cr);
+    const td_wants w = wants_of(tree, pinfo);
+    if (w.items || w.experts || w.column) {
+        td_step st = recorded_step(cr, pinfo->num);
+        compute_findings();
+        proto_item *top = show(tvb, pinfo, tree, cr, &st, is_icmp, &w);
+        if (cr->nfind)
+            show_findings(tvb, pinfo, proto_item_get_subtree(top), top, cr, &w);
+    }
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
@@ -1427,9 +1535,7 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (ts > capture_last_ts)
             capture_last_ts = ts;
         packets_read++;
-        /* Without a tree the wanted fields are not there to read. */
-        if (tree)
-            first_pass(tvb, pinfo, tree);
+        first_pass(tvb, pinfo, tree);
     } else {
         later_pass(tvb, pinfo, tree);
     }
@@ -1489,17 +1595,12 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
 
 static void tcpdiag_init(void)
 {
-    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-
-    for (int i = 0; i < W_COUNT; i++) {
-        wanted_hf[i] = proto_registrar_get_id_byname(wanted_names[i]);
-        if (wanted_hf[i] > 0)
-            g_array_append_val(wanted, wanted_hf[i]);
-    }
-    set_postdissector_wanted_hfids(tcpdiag_handle, wanted);
+    /* Frame numbers start again with each capture: so do the notes. */
+    tcp_note.frame = icmp_note.frame = 0;
+    expert_tap = find_tap_id("expert");
     capture_last_ts = 0.0;
     capture_started = FALSE;
-    by_ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    by_ports = g_hash_table_new(ports_hash, ports_equal);
     echo_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     findings_done = FALSE;
     packets_read = findings_at = 0;
@@ -1527,7 +1628,7 @@ static void tcpdiag_cleanup(void)
         findings = NULL;
     }
     findings_done = FALSE;
-    set_postdissector_wanted_hfids(tcpdiag_handle, NULL);
+    tcp_note.frame = icmp_note.frame = 0;
 }
 
 /* "syn-unanswered" -> "tcpdiag.diag.syn_unanswered" (field names take no '-'). */
@@ -1686,6 +1787,9 @@ void proto_register_tcpdiag(void)
     expert_module_t *em;
 
     proto_tcpdiag = proto_register_protocol("TCP connection diagnosis", "tcpdiag", "tcpdiag");
+    proto_noted_tcp = register_noted("tcp", "TCP (headers noted by tcpdiag)", "tcpdiag.noted.tcp");
+    proto_noted_icmp = register_noted("icmp", "ICMP (headers noted by tcpdiag)", "tcpdiag.noted.icmp");
+    proto_noted_icmpv6 = register_noted("icmpv6", "ICMPv6 (headers noted by tcpdiag)", "tcpdiag.noted.icmpv6");
     proto_register_field_array(proto_tcpdiag, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 
@@ -1734,8 +1838,29 @@ void proto_register_tcpdiag(void)
     register_cleanup_routine(tcpdiag_cleanup);
 }
 
+/*
+ * In the "ip.proto" table in front of TCP, ICMP and ICMPv6 (see
+ * layer_note).  Each stands in as a protocol in name only whose parent is
+ * the protocol it calls: disabling TCP disables it, and it adds no layer
+ * of its own (frame.protocols is unchanged).  Plugins are handed off after
+ * Wireshark's own dissectors, so the entries it replaces are there.
+ */
+static void note_in_front_of(const char *name, guint ip_proto, dissector_t noted, int pino,
+                             dissector_handle_t *orig)
+{
+    *orig = find_dissector(name);
+    if (*orig && pino > 0)
+        dissector_add_uint("ip.proto", ip_proto, create_dissector_handle(noted, pino));
+}
+
 void proto_reg_handoff_tcpdiag(void)
 {
     tcpdiag_handle = create_dissector_handle(dissect_tcpdiag, proto_tcpdiag);
     register_postdissector(tcpdiag_handle);
+    tcpdiag_protocol = find_protocol_by_id(proto_tcpdiag);
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
+    note_in_front_of("tcp", IP_PROTO_TCP, dissect_tcp_noted, proto_noted_tcp, &tcp_handle);
+    note_in_front_of("icmp", IP_PROTO_ICMP, dissect_icmp_noted, proto_noted_icmp, &icmp_handle);
+    note_in_front_of("icmpv6", IP_PROTO_ICMPV6, dissect_icmpv6_noted, proto_noted_icmpv6, &icmpv6_handle);
 }
