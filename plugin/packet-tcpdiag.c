@@ -217,6 +217,13 @@ static double frame_time(const packet_info *pinfo)
            (pinfo->abs_ts.nsecs - capture_base.nsecs) * 1e-9;
 }
 
+/* Only IP addresses are noted: TCP can also be reached without them (an
+ * exported PDU naming the ip.proto table), and then nothing is noted. */
+static gboolean ip_address(const address *a)
+{
+    return (a->type == AT_IPv4 && a->len == 4) || (a->type == AT_IPv6 && a->len == 16);
+}
+
 static conv_rec *conv_lookup(guint32 stream)
 {
     return stream < convs_cap ? convs[stream] : NULL;
@@ -227,7 +234,7 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
 {
     conv_rec *cr;
 
-    if (src->len > 16 || dst->len > 16)
+    if (!ip_address(src) || !ip_address(dst))
         return NULL;
     if (stream >= convs_cap) {
         guint32 ncap = convs_cap ? convs_cap : 1024;
@@ -439,7 +446,8 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 
     w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
                        (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
-    w.experts = tree != NULL || (expert_tap >= 0 && have_tap_listener(expert_tap));
+    w.experts = tree != NULL || pinfo->cinfo != NULL ||
+                (expert_tap >= 0 && have_tap_listener(expert_tap));
     w.column = pinfo->cinfo != NULL;
     return w;
 }
@@ -816,15 +824,17 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
 
 /* ---- the notes of the layers below (first pass) ---------------------- */
 
-static void note_addresses(layer_note *n, const packet_info *pinfo)
+static gboolean note_addresses(layer_note *n, const packet_info *pinfo)
 {
     const address *src = &pinfo->src, *dst = &pinfo->dst;
-    const int len = src->len <= 16 && dst->len <= 16 ? src->len : 0;
 
-    memcpy(n->addr[0], src->data, (size_t)len);
-    memcpy(n->addr[1], dst->data, (size_t)(len ? dst->len : 0));
-    set_address(&n->src, len ? src->type : AT_NONE, len, n->addr[0]);
-    set_address(&n->dst, len ? dst->type : AT_NONE, len ? dst->len : 0, n->addr[1]);
+    if (!ip_address(src) || !ip_address(dst))
+        return FALSE;
+    memcpy(n->addr[0], src->data, (size_t)src->len);
+    memcpy(n->addr[1], dst->data, (size_t)dst->len);
+    set_address(&n->src, src->type, src->len, n->addr[0]);
+    set_address(&n->dst, dst->type, dst->len, n->addr[1]);
+    return TRUE;
 }
 
 /*
@@ -847,8 +857,9 @@ static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
     tvb_memcpy(tvb, n->th, 0, caplen < 20 ? caplen : 20);
     const guint hlen = (guint)(n->th[12] >> 4) * 4;
     const guint reported = tvb_reported_length(tvb);
-    /* A bogus header length: TCP gives no length either. */
-    n->payload_len = hlen >= 20 && hlen <= reported ? reported - hlen : 0;
+    /* As TCP computes tcp.len: also under a bogus header length (< 20),
+     * and not for an IP fragment it is not given whole. */
+    n->payload_len = hlen <= reported && !pinfo->fragmented ? reported - hlen : 0;
     n->ip = 0;
     n->ttl = 0;
     n->df = 0;
@@ -862,8 +873,8 @@ static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
         n->ip = 6;
         n->ttl = ip6->ip6_hop;
     }
-    note_addresses(n, pinfo);
-    n->frame = pinfo->num;
+    if (note_addresses(n, pinfo))
+        n->frame = pinfo->num;
 }
 
 /* The outermost ICMP or ICMPv6 message of a frame (an error quotes others). */
@@ -877,8 +888,8 @@ static void note_icmp(tvbuff_t *tvb, packet_info *pinfo)
     n->len = caplen < (gint)sizeof n->msg ? caplen : (gint)sizeof n->msg;
     tvb_memcpy(tvb, n->msg, 0, n->len);
     n->ip = pinfo->src.type == AT_IPv6 ? 6 : 4;
-    note_addresses(n, pinfo);
-    n->frame = pinfo->num;
+    if (note_addresses(n, pinfo))
+        n->frame = pinfo->num;
 }
 
 static gboolean noting(const packet_info *pinfo)
@@ -1536,6 +1547,9 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             capture_last_ts = ts;
         packets_read++;
         first_pass(tvb, pinfo, tree);
+        /* A frame a read filter rejects gives its number to the next one:
+         * its notes must not be read again. */
+        tcp_note.frame = icmp_note.frame = 0;
     } else {
         later_pass(tvb, pinfo, tree);
     }
@@ -1598,6 +1612,8 @@ static void tcpdiag_init(void)
     /* Frame numbers start again with each capture: so do the notes. */
     tcp_note.frame = icmp_note.frame = 0;
     expert_tap = find_tap_id("expert");
+    /* Registered after the plugins' handoff: looked up here. */
+    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     capture_last_ts = 0.0;
     capture_started = FALSE;
     by_ports = g_hash_table_new(ports_hash, ports_equal);
@@ -1848,9 +1864,15 @@ void proto_register_tcpdiag(void)
 static void note_in_front_of(const char *name, guint ip_proto, dissector_t noted, int pino,
                              dissector_handle_t *orig)
 {
-    *orig = find_dissector(name);
+    dissector_table_t table = find_dissector_table("ip.proto");
+
+    /* Whatever stands there now (TCP, or another plugin's wrapper) is
+     * called after the note. */
+    *orig = table ? dissector_get_uint_handle(table, ip_proto) : NULL;
     if (*orig && pino > 0)
-        dissector_add_uint("ip.proto", ip_proto, create_dissector_handle(noted, pino));
+        /* Named as the dissector it stands for: AH's export of its payload
+         * (Export PDUs) names the handle it used. */
+        dissector_add_uint("ip.proto", ip_proto, create_dissector_handle_with_name(noted, pino, name));
 }
 
 void proto_reg_handoff_tcpdiag(void)
@@ -1859,7 +1881,6 @@ void proto_reg_handoff_tcpdiag(void)
     register_postdissector(tcpdiag_handle);
     tcpdiag_protocol = find_protocol_by_id(proto_tcpdiag);
     proto_tcp = proto_get_id_by_filter_name("tcp");
-    proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     note_in_front_of("tcp", IP_PROTO_TCP, dissect_tcp_noted, proto_noted_tcp, &tcp_handle);
     note_in_front_of("icmp", IP_PROTO_ICMP, dissect_icmp_noted, proto_noted_icmp, &icmp_handle);
     note_in_front_of("icmpv6", IP_PROTO_ICMPV6, dissect_icmpv6_noted, proto_noted_icmpv6, &icmpv6_handle);
