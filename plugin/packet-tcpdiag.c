@@ -432,8 +432,8 @@ static gboolean tree_visible(proto_tree *tree)
  *   items:   a visible tree, or a filter, column or field naming a tcpdiag
  *            field (or an expert field, ours or _ws.expert);
  *   experts: any tree (the expert severity of the frame, the GUI's status
- *            bar), or a listener of the expert tap (tshark -z expert, the
- *            GUI's Expert Information);
+ *            bar), an Expert column, or a listener of the expert tap
+ *            (tshark -z expert, the GUI's Expert Information);
  *   column:  the Info column is being filled in (the summary lines).
  */
 typedef struct {
@@ -446,7 +446,7 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 
     w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
                        (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
-    w.experts = tree != NULL || pinfo->cinfo != NULL ||
+    w.experts = tree != NULL || (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
                 (expert_tap >= 0 && have_tap_listener(expert_tap));
     w.column = pinfo->cinfo != NULL;
     return w;
