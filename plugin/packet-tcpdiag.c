@@ -137,7 +137,7 @@ static guint pref_burst_window_ms = 100;  /* within this time */
  */
 typedef struct {
     guint32  frame;        /* pinfo->num of the note, 0 if none */
-    address  src, dst;     /* the IP addresses, pointing at the bytes below */
+    address  src, dst;     /* the IP addresses, their bytes in addr */
     guint8   addr[2][16];
     guint8   th[20];       /* TCP: the fixed header (16 bytes at least) */
     guint32  payload_len;

@@ -39,13 +39,6 @@
 #define td_ntoh32(p) pntoh32(p)
 #endif
 
-/* The value of a field_info, as the fvalue_t * the ftypes API takes. */
-#if TD_WS_AT_LEAST(4, 2)
-#define TD_FI_VALUE(fi) ((fi)->value)
-#else
-#define TD_FI_VALUE(fi) (&(fi)->value)
-#endif
-
 /* plugin_describe() and its flags. */
 #if TD_WS_AT_LEAST(4, 4)
 #define TD_HAVE_PLUGIN_DESCRIBE 1
