@@ -73,9 +73,20 @@ def test_tcp_without_ip_addresses(tshark, tmp_path):
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 252))
         for i, frame in enumerate((pdu(6, syn), pdu(1, echo))):
             f.write(struct.pack("<IIII", 1000 + i, 0, len(frame), len(frame)) + frame)
+    def bugs(p):
+        out = p.stdout + p.stderr
+        return out.count("Dissector bug") + out.count("Malformed Packet: tcpdiag")
+
+    args = ["-r", tshark.path(str(path)), "-T", "fields", "-e", "frame.protocols",
+            "-e", "tcp.srcport", "-e", "tcpdiag.outcome"]
     for extra in ([], ["-2"]):
-        out = tshark.run(["-r", tshark.path(str(path)), "-T", "fields", "-e", "frame.protocols",
-                          "-e", "tcp.srcport", "-e", "tcpdiag.outcome"] + extra).stdout
-        lines = out.splitlines()
-        assert len(lines) == 2 and lines[0].split("\t")[1] == "40000", out
-        assert all(l.split("\t")[2] == "" for l in lines), out
+        # Wireshark 4.6's own TCP reports a dissector bug on a segment
+        # without addresses (packet-tcp.c, with or without tcpdiag): only
+        # what tcpdiag adds is ours to judge.
+        without = tshark.run(args + extra + ["--disable-protocol", "tcpdiag"], check=False, bugs_ok=True)
+        p = tshark.run(args + extra, check=False, bugs_ok=True)
+        assert p.returncode == 0 and without.returncode == 0, p.stderr[-2000:]
+        assert bugs(p) == bugs(without), p.stdout + p.stderr
+        lines = [l for l in p.stdout.splitlines() if "\t" in l]
+        assert len(lines) == 2 and lines[0].split("\t")[1] == "40000", p.stdout
+        assert all(l.split("\t")[2] == "" for l in lines), p.stdout
