@@ -152,6 +152,13 @@ class Conv:
                 # one retransmission of the last segment
                 self.send(1, ACK, b"b" * 1448, dt=self.rtt * 2, seq=self.nxt[1] - 1448)
 
+    def unanswered_fin(self, who, gaps):
+        """A FIN sent and retransmitted after each gap, never acknowledged."""
+        fin = self.nxt[who]
+        for dt in gaps:
+            self.send(who, FIN | ACK, dt=dt, seq=fin)
+        self.nxt[who] = fin + 1
+
     def close(self, first):
         self.send(first, FIN | ACK, dt=0.001)
         self.send(1 - first, ACK, dt=self.half())
@@ -214,19 +221,13 @@ def scenario(c, kind, rnd):
     elif kind == "fin-unacked":
         c.handshake()
         c.exchange(1)
-        fin = c.nxt[1]
-        for dt in (0.001, 0.3, 0.6, 1.2):
-            c.send(1, FIN | ACK, dt=dt, seq=fin)
-        c.nxt[1] = fin + 1
+        c.unanswered_fin(1, (0.001, 0.3, 0.6, 1.2))
     elif kind == "last-ack":
         c.handshake()
         c.exchange(1)
         c.send(0, FIN | ACK, dt=0.001)
         c.send(1, ACK, dt=c.half())
-        fin = c.nxt[1]
-        for dt in (0.001, 0.3, 0.6):
-            c.send(1, FIN | ACK, dt=dt, seq=fin)
-        c.nxt[1] = fin + 1
+        c.unanswered_fin(1, (0.001, 0.3, 0.6))
     elif kind == "fin-wait2-expired":
         c.handshake()
         c.exchange(1)
