@@ -34,6 +34,7 @@
 #include "ws-compat.h"
 
 #include "core/td_engine.h"
+#include "core/td_log.h"
 #include "core/td_text.h"
 #include "packet-tcpdiag.h"
 
@@ -169,11 +170,10 @@ typedef struct {
     float   interval;
 } frame_rec;
 
+/* A conversation past its opening: the engine's state and what the glue
+ * keeps beside it. */
 typedef struct {
     td_conv    conv;
-    guint32    stream;      /* tcp.stream */
-    address    addr[2];     /* endpoint 0 and 1, their bytes in addr_data */
-    guint8     addr_data[2][16];
     frame_rec *recs;
     guint32    nrecs, caprecs;
     char      *icmp_source; /* who sent the ICMP error, as text */
@@ -186,9 +186,24 @@ typedef struct {
     td_rst_level cached_rst_worst;
     /* First pass: the worst reset assessment an expert item has shown. */
     td_rst_level rst_shown;
-    /* Capture-wide findings it is part of (indices into `findings`). */
-    guint32   *find_ids;
-    guint32    nfind;
+} conv_state;
+
+/*
+ * One conversation.  While it has seen only opening segments (td_log.h)
+ * it is kept as those segments, and rebuilt when asked for: the record of
+ * a conversation of a SYN flood or a scan is this struct and its log.
+ */
+typedef struct {
+    guint32    stream;      /* tcp.stream */
+    guint8     v6;          /* addresses are IPv6 (else IPv4) */
+    guint8     full;        /* u.state, else u.log */
+    guint8     nlog;        /* segments in u.log */
+    td_origin  origin;      /* ports of endpoints 0 and 1, reuse */
+    guint8     addr_data[2][16]; /* addresses of endpoints 0 and 1 */
+    union {
+        conv_state *state;
+        td_logged  *log;
+    } u;
 } conv_rec;
 
 /* Conversations indexed by tcp.stream. */
@@ -234,7 +249,7 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
 {
     conv_rec *cr;
 
-    if (!ip_address(src) || !ip_address(dst))
+    if (!ip_address(src) || !ip_address(dst) || src->type != dst->type)
         return NULL;
     if (stream >= convs_cap) {
         guint32 ncap = convs_cap ? convs_cap : 1024;
@@ -247,15 +262,54 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
         convs_cap = ncap;
     }
     cr = g_new0(conv_rec, 1);
-    td_conv_init(&cr->conv, sport, dport);
+    cr->stream = stream;
+    cr->v6 = src->type == AT_IPv6;
+    cr->origin.port[0] = sport;
+    cr->origin.port[1] = dport;
     memcpy(cr->addr_data[0], src->data, (size_t)src->len);
     memcpy(cr->addr_data[1], dst->data, (size_t)dst->len);
-    set_address(&cr->addr[0], src->type, src->len, cr->addr_data[0]);
-    set_address(&cr->addr[1], dst->type, dst->len, cr->addr_data[1]);
-    cr->cached_now = -1.0;
-    cr->stream = stream;
     convs[stream] = cr;
     return cr;
+}
+
+/* The address of endpoint i (pointing into the record). */
+static address conv_addr(const conv_rec *cr, int i)
+{
+    address a;
+
+    set_address(&a, cr->v6 ? AT_IPv6 : AT_IPv4, cr->v6 ? 16 : 4, cr->addr_data[i]);
+    return a;
+}
+
+/* The conversation's engine state: its own, or rebuilt from its kept
+ * segments into `scratch`. */
+static const td_conv *conv_view(const conv_rec *cr, td_conv *scratch)
+{
+    if (cr->full)
+        return &cr->u.state->conv;
+    td_log_replay(scratch, &cr->origin, cr->u.log, cr->nlog, NULL);
+    return scratch;
+}
+
+static void record_step(conv_state *cs, guint32 frame, const td_step *st);
+
+/* From now on a td_conv: past its opening, or about to be told of an ICMP
+ * error.  The kept segments' steps become its per-frame records. */
+static conv_state *conv_state_of(conv_rec *cr)
+{
+    if (!cr->full) {
+        td_step steps[TD_LOG_MAX];
+        conv_state *cs = g_new0(conv_state, 1);
+        td_log_replay(&cs->conv, &cr->origin, cr->u.log, cr->nlog, steps);
+        for (guint32 i = 0; i < cr->nlog; i++)
+            record_step(cs, cr->u.log[i].frame, &steps[i]);
+        cs->cached_now = -1.0;
+        g_free(cr->u.log);
+        cr->u.state = cs;
+        cr->full = TRUE;
+        cr->nlog = 0;
+    }
+    return cr->u.state;
 }
 
 /*
@@ -266,8 +320,9 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
 static guint ports_hash(gconstpointer p)
 {
     const conv_rec *cr = (const conv_rec *)p;
-    guint h0 = add_address_to_hash(cr->conv.port[0], &cr->addr[0]);
-    guint h1 = add_address_to_hash(cr->conv.port[1], &cr->addr[1]);
+    const address a0 = conv_addr(cr, 0), a1 = conv_addr(cr, 1);
+    guint h0 = add_address_to_hash(cr->origin.port[0], &a0);
+    guint h1 = add_address_to_hash(cr->origin.port[1], &a1);
 
     return h0 ^ h1; /* the same either way round */
 }
@@ -275,66 +330,82 @@ static guint ports_hash(gconstpointer p)
 static gboolean ports_equal(gconstpointer a, gconstpointer b)
 {
     const conv_rec *x = (const conv_rec *)a, *y = (const conv_rec *)b;
+    const size_t len = x->v6 ? 16 : 4;
 
+    if (x->v6 != y->v6)
+        return FALSE;
     for (int k = 0; k < 2; k++)
-        if (x->conv.port[0] == y->conv.port[k] && x->conv.port[1] == y->conv.port[1 - k] &&
-            addresses_equal(&x->addr[0], &y->addr[k]) && addresses_equal(&x->addr[1], &y->addr[1 - k]))
+        if (x->origin.port[0] == y->origin.port[k] && x->origin.port[1] == y->origin.port[1 - k] &&
+            memcmp(x->addr_data[0], y->addr_data[k], len) == 0 &&
+            memcmp(x->addr_data[1], y->addr_data[1 - k], len) == 0)
             return TRUE;
     return FALSE;
 }
 
+/* Before its first segment: tie a new conversation to the latest one on
+ * the same addresses and ports. */
 static void link_port_reuse(conv_rec *cr)
 {
     conv_rec *prev = (conv_rec *)g_hash_table_lookup(by_ports, cr);
 
-    if (prev && prev != cr)
-        td_conv_set_reuse(&cr->conv, &prev->conv, prev->stream);
+    if (prev && prev != cr) {
+        td_conv scratch, fresh;
+        td_conv_init(&fresh, cr->origin.port[0], cr->origin.port[1]);
+        td_conv_set_reuse(&fresh, conv_view(prev, &scratch), prev->stream);
+        cr->origin = td_origin_of(&fresh);
+    }
     g_hash_table_replace(by_ports, cr, cr);
 }
 
 static void conv_free(conv_rec *cr)
 {
-    td_conv_free(&cr->conv);
-    g_free(cr->recs);
-    g_free(cr->icmp_source);
-    g_free(cr->cached_summary);
-    g_free(cr->cached_lines);
-    g_free(cr->find_ids);
+    if (cr->full) {
+        conv_state *cs = cr->u.state;
+        td_conv_free(&cs->conv);
+        g_free(cs->recs);
+        g_free(cs->icmp_source);
+        g_free(cs->cached_summary);
+        g_free(cs->cached_lines);
+        g_free(cs);
+    } else {
+        g_free(cr->u.log);
+    }
     g_free(cr);
 }
 
 /* Which endpoint sent a segment with these addresses and ports. */
 static int endpoint_of(const conv_rec *cr, const address *src, guint16 sport, guint16 dport)
 {
-    const td_conv *c = &cr->conv;
+    const guint16 *port = cr->origin.port;
 
-    if (c->port[0] != c->port[1]) {
-        if (sport == c->port[0] && dport == c->port[1])
+    if (port[0] != port[1]) {
+        if (sport == port[0] && dport == port[1])
             return 0;
-        if (sport == c->port[1] && dport == c->port[0])
+        if (sport == port[1] && dport == port[0])
             return 1;
         return -1;
     }
-    if (sport != c->port[0])
+    if (sport != port[0])
         return -1;
-    if (addresses_equal(src, &cr->addr[0]))
-        return 0;
-    if (addresses_equal(src, &cr->addr[1]))
-        return 1;
+    for (int i = 0; i < 2; i++) {
+        const address a = conv_addr(cr, i);
+        if (addresses_equal(src, &a))
+            return i;
+    }
     return -1;
 }
 
-static void record_step(conv_rec *cr, guint32 frame, const td_step *st)
+static void record_step(conv_state *cs, guint32 frame, const td_step *st)
 {
     frame_rec *r;
 
     if (!st->changed)
         return;
-    if (cr->nrecs == cr->caprecs) {
-        cr->caprecs = cr->caprecs ? cr->caprecs * 2 : 4;
-        cr->recs = (frame_rec *)g_realloc_n(cr->recs, cr->caprecs, sizeof *cr->recs);
+    if (cs->nrecs == cs->caprecs) {
+        cs->caprecs = cs->caprecs ? cs->caprecs * 2 : 4;
+        cs->recs = (frame_rec *)g_realloc_n(cs->recs, cs->caprecs, sizeof *cs->recs);
     }
-    r = &cr->recs[cr->nrecs++];
+    r = &cs->recs[cs->nrecs++];
     r->frame = frame;
     r->client_state = st->client_state;
     r->server_state = st->server_state;
@@ -349,19 +420,40 @@ static void record_step(conv_rec *cr, guint32 frame, const td_step *st)
 static td_step recorded_step(const conv_rec *cr, guint32 frame)
 {
     td_step st;
-    guint32 lo = 0, hi = cr->nrecs;
 
     memset(&st, 0, sizeof st);
+    if (!cr->full) {
+        /* Replayed: every segment of the conversation is in its log. */
+        td_step steps[TD_LOG_MAX];
+        td_conv scratch;
+        guint32 i = 0;
+        while (i < cr->nlog && cr->u.log[i].frame <= frame)
+            i++;
+        if (i == 0)
+            return st;
+        td_log_replay(&scratch, &cr->origin, cr->u.log, i, steps);
+        st.client_state = steps[i - 1].client_state;
+        st.server_state = steps[i - 1].server_state;
+        if (cr->u.log[i - 1].frame == frame && steps[i - 1].changed) {
+            st.event = steps[i - 1].event;
+            st.count = steps[i - 1].count;
+            st.interval = (float)steps[i - 1].interval; /* as a record keeps it */
+        }
+        return st;
+    }
+
+    const conv_state *cs = cr->u.state;
+    guint32 lo = 0, hi = cs->nrecs;
     while (lo < hi) {
         guint32 mid = lo + (hi - lo) / 2;
-        if (cr->recs[mid].frame <= frame)
+        if (cs->recs[mid].frame <= frame)
             lo = mid + 1;
         else
             hi = mid;
     }
     if (lo == 0)
         return st;
-    const frame_rec *r = &cr->recs[lo - 1];
+    const frame_rec *r = &cs->recs[lo - 1];
     st.client_state = r->client_state;
     st.server_state = r->server_state;
     if (r->frame == frame) {
@@ -556,9 +648,9 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 }
 
 /* The reset in this frame: its assessment and each finding in words. */
-static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec *cr, const td_wants *w)
+static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_state *cs, const td_wants *w)
 {
-    const td_conv *c = &cr->conv;
+    const td_conv *c = &cs->conv;
     int i = c->nrsts ? td_conv_rst_index(c, pinfo->num) : -1;
     proto_item *ti;
     proto_tree *rt;
@@ -572,8 +664,8 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
     const td_diag_info *li = &td_rst_level_info[v->level];
     const char *who = td_role_word(c, r->sender);
 
-    if (!pinfo->fd->visited && v->level > cr->rst_shown)
-        cr->rst_shown = v->level;
+    if (!pinfo->fd->visited && v->level > cs->rst_shown)
+        cs->rst_shown = v->level;
     if (w->column && li->severity != TD_SEV_NONE)
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: rst %s]", li->token);
     if (!w->items && !(w->experts && li->severity != TD_SEV_NONE))
@@ -610,11 +702,16 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_rec
                                            who, li->headline, wmem_strbuf_get_str(all)));
 }
 
-static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, conv_rec *cr,
-                         const td_step *st, gboolean is_icmp, const td_wants *w)
+/*
+ * What tcpdiag adds to a packet of conversation cr: c is its engine state
+ * (conv_view), cs its full record (NULL while it is kept as its segments:
+ * then nothing is cached, and there is no reset or ICMP error to show).
+ */
+static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const conv_rec *cr,
+                         const td_conv *c, conv_state *cs, const td_step *st, gboolean is_icmp,
+                         const td_wants *w)
 {
     const guint32 stream = cr->stream;
-    const td_conv *c = &cr->conv;
     const gboolean final = pinfo->fd->visited;
     const double now = capture_last_ts;
     const td_prefs prefs = engine_prefs();
@@ -624,22 +721,22 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     proto_tree *dt = NULL;
 
     td_rst_level rst_worst;
-    if (final && cr->cached_now == now) {
-        v = cr->cached_verdict;
-        summary = cr->cached_summary;
-        rst_worst = cr->cached_rst_worst;
+    if (final && cs && cs->cached_now == now) {
+        v = cs->cached_verdict;
+        summary = cs->cached_summary;
+        rst_worst = cs->cached_rst_worst;
     } else {
         v = td_conv_verdict(c, now, &prefs);
         rst_worst = c->nrsts ? td_conv_rst_worst(c, NULL) : TD_RST_GENUINE;
-        if (final) {
-            cr->cached_now = now;
-            cr->cached_verdict = v;
-            cr->cached_rst_worst = rst_worst;
-            g_free(cr->cached_summary);
-            cr->cached_summary = NULL;
-            g_free(cr->cached_lines);
-            cr->cached_lines = NULL;
-            cr->ncached_lines = 0;
+        if (final && cs) {
+            cs->cached_now = now;
+            cs->cached_verdict = v;
+            cs->cached_rst_worst = rst_worst;
+            g_free(cs->cached_summary);
+            cs->cached_summary = NULL;
+            g_free(cs->cached_lines);
+            cs->cached_lines = NULL;
+            cs->ncached_lines = 0;
         }
     }
 
@@ -651,10 +748,10 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
 
     if (want_summary && !summary) {
         char buf[1024];
-        td_conv_summary(c, &v, now, final, cr->icmp_source, buf, sizeof buf);
-        if (final) {
-            cr->cached_summary = g_strdup(buf);
-            summary = cr->cached_summary;
+        td_conv_summary(c, &v, now, final, cs ? cs->icmp_source : NULL, buf, sizeof buf);
+        if (final && cs) {
+            cs->cached_summary = g_strdup(buf);
+            summary = cs->cached_summary;
         } else {
             summary = wmem_strdup(pinfo->pool, buf);
         }
@@ -679,15 +776,15 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (summary) {
             /* After the first pass the summary is the same on every packet of
              * the conversation: so are its lines. */
-            if (final && summary == cr->cached_summary && !cr->cached_lines && tree_visible(dt) &&
-                strlen(summary) > TEXT_LINE_MAX) {
+            const gboolean cached = final && cs && summary == cs->cached_summary;
+            if (cached && !cs->cached_lines && tree_visible(dt) && strlen(summary) > TEXT_LINE_MAX) {
                 size_t n;
-                cr->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
-                cr->ncached_lines = (guint32)n;
+                cs->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
+                cs->ncached_lines = (guint32)n;
             }
-            if (final && summary == cr->cached_summary && cr->cached_lines)
-                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cr->cached_lines,
-                              cr->ncached_lines);
+            if (cached && cs->cached_lines)
+                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cs->cached_lines,
+                              cs->ncached_lines);
             else
                 add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, NULL, 0);
         }
@@ -697,10 +794,10 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         }
         add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
         if (c->zeek.started) {
-            const char *cs = td_zeek_conn_state(&c->zeek);
-            ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, cs);
+            const char *zcs = td_zeek_conn_state(&c->zeek);
+            ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, zcs);
             proto_item_set_generated(ti);
-            proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(cs));
+            proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(zcs));
             add_string(dt, hf_history, tvb, c->zeek.history);
         }
 
@@ -761,8 +858,8 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (c->rsts_seen)
             add_string(dt, hf_reset_assessment, tvb, td_rst_level_info[rst_worst].token);
     }
-    if (!is_icmp)
-        show_rst(tvb, pinfo, dt, cr, w);
+    if (!is_icmp && cs)
+        show_rst(tvb, pinfo, dt, cs, w);
 
     /* This frame's own event. */
     switch ((td_event)st->event) {
@@ -975,7 +1072,7 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
     conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
     conv_rec *cr = tcp_stream_of(cv, &stream) ? conv_lookup(stream) : NULL;
-    if (!cr || !(cr->conv.flags & TD_C_STARTED))
+    if (!cr || (!cr->full && cr->nlog == 0))
         return TRUE; /* an error about a conversation we never saw */
     int about = endpoint_of(cr, &qsrc, sport, dport);
     if (about < 0)
@@ -987,16 +1084,19 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     m.v6 = v6;
     m.about = (guint8)about;
     m.from_destination = addresses_equal(&n->src, &qdst);
-    td_step st = td_conv_on_icmp(&cr->conv, pinfo->num, frame_time(pinfo), &m);
-    if (cr->conv.icmp_frame == pinfo->num) {
-        g_free(cr->icmp_source);
-        cr->icmp_source = address_to_str(NULL, &n->src);
+    conv_state *cs = conv_state_of(cr);
+    if (!(cs->conv.flags & TD_C_STARTED))
+        return TRUE;
+    td_step st = td_conv_on_icmp(&cs->conv, pinfo->num, frame_time(pinfo), &m);
+    if (cs->conv.icmp_frame == pinfo->num) {
+        g_free(cs->icmp_source);
+        cs->icmp_source = address_to_str(NULL, &n->src);
     }
-    record_step(cr, pinfo->num, &st);
+    record_step(cs, pinfo->num, &st);
     /* The only per-frame allocation: ICMP errors are few. */
     p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpdiag, 0, GUINT_TO_POINTER(cr->stream + 1));
     if (w->items || w->experts || w->column)
-        show(tvb, pinfo, tree, cr, &st, TRUE, w);
+        show(tvb, pinfo, tree, cr, &cs->conv, cs, &st, TRUE, w);
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
     return TRUE;
 }
@@ -1007,15 +1107,15 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
  * reset look worse than any expert item has said so far, say it on this
  * packet.  With two passes the reset's own frame carries the final word.
  */
-static void rst_escalation(packet_info *pinfo, proto_item *top, conv_rec *cr, const td_wants *w)
+static void rst_escalation(packet_info *pinfo, proto_item *top, conv_state *cs, const td_wants *w)
 {
-    const td_conv *c = &cr->conv;
+    const td_conv *c = &cs->conv;
     guint32 which;
     td_rst_level worst = td_conv_rst_worst(c, &which);
 
-    if (worst <= cr->rst_shown)
+    if (worst <= cs->rst_shown)
         return;
-    cr->rst_shown = worst;
+    cs->rst_shown = worst;
     if (which >= c->nrsts || c->rsts[which].frame == pinfo->num)
         return; /* the reset's own frame showed it */
     const td_diag_info *li = &td_rst_level_info[worst];
@@ -1040,6 +1140,7 @@ typedef struct {
     char      *text;
     td_span   *lines; /* of text, once a visible tree showed them */
     size_t     nlines;
+    guint32   *streams; /* the count conversations involved */
 } finding;
 
 static GPtrArray *findings;     /* finding *, once computed */
@@ -1067,6 +1168,7 @@ static void finding_free(gpointer p)
     g_free(f->key);
     g_free(f->text);
     g_free(f->lines);
+    g_free(f->streams);
     g_free(f);
 }
 
@@ -1164,23 +1266,56 @@ static guint max_in_window(group *g, double window, guint *most, double *span)
     return best_distinct;
 }
 
+/*
+ * Which findings each conversation is part of (the first FINDINGS_SHOWN),
+ * by tcp.stream: find_ids[find_start[s] .. find_start[s + 1]).  Built
+ * once the findings are; nothing is kept in the conversations.
+ */
+#define FINDINGS_SHOWN 8
+static guint32 *find_start, *find_ids;
+static guint32 find_streams;
+
 static void add_finding(td_finding kind, const char *key, group *g, char *text)
 {
     finding *f = g_new0(finding, 1);
-    guint32 id = findings->len;
 
     f->kind = kind;
     f->key = g_strdup(key);
     f->text = text;
     f->count = g->convs->len;
+    f->streams = g_new(guint32, g->convs->len ? g->convs->len : 1);
+    for (guint i = 0; i < g->convs->len; i++)
+        f->streams[i] = ((const conv_rec *)g_ptr_array_index(g->convs, i))->stream;
     g_ptr_array_add(findings, f);
-    for (guint i = 0; i < g->convs->len; i++) {
-        conv_rec *cr = (conv_rec *)g_ptr_array_index(g->convs, i);
-        if (cr->nfind < 8) {
-            cr->find_ids = (guint32 *)g_realloc_n(cr->find_ids, cr->nfind + 1, sizeof(guint32));
-            cr->find_ids[cr->nfind++] = id;
+}
+
+static void index_findings(void)
+{
+    g_free(find_start);
+    g_free(find_ids);
+    find_streams = convs_cap;
+    find_start = g_new0(guint32, (gsize)find_streams + 1);
+    /* Count (capped), sum, then fill in finding order. */
+    for (guint id = 0; id < findings->len; id++) {
+        const finding *f = (const finding *)g_ptr_array_index(findings, id);
+        for (guint32 i = 0; i < f->count; i++)
+            if (find_start[f->streams[i] + 1] < FINDINGS_SHOWN)
+                find_start[f->streams[i] + 1]++;
+    }
+    for (guint32 s = 0; s < find_streams; s++)
+        find_start[s + 1] += find_start[s];
+    find_ids = g_new(guint32, find_start[find_streams] ? find_start[find_streams] : 1);
+    guint32 *fill = g_new(guint32, (gsize)find_streams + 1);
+    memcpy(fill, find_start, ((gsize)find_streams + 1) * sizeof *find_start);
+    for (guint id = 0; id < findings->len; id++) {
+        const finding *f = (const finding *)g_ptr_array_index(findings, id);
+        for (guint32 i = 0; i < f->count; i++) {
+            const guint32 st = f->streams[i];
+            if (fill[st] < find_start[st + 1])
+                find_ids[fill[st]++] = id;
         }
     }
+    g_free(fill);
 }
 
 static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t *scope);
@@ -1201,16 +1336,8 @@ static void compute_findings(void)
 
     if (findings_done && findings_at == packets_read)
         return;
-    if (findings) {
+    if (findings)
         g_ptr_array_free(findings, TRUE);
-        for (guint32 i = 0; i < convs_cap; i++) {
-            if (convs[i]) {
-                g_free(convs[i]->find_ids);
-                convs[i]->find_ids = NULL;
-                convs[i]->nfind = 0;
-            }
-        }
-    }
     findings_done = TRUE;
     findings_at = packets_read;
     findings = g_ptr_array_new_with_free_func(finding_free);
@@ -1223,15 +1350,19 @@ static void compute_findings(void)
 
     for (guint32 i = 0; i < convs_cap; i++) {
         conv_rec *cr = convs[i];
-        if (!cr || !(cr->conv.flags & TD_C_STARTED))
+        td_conv scratch;
+        if (!cr || (!cr->full && cr->nlog == 0))
             continue;
-        const td_conv *c = &cr->conv;
+        const td_conv *c = conv_view(cr, &scratch);
+        if (!(c->flags & TD_C_STARTED))
+            continue;
         const int cl = c->client, sv = 1 - c->client;
         const td_endpoint *ce = &c->ep[cl], *se = &c->ep[sv];
         const td_verdict v = td_conv_verdict(c, now, &prefs);
-        char *listener = (char *)endpoint_str(&cr->addr[sv], c->port[sv], NULL);
-        char *server = address_to_str(NULL, &cr->addr[sv]);
-        char *client = address_to_str(NULL, &cr->addr[cl]);
+        const address sa = conv_addr(cr, sv), ca = conv_addr(cr, cl);
+        char *listener = (char *)endpoint_str(&sa, c->port[sv], NULL);
+        char *server = address_to_str(NULL, &sa);
+        char *client = address_to_str(NULL, &ca);
         const gboolean attempt = c->role_basis == TD_ROLE_SYN;
 
         switch (v.outcome) {
@@ -1398,13 +1529,16 @@ static void compute_findings(void)
     g_hash_table_destroy(tw);
     g_hash_table_destroy(burst);
     g_hash_table_destroy(ping);
+    index_findings();
 }
 
 static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, proto_item *top,
-                          const conv_rec *cr, const td_wants *w)
+                          const conv_rec *cr, const td_conv *c, const td_wants *w)
 {
-    for (guint32 i = 0; i < cr->nfind; i++) {
-        finding *f = (finding *)g_ptr_array_index(findings, cr->find_ids[i]);
+    if (cr->stream >= find_streams)
+        return;
+    for (guint32 i = find_start[cr->stream]; i < find_start[cr->stream + 1]; i++) {
+        finding *f = (finding *)g_ptr_array_index(findings, find_ids[i]);
         proto_item *ti = NULL;
         if (w->items) {
             ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
@@ -1414,7 +1548,7 @@ static void show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, pro
             add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline,
                           f->lines, f->nlines);
         }
-        if (pinfo->num == cr->conv.first_frame) {
+        if (pinfo->num == c->first_frame) {
             if (w->experts)
                 expert_add_text(pinfo, w->items ? ti : top, &ei_finding[f->kind],
                                 &td_finding_info[f->kind], f->text);
@@ -1494,15 +1628,28 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.ttl = n->ttl;
     seg.ip_id = n->ip_id;
     seg.df = n->df;
-    st = td_conv_on_segment(&cr->conv, &seg);
-    record_step(cr, pinfo->num, &st);
+    td_conv scratch;
+    const td_conv *c;
+    conv_state *cs = NULL;
+    if (!cr->full && td_log_takes(cr->nlog, &seg)) {
+        /* Still opening: keep the segment, rebuild the conversation. */
+        cr->u.log = (td_logged *)g_realloc_n(cr->u.log, cr->nlog + 1u, sizeof *cr->u.log);
+        cr->u.log[cr->nlog++] = td_log_entry(&seg);
+        st = td_log_replay(&scratch, &cr->origin, cr->u.log, cr->nlog, NULL);
+        c = &scratch;
+    } else {
+        cs = conv_state_of(cr);
+        st = td_conv_on_segment(&cs->conv, &seg);
+        record_step(cs, pinfo->num, &st);
+        c = &cs->conv;
+    }
     const td_wants w = wants_of(tree, pinfo);
     if (w.items || w.experts || w.column) {
-        proto_item *top = show(tvb, pinfo, tree, cr, &st, FALSE, &w);
-        if (st.rst_news)
-            rst_escalation(pinfo, top, cr, &w);
-    } else if (st.rst_news) {
-        rst_escalation(pinfo, NULL, cr, &w); /* shows nothing: keeps count of what is known */
+        proto_item *top = show(tvb, pinfo, tree, cr, c, cs, &st, FALSE, &w);
+        if (st.rst_news && cs)
+            rst_escalation(pinfo, top, cs, &w);
+    } else if (st.rst_news && cs) {
+        rst_escalation(pinfo, NULL, cs, &w); /* shows nothing: keeps count of what is known */
     }
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
@@ -1527,10 +1674,11 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const td_wants w = wants_of(tree, pinfo);
     if (w.items || w.experts || w.column) {
         td_step st = recorded_step(cr, pinfo->num);
+        td_conv scratch;
+        const td_conv *c = conv_view(cr, &scratch);
         compute_findings();
-        proto_item *top = show(tvb, pinfo, tree, cr, &st, is_icmp, &w);
-        if (cr->nfind)
-            show_findings(tvb, pinfo, proto_item_get_subtree(top), top, cr, &w);
+        proto_item *top = show(tvb, pinfo, tree, cr, c, cr->full ? cr->u.state : NULL, &st, is_icmp, &w);
+        show_findings(tvb, pinfo, proto_item_get_subtree(top), top, cr, c, &w);
     }
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
@@ -1571,7 +1719,9 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
                      wmem_allocator_t *scope)
 {
     const conv_rec *cr = (const conv_rec *)handle;
-    const td_conv *c = &cr->conv;
+    td_conv scratch;
+    const td_conv *c = conv_view(cr, &scratch);
+    const address ca = conv_addr(cr, c->client), sa = conv_addr(cr, 1 - c->client);
     const td_prefs prefs = engine_prefs();
     const double now = capture_last_ts;
     const int cl = c->client, sv = 1 - c->client;
@@ -1580,9 +1730,9 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
 
     memset(row, 0, sizeof *row);
     row->stream = cr->stream;
-    row->client = endpoint_str(&cr->addr[cl], c->port[cl], scope);
-    row->server = endpoint_str(&cr->addr[sv], c->port[sv], scope);
-    row->server_addr = address_to_str(scope, &cr->addr[sv]);
+    row->client = endpoint_str(&ca, c->port[cl], scope);
+    row->server = endpoint_str(&sa, c->port[sv], scope);
+    row->server_addr = address_to_str(scope, &sa);
     row->server_port = c->port[sv];
     row->outcome = td_outcome_info[v.outcome].token;
     row->problem = td_outcome_info[v.outcome].severity >= TD_SEV_WARN;
@@ -1592,7 +1742,7 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     row->server_state = td_state_name((td_state)c->ep[sv].state);
     row->client_errno = v.client_error != TD_ERR_NONE ? td_client_error_name[v.client_error] : "";
     if (with_summary) {
-        td_conv_summary(c, &v, now, TRUE, cr->icmp_source, buf, sizeof buf);
+        td_conv_summary(c, &v, now, TRUE, cr->full ? cr->u.state->icmp_source : NULL, buf, sizeof buf);
         row->summary = wmem_strdup(scope, buf);
     } else {
         row->summary = "";
@@ -1643,6 +1793,10 @@ static void tcpdiag_cleanup(void)
         g_ptr_array_free(findings, TRUE);
         findings = NULL;
     }
+    g_free(find_start);
+    g_free(find_ids);
+    find_start = find_ids = NULL;
+    find_streams = 0;
     findings_done = FALSE;
     tcp_note.frame = icmp_note.frame = 0;
 }
