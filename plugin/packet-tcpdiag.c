@@ -195,10 +195,11 @@ typedef struct {
  */
 typedef struct {
     guint32    stream;      /* tcp.stream */
+    guint16    port[2];     /* ports of endpoints 0 and 1 */
     guint8     v6;          /* addresses are IPv6 (else IPv4) */
     guint8     full;        /* u.state, else u.log */
     guint8     nlog;        /* segments in u.log */
-    td_origin  origin;      /* ports of endpoints 0 and 1, reuse */
+    guint8     reused;      /* its origin is in `reuse_origins` */
     guint8     addr_data[2][16]; /* addresses of endpoints 0 and 1 */
     union {
         conv_state *state;
@@ -206,12 +207,25 @@ typedef struct {
     } u;
 } conv_rec;
 
+#if GLIB_SIZEOF_VOID_P == 8
+/* The sizes the README gives. */
+G_STATIC_ASSERT(sizeof(conv_rec) == 56);
+G_STATIC_ASSERT(sizeof(frame_rec) == 16);
+#endif
+
+/* The origins (td_origin) of the few conversations that reuse an earlier
+ * one's addresses and ports, by tcp.stream: kept aside, not in every
+ * record. */
+static GHashTable *reuse_origins;
+
 /* Conversations indexed by tcp.stream. */
 static conv_rec **convs;
 static guint32 convs_cap;
 /* The latest conversation on each pair of addresses and ports, to tell a
- * new connection on the same ports (port reuse) where it came from. */
-static GHashTable *by_ports;
+ * new connection on the same ports (port reuse) where it came from: open
+ * addressing, tcp.stream + 1 in each slot (0: empty), at most half full. */
+static guint32 *latest;
+static guint32 latest_cap, latest_used;
 static double capture_last_ts;
 static gboolean capture_started;
 static nstime_t capture_base;   /* first frame's time: times are relative to it */
@@ -264,8 +278,8 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
     cr = g_new0(conv_rec, 1);
     cr->stream = stream;
     cr->v6 = src->type == AT_IPv6;
-    cr->origin.port[0] = sport;
-    cr->origin.port[1] = dport;
+    cr->port[0] = sport;
+    cr->port[1] = dport;
     memcpy(cr->addr_data[0], src->data, (size_t)src->len);
     memcpy(cr->addr_data[1], dst->data, (size_t)dst->len);
     convs[stream] = cr;
@@ -281,13 +295,37 @@ static address conv_addr(const conv_rec *cr, int i)
     return a;
 }
 
+/* What a kept conversation is rebuilt from. */
+static td_origin origin_of(const conv_rec *cr)
+{
+    if (cr->reused) {
+        const td_origin *o = (const td_origin *)g_hash_table_lookup(reuse_origins,
+                                                                    GUINT_TO_POINTER(cr->stream + 1));
+        if (o)
+            return *o;
+    }
+    td_origin o;
+    memset(&o, 0, sizeof o);
+    o.port[0] = cr->port[0];
+    o.port[1] = cr->port[1];
+    return o;
+}
+
+/* Rebuild a kept conversation from its first n segments; the step of
+ * each in `steps` (may be NULL), the last one's returned. */
+static td_step conv_replay(const conv_rec *cr, guint32 n, td_conv *c, td_step *steps)
+{
+    const td_origin o = origin_of(cr);
+    return td_log_replay(c, &o, cr->u.log, n, steps);
+}
+
 /* The conversation's engine state: its own, or rebuilt from its kept
  * segments into `scratch`. */
 static const td_conv *conv_view(const conv_rec *cr, td_conv *scratch)
 {
     if (cr->full)
         return &cr->u.state->conv;
-    td_log_replay(scratch, &cr->origin, cr->u.log, cr->nlog, NULL);
+    conv_replay(cr, cr->nlog, scratch, NULL);
     return scratch;
 }
 
@@ -300,7 +338,7 @@ static conv_state *conv_state_of(conv_rec *cr)
     if (!cr->full) {
         td_step steps[TD_LOG_MAX];
         conv_state *cs = g_new0(conv_state, 1);
-        td_log_replay(&cs->conv, &cr->origin, cr->u.log, cr->nlog, steps);
+        conv_replay(cr, cr->nlog, &cs->conv, steps);
         for (guint32 i = 0; i < cr->nlog; i++)
             record_step(cs, cr->u.log[i].frame, &steps[i]);
         cs->cached_now = -1.0;
@@ -312,49 +350,86 @@ static conv_state *conv_state_of(conv_rec *cr)
     return cr->u.state;
 }
 
-/*
- * The latest conversation on each pair of addresses and ports: the table's
- * keys are the conversations themselves, hashed and compared on their
- * endpoints in either order.
- */
-static guint ports_hash(gconstpointer p)
+/* Hash of a conversation's endpoints, the same either way round. */
+static guint32 ports_hash(const conv_rec *cr)
 {
-    const conv_rec *cr = (const conv_rec *)p;
     const address a0 = conv_addr(cr, 0), a1 = conv_addr(cr, 1);
-    guint h0 = add_address_to_hash(cr->origin.port[0], &a0);
-    guint h1 = add_address_to_hash(cr->origin.port[1], &a1);
+    guint32 h = add_address_to_hash(cr->port[0], &a0) ^ add_address_to_hash(cr->port[1], &a1);
 
-    return h0 ^ h1; /* the same either way round */
+    /* Mixed (MurmurHash3's finalizer): the table takes the low bits. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
 }
 
-static gboolean ports_equal(gconstpointer a, gconstpointer b)
+static gboolean ports_equal(const conv_rec *x, const conv_rec *y)
 {
-    const conv_rec *x = (const conv_rec *)a, *y = (const conv_rec *)b;
     const size_t len = x->v6 ? 16 : 4;
 
     if (x->v6 != y->v6)
         return FALSE;
     for (int k = 0; k < 2; k++)
-        if (x->origin.port[0] == y->origin.port[k] && x->origin.port[1] == y->origin.port[1 - k] &&
+        if (x->port[0] == y->port[k] && x->port[1] == y->port[1 - k] &&
             memcmp(x->addr_data[0], y->addr_data[k], len) == 0 &&
             memcmp(x->addr_data[1], y->addr_data[1 - k], len) == 0)
             return TRUE;
     return FALSE;
 }
 
+/* The slot of cr's addresses and ports in `latest`: its conversation, or
+ * the empty slot where it goes. */
+static guint32 *latest_slot(const conv_rec *cr)
+{
+    const guint32 mask = latest_cap - 1;
+
+    for (guint32 i = ports_hash(cr) & mask;; i = (i + 1) & mask) {
+        const conv_rec *o = latest[i] ? conv_lookup(latest[i] - 1) : NULL;
+        if (!latest[i] || (o && ports_equal(o, cr)))
+            return &latest[i];
+    }
+}
+
+static void latest_grow(void)
+{
+    guint32 *old = latest, old_cap = latest_cap;
+
+    latest_cap = latest_cap ? latest_cap * 2 : 1024;
+    latest = g_new0(guint32, latest_cap);
+    for (guint32 i = 0; i < old_cap; i++) {
+        const conv_rec *o = old[i] ? conv_lookup(old[i] - 1) : NULL;
+        if (o)
+            *latest_slot(o) = old[i];
+    }
+    g_free(old);
+}
+
 /* Before its first segment: tie a new conversation to the latest one on
- * the same addresses and ports. */
+ * the same addresses and ports, and make it the latest. */
 static void link_port_reuse(conv_rec *cr)
 {
-    conv_rec *prev = (conv_rec *)g_hash_table_lookup(by_ports, cr);
+    if ((guint64)(latest_used + 1) * 2 > latest_cap) {
+        if (latest_cap >= G_MAXUINT32 / 4)
+            return; /* a billion conversations: no more port reuse links */
+        latest_grow();
+    }
+    guint32 *slot = latest_slot(cr);
+    conv_rec *prev = *slot ? conv_lookup(*slot - 1) : NULL;
 
     if (prev && prev != cr) {
         td_conv scratch, fresh;
-        td_conv_init(&fresh, cr->origin.port[0], cr->origin.port[1]);
+        td_conv_init(&fresh, cr->port[0], cr->port[1]);
         td_conv_set_reuse(&fresh, conv_view(prev, &scratch), prev->stream);
-        cr->origin = td_origin_of(&fresh);
+        td_origin *o = g_new(td_origin, 1);
+        *o = td_origin_of(&fresh);
+        g_hash_table_replace(reuse_origins, GUINT_TO_POINTER(cr->stream + 1), o);
+        cr->reused = TRUE;
     }
-    g_hash_table_replace(by_ports, cr, cr);
+    if (!*slot)
+        latest_used++;
+    *slot = cr->stream + 1;
 }
 
 static void conv_free(conv_rec *cr)
@@ -376,7 +451,7 @@ static void conv_free(conv_rec *cr)
 /* Which endpoint sent a segment with these addresses and ports. */
 static int endpoint_of(const conv_rec *cr, const address *src, guint16 sport, guint16 dport)
 {
-    const guint16 *port = cr->origin.port;
+    const guint16 *port = cr->port;
 
     if (port[0] != port[1]) {
         if (sport == port[0] && dport == port[1])
@@ -431,7 +506,7 @@ static td_step recorded_step(const conv_rec *cr, guint32 frame)
             i++;
         if (i == 0)
             return st;
-        td_log_replay(&scratch, &cr->origin, cr->u.log, i, steps);
+        conv_replay(cr, i, &scratch, steps);
         st.client_state = steps[i - 1].client_state;
         st.server_state = steps[i - 1].server_state;
         if (cr->u.log[i - 1].frame == frame && steps[i - 1].changed) {
@@ -1635,7 +1710,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
         /* Still opening: keep the segment, rebuild the conversation. */
         cr->u.log = (td_logged *)g_realloc_n(cr->u.log, cr->nlog + 1u, sizeof *cr->u.log);
         cr->u.log[cr->nlog++] = td_log_entry(&seg);
-        st = td_log_replay(&scratch, &cr->origin, cr->u.log, cr->nlog, NULL);
+        st = conv_replay(cr, cr->nlog, &scratch, NULL);
         c = &scratch;
     } else {
         cs = conv_state_of(cr);
@@ -1766,7 +1841,7 @@ static void tcpdiag_init(void)
     proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     capture_last_ts = 0.0;
     capture_started = FALSE;
-    by_ports = g_hash_table_new(ports_hash, ports_equal);
+    reuse_origins = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     echo_hosts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     findings_done = FALSE;
     packets_read = findings_at = 0;
@@ -1781,9 +1856,12 @@ static void tcpdiag_cleanup(void)
     g_free(convs);
     convs = NULL;
     convs_cap = 0;
-    if (by_ports) {
-        g_hash_table_destroy(by_ports);
-        by_ports = NULL;
+    g_free(latest);
+    latest = NULL;
+    latest_cap = latest_used = 0;
+    if (reuse_origins) {
+        g_hash_table_destroy(reuse_origins);
+        reuse_origins = NULL;
     }
     if (echo_hosts) {
         g_hash_table_destroy(echo_hosts);

@@ -21,14 +21,22 @@
 #define TD_LOG_MAX 8
 
 /* One opening segment as kept: the td_segment without its payload
- * length (always 0). */
+ * length (always 0), in 28 bytes (4-byte aligned: the time as two words). */
 typedef struct {
-    double   ts;
+    uint32_t ts_bits[2];          /* the double ts, bit for bit */
     uint32_t frame, seq, ack;
     uint16_t window, ip_id;
-    uint8_t  flags, sender, ip, ttl;
-    bool     df;
+    uint8_t  flags, ttl;
+    uint8_t  bits;                /* TD_LOGGED_* */
+    uint8_t  pad;
 } td_logged;
+
+enum {
+    TD_LOGGED_SENDER1 = 1u << 0,  /* sent by endpoint 1 */
+    TD_LOGGED_IP4     = 1u << 1,
+    TD_LOGGED_IP6     = 1u << 2,
+    TD_LOGGED_DF      = 1u << 3
+};
 
 /* What a conversation starts from: its ports, and an earlier
  * conversation on the same addresses and ports (td_conv_set_reuse). */

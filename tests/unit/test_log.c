@@ -50,7 +50,7 @@ static td_segment random_segment(uint32_t frame, double ts)
     s.ack = isn[next() % 4] + next() % 3;
     s.payload_len = next() % 5 == 0 ? 100 : 0;
     s.window = (uint16_t)next();
-    s.ip = (next() % 3 == 0) ? 6 : 4;
+    s.ip = (uint8_t)((const uint8_t[]){ 4, 4, 6, 0 }[next() % 4]);
     s.ttl = (uint8_t)(next() % 3 == 0 ? 128 : 64);
     s.ip_id = (uint16_t)(next() % 4);
     s.df = next() % 2;
@@ -115,6 +115,10 @@ static void test_takes(void)
     s.flags = TD_TH_SYN | TD_TH_FIN;
     check(!td_log_takes(1, &s), "a SYN with FIN", 0, 0);
     s.flags = TD_TH_SYN;
+    s.ip = 5;
+    check(!td_log_takes(1, &s), "a SYN in an IP version other than 4 or 6", 0, 0);
+    s.ip = 0;
+    check(td_log_takes(1, &s), "a SYN whose IP header is not known", 0, 0);
     s.sender = 2;
     check(!td_log_takes(1, &s), "a segment of no endpoint", 0, 0);
 }
