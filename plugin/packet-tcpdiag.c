@@ -196,7 +196,7 @@ typedef struct {
 typedef struct {
     guint32    stream;      /* tcp.stream */
     guint16    port[2];     /* ports of endpoints 0 and 1 */
-    guint8     v6;          /* addresses are IPv6 (else IPv4) */
+    guint8     v6;          /* bit i: endpoint i's address is IPv6 (else IPv4) */
     guint8     full;        /* u.state, else u.log */
     guint8     nlog;        /* segments in u.log */
     guint8     reused;      /* its origin is in `reuse_origins` */
@@ -208,7 +208,7 @@ typedef struct {
 } conv_rec;
 
 #if GLIB_SIZEOF_VOID_P == 8
-/* The sizes the README gives. */
+/* The sizes the README gives ("How it reads packets, and what it costs"). */
 G_STATIC_ASSERT(sizeof(conv_rec) == 56);
 G_STATIC_ASSERT(sizeof(frame_rec) == 16);
 #endif
@@ -263,7 +263,7 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
 {
     conv_rec *cr;
 
-    if (!ip_address(src) || !ip_address(dst) || src->type != dst->type)
+    if (!ip_address(src) || !ip_address(dst))
         return NULL;
     if (stream >= convs_cap) {
         guint32 ncap = convs_cap ? convs_cap : 1024;
@@ -277,7 +277,9 @@ static conv_rec *conv_create(guint32 stream, const address *src, const address *
     }
     cr = g_new0(conv_rec, 1);
     cr->stream = stream;
-    cr->v6 = src->type == AT_IPv6;
+    /* Both of a family, except in crafted input (an exported PDU can
+     * name any two addresses). */
+    cr->v6 = (guint8)((src->type == AT_IPv6 ? 1u : 0u) | (dst->type == AT_IPv6 ? 2u : 0u));
     cr->port[0] = sport;
     cr->port[1] = dport;
     memcpy(cr->addr_data[0], src->data, (size_t)src->len);
@@ -291,7 +293,9 @@ static address conv_addr(const conv_rec *cr, int i)
 {
     address a;
 
-    set_address(&a, cr->v6 ? AT_IPv6 : AT_IPv4, cr->v6 ? 16 : 4, cr->addr_data[i]);
+    const gboolean v6 = (cr->v6 >> i) & 1u;
+
+    set_address(&a, v6 ? AT_IPv6 : AT_IPv4, v6 ? 16 : 4, cr->addr_data[i]);
     return a;
 }
 
@@ -367,15 +371,13 @@ static guint32 ports_hash(const conv_rec *cr)
 
 static gboolean ports_equal(const conv_rec *x, const conv_rec *y)
 {
-    const size_t len = x->v6 ? 16 : 4;
-
-    if (x->v6 != y->v6)
-        return FALSE;
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
+        const address x0 = conv_addr(x, 0), x1 = conv_addr(x, 1);
+        const address y0 = conv_addr(y, k), y1 = conv_addr(y, 1 - k);
         if (x->port[0] == y->port[k] && x->port[1] == y->port[1 - k] &&
-            memcmp(x->addr_data[0], y->addr_data[k], len) == 0 &&
-            memcmp(x->addr_data[1], y->addr_data[1 - k], len) == 0)
+            addresses_equal(&x0, &y0) && addresses_equal(&x1, &y1))
             return TRUE;
+    }
     return FALSE;
 }
 
@@ -1707,8 +1709,10 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     const td_conv *c;
     conv_state *cs = NULL;
     if (!cr->full && td_log_takes(cr->nlog, &seg)) {
-        /* Still opening: keep the segment, rebuild the conversation. */
-        cr->u.log = (td_logged *)g_realloc_n(cr->u.log, cr->nlog + 1u, sizeof *cr->u.log);
+        /* Still opening: keep the segment, rebuild the conversation.  Room
+         * for 1, 2, 4 and 8 segments. */
+        if ((cr->nlog & (cr->nlog - 1u)) == 0)
+            cr->u.log = (td_logged *)g_realloc_n(cr->u.log, cr->nlog ? cr->nlog * 2u : 1u, sizeof *cr->u.log);
         cr->u.log[cr->nlog++] = td_log_entry(&seg);
         st = conv_replay(cr, cr->nlog, &scratch, NULL);
         c = &scratch;

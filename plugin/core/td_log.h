@@ -6,7 +6,7 @@
  * has seen (td_conv_on_segment takes nothing else).  Most conversations of
  * a SYN flood or a scan never get past a SYN and a SYN-ACK or two, so
  * while a conversation has seen only a few segments, all of them SYNs or
- * SYN-ACKs without payload, it is kept as those segments (32 bytes each)
+ * SYN-ACKs without payload, it is kept as those segments (28 bytes each)
  * instead of a td_conv (about 700 bytes), and rebuilt when asked for.
  * The first segment that is not an opening one (or one too many) makes it
  * a td_conv for good.
@@ -60,7 +60,8 @@ td_logged td_log_entry(const td_segment *s);
  * Rebuild c from its origin and its first n kept segments, exactly as
  * if they had been fed to it one by one.  Returns the step of the last
  * one (all zero if n is 0).  With `steps` (room for n) each step is
- * stored there too.
+ * stored there too.  Kept segments are never resets: c allocates nothing
+ * (no td_conv_free needed).
  */
 td_step td_log_replay(td_conv *c, const td_origin *o, const td_logged *log, uint32_t n,
                       td_step *steps);

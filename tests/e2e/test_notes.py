@@ -90,3 +90,46 @@ def test_tcp_without_ip_addresses(tshark, tmp_path):
         lines = [l for l in p.stdout.splitlines() if "\t" in l]
         assert len(lines) == 2 and lines[0].split("\t")[1] == "40000", p.stdout
         assert all(l.split("\t")[2] == "" for l in lines), p.stdout
+
+
+def test_endpoints_of_two_address_families(tshark, tmp_path):
+    """Crafted (no kernel writes it): exported PDUs naming an IPv4 source
+    and an IPv6 destination for one TCP conversation.  Its endpoints are
+    kept each with its own family: the handshake is followed as any other
+    (a regression once, when one family was kept per conversation)."""
+    def tag(t, v):
+        return struct.pack("!HH", t, len(v)) + v + b"\0" * (-len(v) % 4)
+
+    a4 = bytes([192, 0, 2, 1])
+    a6 = bytes([0x20, 0x01, 0x0d, 0xb8] + [0] * 11 + [2])
+
+    def pdu(src, dst, payload):
+        # EXP_PDU_TAG_IPV4_SRC/DST (20, 21), IPV6_SRC/DST (22, 23)
+        s = tag(20 if len(src) == 4 else 22, src)
+        d = tag(21 if len(dst) == 4 else 23, dst)
+        return s + d + tag(14, b"ip.proto") + tag(32, struct.pack("!I", 6)) + tag(0, b"") + payload
+
+    def tcp(sport, dport, seq, ack, flags):
+        return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 0x50, flags, 64240, 0, 0)
+
+    frames = [pdu(a4, a6, tcp(40000, 80, 100, 0, 0x02)),
+              pdu(a6, a4, tcp(80, 40000, 500, 101, 0x12)),
+              pdu(a4, a6, tcp(40000, 80, 101, 501, 0x10))]
+    path = tmp_path / "two-families.pcap"
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 252))
+        for i, frame in enumerate(frames):
+            f.write(struct.pack("<IIII", 1000 + i, 0, len(frame), len(frame)) + frame)
+    args = ["-r", tshark.path(str(path)), "-T", "fields", "-e", "tcp.stream", "-e", "tcpdiag.outcome",
+            "-e", "tcpdiag.client_state", "-e", "tcpdiag.server_state"]
+    p = tshark.run(args, check=False, bugs_ok=True)
+    rows = [l.split("\t") for l in p.stdout.splitlines() if "\t" in l]
+    if len(rows) != 3 or rows[0][0] == "" or len({r[0] for r in rows}) != 1:
+        pytest.skip("this Wireshark's TCP does not make one stream of these PDUs: %r" % rows)
+    assert [r[1:] for r in rows] == [
+        ["syn-pending", "SYN_SENT", "CLOSED"],
+        ["synack-pending", "SYN_SENT", "SYN_RECV"],
+        ["established", "ESTABLISHED", "ESTABLISHED"],
+    ], p.stdout
+    two = tshark.run(["-2"] + args, check=False, bugs_ok=True)
+    assert [l.split("\t")[1] for l in two.stdout.splitlines() if "\t" in l] == ["established"] * 3, two.stdout

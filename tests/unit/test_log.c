@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of td_log: a conversation rebuilt from its kept segments is
- * the conversation that saw them, byte for byte, whatever they were.
+ * the conversation that saw them, byte for byte: random opening sequences
+ * (any flags, IP header details, times to the nanosecond, port reuse)
+ * and the longest log Linux makes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ static td_segment random_segment(uint32_t frame, double ts)
     static const uint8_t flags[] = {
         TD_TH_SYN, TD_TH_SYN | TD_TH_ACK, TD_TH_SYN | TD_TH_PSH, TD_TH_SYN | TD_TH_ACK | TD_TH_PSH,
         TD_TH_ACK, TD_TH_RST, TD_TH_RST | TD_TH_ACK, TD_TH_FIN | TD_TH_ACK, TD_TH_SYN | TD_TH_FIN,
+        TD_TH_SYN | TD_TH_RST,
     };
     /* Sequence numbers from a few ISNs so that some acknowledge others. */
     static const uint32_t isn[] = { 1000u, 5000u, 0xfffffff0u, 0u };
@@ -78,7 +81,8 @@ static void test_replay_equals_live(void)
         }
         const td_origin o = td_origin_of(&live);
         for (unsigned i = 0; i < 12; i++) {
-            ts += (next() % 4) * 0.25;
+            /* Times a float would not hold (nanoseconds). */
+            ts += (next() % 4) * 0.25 + (next() % 1000000) * 1e-9;
             td_segment s = random_segment(i + 1, ts);
             const int takes = td_log_takes(n, &s);
             td_step st = td_conv_on_segment(&live, &s);
@@ -89,10 +93,52 @@ static void test_replay_equals_live(void)
             check(memcmp(&built, &live, sizeof live) == 0, "rebuilt conversation == live one", round, i);
             check(memcmp(&got, &st, sizeof st) == 0, "step of the last segment == live step", round, i);
             check(memcmp(&steps[n - 1], &st, sizeof st) == 0, "stored step == live step", round, i);
+            check(built.rsts == NULL, "a kept conversation allocates nothing", round, i);
             td_conv_free(&built);
         }
         td_conv_free(&live);
     }
+}
+
+/* Linux's schedule: a SYN and six retransmissions (1, 3, 7, 15, 31, 63 s),
+ * then a SYN-ACK: the 8 segments a log keeps, from two IP versions of
+ * header detail; a ninth is refused. */
+static void test_full_log(void)
+{
+    static const double at[] = { 0.0, 1.000123457, 3.001234567, 7.002345678, 15.003456789,
+                                 31.004567891, 63.005678912 };
+    td_conv live, built;
+    td_logged log[TD_LOG_MAX];
+    uint32_t n = 0;
+    td_origin o;
+
+    td_conv_init(&live, 40000, 443);
+    o = td_origin_of(&live);
+    for (unsigned i = 0; i < TD_LOG_MAX; i++) {
+        td_segment s;
+        memset(&s, 0, sizeof s);
+        s.frame = 10 * i + 1;
+        s.ts = i < 7 ? at[i] : 63.5;
+        s.sender = i < 7 ? 0 : 1;
+        s.flags = i < 7 ? TD_TH_SYN : TD_TH_SYN | TD_TH_ACK;
+        s.seq = i < 7 ? 1000u : 9000u;
+        s.ack = i < 7 ? 0u : 1001u;
+        s.window = 64240;
+        s.ip = 6;
+        s.ttl = (uint8_t)(64 - i);
+        s.df = true;
+        check(td_log_takes(n, &s), "a SYN or the SYN-ACK is kept", 0, i);
+        td_step st = td_conv_on_segment(&live, &s);
+        log[n++] = td_log_entry(&s);
+        td_step got = td_log_replay(&built, &o, log, n, NULL);
+        check(memcmp(&built, &live, sizeof live) == 0, "rebuilt == live (full log)", 0, i);
+        check(memcmp(&got, &st, sizeof st) == 0, "step == live step (full log)", 0, i);
+    }
+    check(built.ep[0].syn_count == 7 && built.ep[1].synack_count == 1, "7 SYNs and a SYN-ACK", 0, 8);
+    td_segment ninth;
+    memset(&ninth, 0, sizeof ninth);
+    ninth.flags = TD_TH_SYN;
+    check(!td_log_takes(n, &ninth), "a ninth is refused", 0, 8);
 }
 
 static void test_takes(void)
@@ -126,6 +172,7 @@ static void test_takes(void)
 int main(void)
 {
     test_takes();
+    test_full_log();
     test_replay_equals_live();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
