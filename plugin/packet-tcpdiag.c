@@ -1919,6 +1919,7 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     char buf[1024];
 
     memset(row, 0, sizeof *row);
+    row->handle = handle;
     row->stream = cr->stream;
     row->client = endpoint_str(&ca, c->port[cl], scope);
     row->server = endpoint_str(&sa, c->port[sv], scope);

@@ -28,6 +28,7 @@ typedef struct {
     double      start, duration;        /* seconds from the first frame */
     guint64     client_bytes, server_bytes;
     gboolean    problem;                /* the outcome is a diagnosis (expert item) */
+    const void *handle;                 /* the conversation handle it was made from */
 } tcpdiag_row;
 
 /* Fill `row` for the conversation handle queued on the tap; strings are

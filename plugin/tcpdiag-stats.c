@@ -143,14 +143,21 @@ static void draw_conv(cli_tab *t, tcpdiag_row *rows, guint n)
            "Stream", w_client, "Client", w_server, "Server", w_out, "Outcome", w_zs, "Zeek",
            w_hist, "History", "SYNs", "Start", "Duration", "Bytes C>S", "Bytes S>C",
            "Client end", "Server end", "Summary");
+    /* The summaries (the large part) one row at a time, each freed once
+     * printed: a table of a million conversations is not held whole. */
+    wmem_allocator_t *row_scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
     for (guint i = 0; i < n; i++) {
-        const tcpdiag_row *r = &rows[i];
+        tcpdiag_row full;
+        tcpdiag_row_get(rows[i].handle, &full, TRUE, row_scope);
+        const tcpdiag_row *r = &full;
         printf("%6u  %-*s  %-*s  %-*s  %-*s  %-*s  %4u  %12.6f  %12.6f  %10" G_GUINT64_FORMAT
                "  %10" G_GUINT64_FORMAT "  %-11s  %-11s  %s\n",
                r->stream, w_client, r->client, w_server, r->server, w_out, r->outcome, w_zs,
                dash(r->conn_state), w_hist, dash(r->history), r->syns, r->start, r->duration,
                r->client_bytes, r->server_bytes, r->client_state, r->server_state, r->summary);
+        wmem_free_all(row_scope);
     }
+    wmem_destroy_allocator(row_scope);
     rule();
 }
 
@@ -217,7 +224,8 @@ static void cli_draw(void *p)
 {
     cli_tab *t = (cli_tab *)p;
     wmem_allocator_t *scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
-    tcpdiag_row *rows = set_rows(&t->set, !t->sum, scope);
+    /* Without summaries: draw_conv makes them row by row. */
+    tcpdiag_row *rows = set_rows(&t->set, FALSE, scope);
     guint n = t->set.convs->len;
 
     qsort(rows, n, sizeof *rows, by_stream);
