@@ -595,111 +595,35 @@ static int group_pi(td_group g)
 }
 
 /*
- * tshark -T fields before 4.4 builds a *visible* tree for every packet
- * (its "print_details" is set for -T fields) and then reads the -e fields
- * from it, without priming them: a dissector cannot tell that tree from
- * the one -V prints.  4.4 primes the -e fields and leaves the tree
- * invisible.  So tcpdiag reads tshark's command line (Linux's
- * /proc/self/cmdline): with -T fields, no -V or -O, and no option value
- * or filter naming tcpdiag, _ws.expert or a display filter macro (file
- * names aside), the tree is taken as invisible, as 4.4 makes it, and
- * tcpdiag adds only what a filter or a Lua field extractor asks for (they
- * prime their fields: ref_type).  A command line it cannot read leaves
- * the tree as Wireshark says.
+ * tshark without -2 never visits a frame again: then nothing is kept per
+ * frame for later passes.  Read from tshark's command line (Linux's
+ * /proc/self/cmdline); a -2 anywhere, even as what might be another
+ * option's value (-c20 counts), a program not named tshark (Wireshark) or
+ * a command line that cannot be read keeps the per-frame records.
  */
-static gboolean fields_only;
-
-/* Text that names tcpdiag's items, or may (a display filter macro). */
-static gboolean names_tcpdiag(const char *v)
-{
-    return strstr(v, "tcpdiag") || strstr(v, "_ws.expert") || strstr(v, "${");
-}
-
-/* tshark's short options that take a value (its getopt string, 4.0 to 4.6). */
-#define TSHARK_VALUE_OPTIONS "aAbBcCdeEfFGHijJKMNoOrRsStTuUwWXyYz"
-/* Of those, the ones whose value is a file or interface name. */
-#define TSHARK_NAME_OPTIONS "rwHKiW"
-
-/* Read tshark's command line: sets fields_only and single_pass (both
- * FALSE for Wireshark, or a command line that cannot be read).  Where it
- * could be wrong it errs on the side of building and keeping more. */
 static void read_command_line(void)
 {
-    gchar *buf = NULL, **argv;
+    gchar *buf = NULL;
     gsize len = 0;
-    gboolean fields = FALSE, two_pass = FALSE, ok = TRUE;
 
-    fields_only = single_pass = FALSE;
+    single_pass = FALSE;
     if (!g_file_get_contents("/proc/self/cmdline", &buf, &len, NULL) || len == 0 || buf[len - 1] != '\0') {
         g_free(buf);
         return;
     }
-    /* NUL-separated: make it a vector. */
-    guint argc = 0;
-    for (gsize i = 0; i < len; i++)
-        argc += buf[i] == '\0';
-    argv = g_new0(gchar *, argc + 1);
-    for (gsize i = 0, k = 0; k < argc; i += strlen(buf + i) + 1)
-        argv[k++] = buf + i;
-    char *base = g_path_get_basename(argv[0]);
-    const gboolean tshark = strcmp(base, "tshark") == 0;
-    g_free(base);
-    /* -2 anywhere, even as what might be an option's value: frames may
-     * be visited again (a superset, e.g. -c20 counts). */
-    for (guint i = 1; i < argc; i++)
-        if (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i], '2'))
+    char *base = g_path_get_basename(buf);
+    gboolean two_pass = FALSE;
+    for (const char *a = buf + strlen(buf) + 1; a < buf + len; a += strlen(a) + 1)
+        if (a[0] == '-' && a[1] != '-' && strchr(a, '2'))
             two_pass = TRUE;
-    for (guint i = 1; tshark && i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            /* Options end here: a capture filter follows. */
-            for (; i < argc; i++)
-                ok = ok && !names_tcpdiag(argv[i]);
-            break;
-        }
-        if (a[0] != '-' || a[1] == '\0' || a[1] == '-') {
-            /* A long option, a value of one, or a capture filter: which
-             * long options take a value is not known here, so every
-             * argument is read on (tshark's getopt stops at the first
-             * argument that is not an option, after which there is only
-             * the capture filter). */
-            ok = ok && !names_tcpdiag(a);
-            continue;
-        }
-        for (const char *o = a + 1; *o; o++) {
-            if (*o == 'V') {
-                ok = FALSE;    /* details printed */
-            } else if (strchr(TSHARK_VALUE_OPTIONS, *o)) {
-                const char *v = o[1] ? o + 1 : (i + 1 < argc ? argv[++i] : "");
-                if (*o == 'T')
-                    fields = strcmp(v, "fields") == 0;  /* the last -T counts */
-                else if (*o == 'O')
-                    ok = FALSE;                         /* details printed */
-                else if (!strchr(TSHARK_NAME_OPTIONS, *o))
-                    ok = ok && !names_tcpdiag(v);
-                break;         /* the value ends the cluster */
-            }
-        }
-    }
-    g_free(argv);
+    single_pass = strcmp(base, "tshark") == 0 && !two_pass;
+    g_free(base);
     g_free(buf);
-    fields_only = tshark && ok && fields;
-    single_pass = tshark && !two_pass;
 }
 
-/* A visible tree: one tshark or Wireshark will show (not -T fields'). */
 static gboolean tree_visible(proto_tree *tree)
 {
-    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible && !fields_only;
-}
-
-/* Whether anything will read field hf of this tree (Wireshark's
- * proto_field_is_referenced, for -T fields' tree as for an invisible one). */
-static gboolean referenced(proto_tree *tree, int hf)
-{
-    if (!fields_only)
-        return proto_field_is_referenced(tree, hf);
-    return tree && hf > 0 && proto_registrar_get_nth((guint)hf)->ref_type != HF_REF_TYPE_NONE;
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
 }
 
 /*
@@ -720,12 +644,9 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 {
     td_wants w;
 
-    const gboolean ws_expert = proto_ws_expert > 0 && referenced(tree, proto_ws_expert);
-
-    w.items = tree && (tree_visible(tree) || referenced(tree, proto_tcpdiag) || ws_expert);
-    /* -T fields' tree (fields_only) is not shown: experts only if read. */
-    w.experts = (tree != NULL && (!fields_only || ws_expert || w.items)) ||
-                (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
+    w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
+                       (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
+    w.experts = tree != NULL || (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
                 (expert_tap >= 0 && have_tap_listener(expert_tap));
     w.column = pinfo->cinfo != NULL;
     return w;
@@ -815,19 +736,19 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 
     /* Not wanted by a filter, a column or a visible tree: skip the work
      * (this runs on every packet). */
-    if (referenced(dt, hf_ttl) || referenced(dt, hf_hops)) {
+    if (proto_field_is_referenced(dt, hf_ttl) || proto_field_is_referenced(dt, hf_hops)) {
         const guint8 ttl = td_baseline_ttl(b);
         if (ttl) {
             add_uint(dt, hf_ttl, tvb, ttl);
             add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
         }
     }
-    if (referenced(dt, hf_ipid)) {
+    if (proto_field_is_referenced(dt, hf_ipid)) {
         const char *ipid = td_baseline_ipid(b);
         if (*ipid)
             add_string(dt, hf_ipid, tvb, ipid);
     }
-    if (referenced(dt, hf_rtt)) {
+    if (proto_field_is_referenced(dt, hf_rtt)) {
         const double rtt = td_conv_rtt_via(c, i);
         if (rtt >= 0.0)
             add_reltime(dt, hf_rtt, tvb, rtt);
@@ -931,7 +852,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
                                (final || td_outcome_is_settled(v.outcome));
     const gboolean want_summary = (diag_here && w->experts) ||
-                                  (w->items && referenced(tree, hf_summary));
+                                  (w->items && proto_field_is_referenced(tree, hf_summary));
 
     if (want_summary && !summary) {
         char buf[1024];
@@ -993,7 +914,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             add_uint(dt, hf_syn_count, tvb, cl->syn_count);
         if (sv->synack_count)
             add_uint(dt, hf_synack_count, tvb, sv->synack_count);
-        if (cl->syn_count > 1 && referenced(dt, hf_syn_schedule)) {
+        if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
             char sched[128];
             td_conv_syn_schedule(c, sched, sizeof sched);
             add_string(dt, hf_syn_schedule, tvb, sched);
