@@ -14,6 +14,7 @@
  * from those records and the outcome is the one known at the end of the
  * capture.
  */
+#include <dlfcn.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/address.h>
+#include <epan/column-info.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
@@ -33,6 +35,7 @@
 #include <epan/dissectors/packet-tcp.h>
 #include "ws-compat.h"
 
+#include "core/td_cmdline.h"
 #include "core/td_engine.h"
 #include "core/td_log.h"
 #include "core/td_text.h"
@@ -595,35 +598,119 @@ static int group_pi(td_group g)
 }
 
 /*
- * tshark without -2 never visits a frame again: then nothing is kept per
- * frame for later passes.  Read from tshark's command line (Linux's
- * /proc/self/cmdline); a -2 anywhere, even as what might be another
- * option's value (-c20 counts), a program not named tshark (Wireshark) or
- * a command line that cannot be read keeps the per-frame records.
+ * What tcpdiag reads from tshark's command line (td_cmdline), once per
+ * file.  A program not named tshark (Wireshark), or a command line that
+ * cannot be read, leaves both FALSE.
+ *
+ * single_pass: tshark without -2 never visits a frame again, so nothing is
+ *   kept per frame for later passes.
+ *
+ * fields_cmdline: tshark -T fields before 4.4 builds a *visible* tree for
+ *   every packet (print_details is set for -T fields) and then reads the -e
+ *   fields from it without priming them, so a dissector cannot tell that
+ *   tree from the one -V prints; 4.4 primes the -e fields and leaves the
+ *   tree invisible.  With a command line that prints no tree and names no
+ *   field of tcpdiag's, tcpdiag takes 4.0's tree as invisible, as 4.4 makes
+ *   it, and adds only what a filter, a column or a field extractor primes
+ *   (fields_only).  What the command line does not show is checked when
+ *   the file's first packet arrives (fields_decide): a Lua script (it may
+ *   walk every field), a tap that reads the tree; and on every packet, an
+ *   Expert column (set from the expert items on the tree).
  */
+static gboolean fields_cmdline;
+static int fields_only = -1;            /* this file: -1 until its first packet */
+static gboolean fields_only_packet;     /* this packet */
+
 static void read_command_line(void)
 {
     gchar *buf = NULL;
+    const char **argv;
     gsize len = 0;
+    int argc = 0;
 
-    single_pass = FALSE;
+    single_pass = fields_cmdline = FALSE;
     if (!g_file_get_contents("/proc/self/cmdline", &buf, &len, NULL) || len == 0 || buf[len - 1] != '\0') {
         g_free(buf);
         return;
     }
-    char *base = g_path_get_basename(buf);
-    gboolean two_pass = FALSE;
-    for (const char *a = buf + strlen(buf) + 1; a < buf + len; a += strlen(a) + 1)
-        if (a[0] == '-' && a[1] != '-' && strchr(a, '2'))
-            two_pass = TRUE;
-    single_pass = strcmp(base, "tshark") == 0 && !two_pass;
-    g_free(base);
+    /* NUL-separated: make it a vector. */
+    for (gsize i = 0; i < len; i++)
+        argc += buf[i] == '\0';
+    argv = g_new0(const char *, (gsize)argc + 1);
+    for (gsize i = 0, k = 0; k < (gsize)argc; i += strlen(buf + i) + 1)
+        argv[k++] = buf + i;
+    const td_cmdline cl = td_cmdline_read(argc, argv);
+    g_free(argv);
     g_free(buf);
+    single_pass = cl.tshark && !cl.two_pass;
+#if TD_WS_AT_LEAST(4, 4)
+    fields_cmdline = FALSE;   /* 4.4 and later leave -T fields' tree invisible */
+#else
+    fields_cmdline = cl.fields_only;
+#endif
 }
 
+/* Whether a Lua script is loaded (or will be): it may read every field of
+ * the tree (all_field_infos, a Listener or postdissector asking for all
+ * fields).  wslua_count_plugins is exported by libwireshark but in no
+ * installed header, and absent from a build without Lua. */
+static gboolean lua_scripts(void)
+{
+    int (*count)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "wslua_count_plugins");
+    return count && count() > 0;
+}
+
+/* At the first packet of a file: what the command line cannot show. */
+static void fields_decide(void)
+{
+    const char *why = NULL;
+
+    if (!fields_cmdline) {
+        fields_only = FALSE;
+        return;
+    }
+    if (lua_scripts())
+        why = "a Lua script is loaded";
+    else if (union_of_tap_listener_flags() & TL_REQUIRES_PROTO_TREE)
+        why = "a tap reads the tree";
+    fields_only = !why;
+    if (fields_only)
+        ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds only the fields asked for");
+    else if (why)
+        ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds all its items (%s)", why);
+}
+
+/* This packet: an Expert column is set by the expert items on the tree. */
+static void fields_packet(const packet_info *pinfo)
+{
+    static gboolean said;
+
+    if (fields_only < 0)
+        fields_decide();
+    fields_only_packet = fields_only && !(pinfo->cinfo && pinfo->cinfo->col_first[COL_EXPERT] >= 0);
+    if (fields_only && !fields_only_packet && !said) {
+        said = TRUE;
+        ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds all its items (an Expert column)");
+    }
+}
+
+/* A visible tree: one tshark or Wireshark will show (not -T fields'). */
 static gboolean tree_visible(proto_tree *tree)
 {
-    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible && !fields_only_packet;
+}
+
+/* Whether anything will read field hf of this tree: Wireshark's
+ * proto_field_is_referenced, taking -T fields' tree as invisible. */
+static gboolean referenced(proto_tree *tree, int hf)
+{
+    if (!fields_only_packet)
+        return proto_field_is_referenced(tree, hf);
+    if (!tree || hf <= 0)
+        return FALSE;
+    const header_field_info *hfi = proto_registrar_get_nth((guint)hf);
+    return hfi->ref_type != HF_REF_TYPE_NONE ||
+           (hfi->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols);
 }
 
 /*
@@ -644,9 +731,11 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 {
     td_wants w;
 
-    w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
-                       (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
-    w.experts = tree != NULL || (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
+    w.items = tree && (tree_visible(tree) || referenced(tree, proto_tcpdiag) ||
+                       (proto_ws_expert > 0 && referenced(tree, proto_ws_expert)));
+    /* -T fields' tree (fields_only) is not shown: experts there only if read. */
+    w.experts = (tree != NULL && (!fields_only_packet || w.items)) ||
+                (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
                 (expert_tap >= 0 && have_tap_listener(expert_tap));
     w.column = pinfo->cinfo != NULL;
     return w;
@@ -736,19 +825,19 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 
     /* Not wanted by a filter, a column or a visible tree: skip the work
      * (this runs on every packet). */
-    if (proto_field_is_referenced(dt, hf_ttl) || proto_field_is_referenced(dt, hf_hops)) {
+    if (referenced(dt, hf_ttl) || referenced(dt, hf_hops)) {
         const guint8 ttl = td_baseline_ttl(b);
         if (ttl) {
             add_uint(dt, hf_ttl, tvb, ttl);
             add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
         }
     }
-    if (proto_field_is_referenced(dt, hf_ipid)) {
+    if (referenced(dt, hf_ipid)) {
         const char *ipid = td_baseline_ipid(b);
         if (*ipid)
             add_string(dt, hf_ipid, tvb, ipid);
     }
-    if (proto_field_is_referenced(dt, hf_rtt)) {
+    if (referenced(dt, hf_rtt)) {
         const double rtt = td_conv_rtt_via(c, i);
         if (rtt >= 0.0)
             add_reltime(dt, hf_rtt, tvb, rtt);
@@ -852,7 +941,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
                                (final || td_outcome_is_settled(v.outcome));
     const gboolean want_summary = (diag_here && w->experts) ||
-                                  (w->items && proto_field_is_referenced(tree, hf_summary));
+                                  (w->items && referenced(tree, hf_summary));
 
     if (want_summary && !summary) {
         char buf[1024];
@@ -914,7 +1003,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             add_uint(dt, hf_syn_count, tvb, cl->syn_count);
         if (sv->synack_count)
             add_uint(dt, hf_synack_count, tvb, sv->synack_count);
-        if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
+        if (cl->syn_count > 1 && referenced(dt, hf_syn_schedule)) {
             char sched[128];
             td_conv_syn_schedule(c, sched, sizeof sched);
             add_string(dt, hf_syn_schedule, tvb, sched);
@@ -1796,6 +1885,7 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 
 static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    fields_packet(pinfo);
     if (!pinfo->fd->visited) {
         if (!capture_started) {
             capture_base = pinfo->abs_ts;
@@ -1875,6 +1965,7 @@ static void tcpdiag_init(void)
     tcp_note.frame = icmp_note.frame = 0;
     expert_tap = find_tap_id("expert");
     read_command_line();
+    fields_only = -1;
     /* Registered after the plugins' handoff: looked up here. */
     proto_ws_expert = proto_get_id_by_filter_name("_ws.expert");
     capture_last_ts = 0.0;

@@ -96,9 +96,9 @@ class TShark:
         self.copied = {}
         self.booleans = set()
 
-    def _cmd(self, args):
-        env = ["env", "-i"] + [f"{k}={v}" for k, v in wireshark_env(self.home).items()]
-        return as_test_user(env + ["tshark"] + args)
+    def _cmd(self, args, env=None):
+        env = dict(wireshark_env(self.home), **(env or {}))
+        return as_test_user(["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["tshark"] + args)
 
     def path(self, capture):
         """A copy of the capture that the unprivileged tshark can read."""
@@ -111,10 +111,11 @@ class TShark:
             self.copied[src] = dst
         return self.copied[src]
 
-    def run(self, args, check=True, bugs_ok=False):
+    def run(self, args, check=True, bugs_ok=False, env=None):
+        """tshark args; env: variables added to the tests' environment."""
         # errors="replace": other dissectors print the raw bytes of corrupted
         # packets (e.g. a damaged HTTP Content-Type), not always UTF-8.
-        p = subprocess.run(self._cmd(args), capture_output=True, text=True, errors="replace",
+        p = subprocess.run(self._cmd(args, env), capture_output=True, text=True, errors="replace",
                            timeout=300)
         # A dissector exception shows as "Dissector bug" or a malformed
         # tcpdiag item; either is a failure of ours.
