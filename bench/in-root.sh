@@ -28,16 +28,7 @@ if [ "${1:-}" = "--flood" ]; then
 fi
 DIR=/var/tmp/tcpdiag-roots/$RELEASE
 
-make_root "$RELEASE" "$DIR"
-trap 'umount_root "$DIR"' EXIT
-trap 'exit 130' INT TERM HUP
-mount_root "$DIR"
-bind_ro "$SRC" "$DIR"
-
-echo "== installing the dependencies in $RELEASE"
-in_root "$DIR" /src/tools/install-deps.sh build test >"$DIR.apt.log" 2>&1 ||
-    { tail -30 "$DIR.apt.log" >&2; die "installing the dependencies failed (log: $DIR.apt.log)"; }
-in_root "$DIR" tshark --version | head -1
+enter_root "$RELEASE" "$DIR" build test
 
 # Each capture in a folder of its own (the same name twice is no clash),
 # linked, or copied where a link cannot be made or would not be readable

@@ -38,16 +38,7 @@ check_release "$RELEASE"
 DIR=${DIR:-/var/tmp/tcpdiag-roots/$RELEASE}
 
 [ "$FRESH" -eq 0 ] || remove_root "$DIR"
-make_root "$RELEASE" "$DIR"
-trap 'umount_root "$DIR"' EXIT
-trap 'exit 130' INT TERM HUP
-mount_root "$DIR"
-bind_ro "$SRC" "$DIR"
-
-echo "== installing the dependencies in $RELEASE"
-in_root "$DIR" /src/tools/install-deps.sh build test package >"$DIR.apt.log" 2>&1 ||
-    { tail -30 "$DIR.apt.log" >&2; die "installing the dependencies failed (log: $DIR.apt.log)"; }
-in_root "$DIR" tshark --version | head -1
+enter_root "$RELEASE" "$DIR" build test package
 
 echo "== tests in $RELEASE"
 set +e

@@ -127,3 +127,20 @@ in_root() {
     shift
     chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 TERM=dumb "$@"
 }
+
+# enter_root RELEASE DIR GROUPS...: make the root (kept if made), mount it
+# (unmounted when the script exits), bind the source tree at /src and
+# install the dependency groups of tools/install-deps.sh in it.
+enter_root() {
+    release=$1 dir=$2
+    shift 2
+    make_root "$release" "$dir"
+    trap "umount_root '$dir'" EXIT
+    trap 'exit 130' INT TERM HUP
+    mount_root "$dir"
+    bind_ro "$SRC" "$dir"
+    echo "== installing the dependencies in $release"
+    in_root "$dir" /src/tools/install-deps.sh "$@" >"$dir.apt.log" 2>&1 ||
+        { tail -30 "$dir.apt.log" >&2; die "installing the dependencies failed (log: $dir.apt.log)"; }
+    in_root "$dir" tshark --version | head -1
+}
