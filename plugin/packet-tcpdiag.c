@@ -26,6 +26,9 @@
 #include <epan/address.h>
 #include <epan/column-info.h>
 #include <epan/conversation.h>
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
+#include <epan/exceptions.h>
 #include <epan/proto_data.h>
 #include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
@@ -610,16 +613,21 @@ static int group_pi(td_group g)
  *   fields from it without priming them, so a dissector cannot tell that
  *   tree from the one -V prints; 4.4 primes the -e fields and leaves the
  *   tree invisible.  With a command line that prints no tree and names no
- *   field of tcpdiag's, tcpdiag takes 4.0's tree as invisible, as 4.4 makes
- *   it, and adds only what a filter, a column or a field extractor primes
- *   (fields_only).  What the command line does not show is checked when
- *   the file's first packet arrives (fields_decide): a Lua script (it may
- *   walk every field), a tap that reads the tree; and on every packet, an
- *   Expert column (set from the expert items on the tree).
+ *   field of tcpdiag's but as -e fields, tcpdiag makes its part of 4.0's
+ *   tree as 4.4 would: while its post-dissector runs, the tree is
+ *   invisible and its -e fields are primed (fields_enter, fields_leave),
+ *   so Wireshark fakes every item nobody asked for.  What the command line
+ *   does not show is checked when the file's first packet arrives
+ *   (fields_decide): a Lua script (it may walk every field), a tap that
+ *   reads the tree; and on every packet, an Expert column (set from the
+ *   expert items on the tree).
  */
 static gboolean fields_cmdline;
-static int fields_only = -1;            /* this file: -1 until its first packet */
-static gboolean fields_only_packet;     /* this packet */
+static int fields_only = -1;            /* this file: -1 until its first -T fields tree */
+static char *fields_wanted[TD_CMDLINE_WANTED_MAX];   /* -e fields of tcpdiag's */
+static int nfields_wanted;
+static int wanted_hf[TD_CMDLINE_WANTED_MAX + 1];     /* their hf ids, and the protocol's */
+static int nwanted_hf;
 
 static void read_command_line(void)
 {
@@ -629,6 +637,9 @@ static void read_command_line(void)
     int argc = 0;
 
     single_pass = fields_cmdline = FALSE;
+    for (int i = 0; i < nfields_wanted; i++)
+        g_free(fields_wanted[i]);
+    nfields_wanted = 0;
     if (!g_file_get_contents("/proc/self/cmdline", &buf, &len, NULL) || len == 0 || buf[len - 1] != '\0') {
         g_free(buf);
         return;
@@ -640,77 +651,167 @@ static void read_command_line(void)
     for (gsize i = 0, k = 0; k < (gsize)argc; i += strlen(buf + i) + 1)
         argv[k++] = buf + i;
     const td_cmdline cl = td_cmdline_read(argc, argv);
-    g_free(argv);
-    g_free(buf);
     single_pass = cl.tshark && !cl.two_pass;
 #if TD_WS_AT_LEAST(4, 4)
     fields_cmdline = FALSE;   /* 4.4 and later leave -T fields' tree invisible */
 #else
     fields_cmdline = cl.fields_only;
 #endif
+    for (int i = 0; fields_cmdline && i < cl.nwanted; i++)
+        fields_wanted[nfields_wanted++] = g_strdup(cl.wanted[i]);
+    g_free(argv);
+    g_free(buf);
 }
 
-/* Whether a Lua script is loaded (or will be): it may read every field of
- * the tree (all_field_infos, a Listener or postdissector asking for all
- * fields).  wslua_count_plugins is exported by libwireshark but in no
- * installed header, and absent from a build without Lua. */
+static gboolean tree_visible(proto_tree *tree)
+{
+    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible;
+}
+
+/* Counts the Lua scripts loaded (wslua_plugins_get_descriptions). */
+static void count_script(const char *name _U_, const char *version _U_, const char *type _U_,
+                         const char *filename _U_, void *n)
+{
+    (*(int *)n)++;
+}
+
+/*
+ * Whether Lua scripts are loaded: one may read every field of the tree
+ * (all_field_infos).  Those loaded from the plugin folders or by -X
+ * lua_script (Wireshark's list of them), and those in the plugin folders
+ * and the personal init.lua (wslua_count_plugins).  These functions are
+ * exported by libwireshark but in no installed header, and absent from a
+ * build without Lua.
+ */
 static gboolean lua_scripts(void)
 {
+    void (*list)(void (*)(const char *, const char *, const char *, const char *, void *), void *) =
+        (void (*)(void (*)(const char *, const char *, const char *, const char *, void *), void *))
+            dlsym(RTLD_DEFAULT, "wslua_plugins_get_descriptions");
     int (*count)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "wslua_count_plugins");
-    return count && count() > 0;
+    int n = 0;
+
+    if (list)
+        list(count_script, &n);
+    return n > 0 || (count && count() > 0);
 }
 
-/* At the first packet of a file: what the command line cannot show. */
-static void fields_decide(void)
+/*
+ * Whether something asked Wireshark for every tree to be visible
+ * (epan_set_always_visible: a Lua post-dissector or listener asking for
+ * all fields, wherever it was loaded from, or a C plugin).  Seen in a tree
+ * made for the asking, invisible unless forced.  Making it primes the
+ * fields Lua's field extractors want, and freeing it unprimes them: their
+ * references are put back as they were.
+ */
+static gboolean trees_forced_visible(packet_info *pinfo)
+{
+    typedef struct { int hf; hf_ref_type ref; } saved_ref;
+    GArray *saved = g_array_new(FALSE, FALSE, sizeof(saved_ref));
+    epan_dissect_t *edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
+    const gboolean forced = edt->tree && PTREE_DATA(edt->tree)->visible;
+
+    if (edt->tree && PTREE_DATA(edt->tree)->interesting_hfids) {
+        GHashTableIter it;
+        gpointer k;
+        g_hash_table_iter_init(&it, PTREE_DATA(edt->tree)->interesting_hfids);
+        while (g_hash_table_iter_next(&it, &k, NULL)) {
+            const header_field_info *hfi = proto_registrar_get_nth(GPOINTER_TO_UINT(k));
+            saved_ref r = { hfi->id, hfi->ref_type };
+            g_array_append_val(saved, r);
+            if (hfi->parent != -1) {
+                saved_ref p = { hfi->parent, proto_registrar_get_nth((guint)hfi->parent)->ref_type };
+                g_array_append_val(saved, p);
+            }
+        }
+    }
+    epan_dissect_free(edt);
+    for (guint i = saved->len; i-- > 0;) {
+        const saved_ref *r = &g_array_index(saved, saved_ref, i);
+        proto_registrar_get_nth((guint)r->hf)->ref_type = r->ref;
+    }
+    g_array_free(saved, TRUE);
+    return forced;
+}
+
+/* At the first packet of a file with -T fields' tree (tree made visible
+ * by tshark, not seen): what the command line cannot show. */
+static void fields_decide(packet_info *pinfo)
 {
     const char *why = NULL;
 
-    if (!fields_cmdline) {
-        fields_only = FALSE;
+    fields_only = FALSE;
+    if (!fields_cmdline)
         return;
-    }
     if (lua_scripts())
         why = "a Lua script is loaded";
     else if (union_of_tap_listener_flags() & TL_REQUIRES_PROTO_TREE)
         why = "a tap reads the tree";
+    else if (hf_text_only >= 0 && proto_registrar_get_nth((guint)hf_text_only)->ref_type != HF_REF_TYPE_NONE)
+        why = "a filter reads the text items";   /* the lines of tcpdiag's long texts among them */
+    else if (trees_forced_visible(pinfo))
+        why = "every tree is made visible";
+    else if (pinfo->cinfo && pinfo->cinfo->col_first[COL_EXPERT] >= 0)
+        why = "an Expert column";
     fields_only = !why;
+    nwanted_hf = 0;
+    for (int i = 0; fields_only && i < nfields_wanted; i++) {
+        const int hf = proto_registrar_get_id_byname(fields_wanted[i]);
+        if (hf > 0)
+            wanted_hf[nwanted_hf++] = hf;
+    }
+    if (fields_only && nwanted_hf)
+        wanted_hf[nwanted_hf++] = proto_tcpdiag;   /* primed as their parent */
     if (fields_only)
         ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds only the fields asked for");
-    else if (why)
+    else
         ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds all its items (%s)", why);
 }
 
-/* This packet: an Expert column is set by the expert items on the tree. */
-static void fields_packet(const packet_info *pinfo)
+/* Whether this packet's tree is -T fields' tree, to be made as 4.4 makes it.
+ * Decided at the first such packet of the file (with -2, the first pass
+ * makes no visible tree); the columns are the same for every packet of it. */
+static gboolean fields_packet(packet_info *pinfo, proto_tree *tree)
 {
-    static gboolean said;
-
+    if (!fields_cmdline || !tree_visible(tree))
+        return FALSE;
     if (fields_only < 0)
-        fields_decide();
-    fields_only_packet = fields_only && !(pinfo->cinfo && pinfo->cinfo->col_first[COL_EXPERT] >= 0);
-    if (fields_only && !fields_only_packet && !said) {
-        said = TRUE;
-        ws_log("tcpdiag", LOG_LEVEL_INFO, "tshark -T fields: tcpdiag adds all its items (an Expert column)");
+        fields_decide(pinfo);
+    return fields_only;
+}
+
+/*
+ * While tcpdiag's post-dissector runs on a packet of -T fields' tree
+ * (fields_packet): the tree invisible, the -e fields of tcpdiag's
+ * primed, as tshark 4.4 makes them.  fields_leave puts back what
+ * fields_enter changed.
+ */
+typedef struct {
+    gboolean visible;
+    hf_ref_type ref[TD_CMDLINE_WANTED_MAX + 1];
+} fields_saved;
+
+static gboolean in_fields_tree;   /* between fields_enter and fields_leave */
+
+static void fields_enter(proto_tree *tree, fields_saved *sv)
+{
+    in_fields_tree = TRUE;
+    sv->visible = proto_tree_set_visible(tree, FALSE);
+    for (int i = 0; i < nwanted_hf; i++) {
+        header_field_info *hfi = proto_registrar_get_nth((guint)wanted_hf[i]);
+        sv->ref[i] = hfi->ref_type;
+        if (hfi->ref_type == HF_REF_TYPE_NONE)
+            hfi->ref_type = wanted_hf[i] == proto_tcpdiag && i == nwanted_hf - 1 ? HF_REF_TYPE_INDIRECT
+                                                                                   : HF_REF_TYPE_DIRECT;
     }
 }
 
-/* A visible tree: one tshark or Wireshark will show (not -T fields'). */
-static gboolean tree_visible(proto_tree *tree)
+static void fields_leave(proto_tree *tree, const fields_saved *sv)
 {
-    return tree && PTREE_DATA(tree) && PTREE_DATA(tree)->visible && !fields_only_packet;
-}
-
-/* Whether anything will read field hf of this tree: Wireshark's
- * proto_field_is_referenced, taking -T fields' tree as invisible. */
-static gboolean referenced(proto_tree *tree, int hf)
-{
-    if (!fields_only_packet)
-        return proto_field_is_referenced(tree, hf);
-    if (!tree || hf <= 0)
-        return FALSE;
-    const header_field_info *hfi = proto_registrar_get_nth((guint)hf);
-    return hfi->ref_type != HF_REF_TYPE_NONE ||
-           (hfi->type == FT_PROTOCOL && !PTREE_DATA(tree)->fake_protocols);
+    for (int i = nwanted_hf - 1; i >= 0; i--)
+        proto_registrar_get_nth((guint)wanted_hf[i])->ref_type = sv->ref[i];
+    proto_tree_set_visible(tree, sv->visible);
+    in_fields_tree = FALSE;
 }
 
 /*
@@ -731,10 +832,10 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 {
     td_wants w;
 
-    w.items = tree && (tree_visible(tree) || referenced(tree, proto_tcpdiag) ||
-                       (proto_ws_expert > 0 && referenced(tree, proto_ws_expert)));
+    w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
+                       (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
     /* -T fields' tree (fields_only) is not shown: experts there only if read. */
-    w.experts = (tree != NULL && (!fields_only_packet || w.items)) ||
+    w.experts = (tree != NULL && (!in_fields_tree || w.items)) ||
                 (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
                 (expert_tap >= 0 && have_tap_listener(expert_tap));
     w.column = pinfo->cinfo != NULL;
@@ -825,19 +926,19 @@ static void show_endpoint_ip(proto_tree *dt, tvbuff_t *tvb, const td_conv *c, in
 
     /* Not wanted by a filter, a column or a visible tree: skip the work
      * (this runs on every packet). */
-    if (referenced(dt, hf_ttl) || referenced(dt, hf_hops)) {
+    if (proto_field_is_referenced(dt, hf_ttl) || proto_field_is_referenced(dt, hf_hops)) {
         const guint8 ttl = td_baseline_ttl(b);
         if (ttl) {
             add_uint(dt, hf_ttl, tvb, ttl);
             add_uint(dt, hf_hops, tvb, (guint32)(td_initial_ttl(ttl) - ttl));
         }
     }
-    if (referenced(dt, hf_ipid)) {
+    if (proto_field_is_referenced(dt, hf_ipid)) {
         const char *ipid = td_baseline_ipid(b);
         if (*ipid)
             add_string(dt, hf_ipid, tvb, ipid);
     }
-    if (referenced(dt, hf_rtt)) {
+    if (proto_field_is_referenced(dt, hf_rtt)) {
         const double rtt = td_conv_rtt_via(c, i);
         if (rtt >= 0.0)
             add_reltime(dt, hf_rtt, tvb, rtt);
@@ -941,7 +1042,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const gboolean diag_here = v.key_frame == pinfo->num && oi->severity != TD_SEV_NONE &&
                                (final || td_outcome_is_settled(v.outcome));
     const gboolean want_summary = (diag_here && w->experts) ||
-                                  (w->items && referenced(tree, hf_summary));
+                                  (w->items && proto_field_is_referenced(tree, hf_summary));
 
     if (want_summary && !summary) {
         char buf[1024];
@@ -1003,7 +1104,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             add_uint(dt, hf_syn_count, tvb, cl->syn_count);
         if (sv->synack_count)
             add_uint(dt, hf_synack_count, tvb, sv->synack_count);
-        if (cl->syn_count > 1 && referenced(dt, hf_syn_schedule)) {
+        if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
             char sched[128];
             td_conv_syn_schedule(c, sched, sizeof sched);
             add_string(dt, hf_syn_schedule, tvb, sched);
@@ -1883,9 +1984,8 @@ static void later_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     tap_queue_packet(tcpdiag_tap, pinfo, cr);
 }
 
-static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+static void dissect_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    fields_packet(pinfo);
     if (!pinfo->fd->visited) {
         if (!capture_started) {
             capture_base = pinfo->abs_ts;
@@ -1901,6 +2001,24 @@ static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         tcp_note.frame = icmp_note.frame = 0;
     } else {
         later_pass(tvb, pinfo, tree);
+    }
+}
+
+static int dissect_tcpdiag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (fields_packet(pinfo, tree)) {
+        /* What was changed is put back, whatever is thrown. */
+        fields_saved sv;
+        fields_enter(tree, &sv);
+        TRY {
+            dissect_pass(tvb, pinfo, tree);
+        }
+        FINALLY {
+            fields_leave(tree, &sv);
+        }
+        ENDTRY;
+    } else {
+        dissect_pass(tvb, pinfo, tree);
     }
     return 0;
 }

@@ -17,6 +17,14 @@ static bool names_tcpdiag(const char *v)
     return strstr(v, "tcpdiag") || strstr(v, "_ws.expert") || strstr(v, "${");
 }
 
+/* A field of tcpdiag's post-dissector's subtree.  Not the protocol
+ * itself: -e tcpdiag prints its item's label, which an invisible tree
+ * does not make. */
+static bool own_field(const char *v)
+{
+    return strncmp(v, "tcpdiag.", 8) == 0 && strncmp(v, "tcpdiag.noted", 13) != 0 && !strchr(v, '$');
+}
+
 static const char *basename_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -25,10 +33,11 @@ static const char *basename_of(const char *path)
 
 td_cmdline td_cmdline_read(int argc, const char *const *argv)
 {
-    td_cmdline r = { false, false, false };
+    td_cmdline r;
     bool fields = false, ok = true;
     int name_at = 0;   /* the word that a name option's value may be */
 
+    memset(&r, 0, sizeof r);
     if (argc < 1 || !argv[0])
         return r;
     r.tshark = strcmp(basename_of(argv[0]), "tshark") == 0;
@@ -57,7 +66,15 @@ td_cmdline td_cmdline_read(int argc, const char *const *argv)
                 continue;
             const char *v = o[1] ? o + 1 : (i + 1 < argc ? argv[i + 1] : "");
             const bool own_pref = *o == 'o' && strncmp(v, "tcpdiag.", 8) == 0;
-            if (*o == 'T') {
+            const bool own_e = *o == 'e' && own_field(v);
+            if (own_e) {
+                if (r.nwanted < TD_CMDLINE_WANTED_MAX)
+                    r.wanted[r.nwanted++] = v;
+                else
+                    ok = false;   /* more than it keeps */
+            } else if (*o == 'e' && strcmp(v, "text") == 0) {
+                ok = false;   /* the generic text items: tcpdiag's lines among them */
+            } else if (*o == 'T') {
                 if (strcmp(v, "fields") == 0)
                     fields = true;
                 else
@@ -66,7 +83,7 @@ td_cmdline td_cmdline_read(int argc, const char *const *argv)
                 ok = ok && !names_tcpdiag(v);
             }
             /* The next word, if it is this value, has been read here. */
-            if (!o[1] && (*o == 'T' || own_pref || strchr(TSHARK_NAME_OPTIONS, *o)))
+            if (!o[1] && (*o == 'T' || own_pref || own_e || strchr(TSHARK_NAME_OPTIONS, *o)))
                 name_at = i + 1;
             break;   /* the value ends the cluster */
         }

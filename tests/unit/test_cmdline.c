@@ -12,13 +12,13 @@
 
 static int passed, failed;
 
-#define MAXW 16
+#define MAXW 48
 
 /* words: the command line, split at '|'.  want: "F" fields_only, "2"
  * two_pass, "T" tshark (any of them; the rest must be false). */
 static void check(const char *words, const char *want)
 {
-    char buf[512];
+    char buf[1024];
     const char *argv[MAXW];
     int argc = 0;
 
@@ -32,7 +32,11 @@ static void check(const char *words, const char *want)
     const td_cmdline c = td_cmdline_read(argc, argv);
     const bool f = strchr(want, 'F') != NULL, two = strchr(want, '2') != NULL,
                t = strchr(want, 'T') != NULL;
-    if (c.fields_only == f && c.two_pass == two && c.tshark == t) {
+    /* Every wanted field is a value of -e on the line. */
+    bool wanted_ok = c.nwanted >= 0 && c.nwanted <= TD_CMDLINE_WANTED_MAX;
+    for (int i = 0; wanted_ok && i < c.nwanted; i++)
+        wanted_ok = strncmp(c.wanted[i], "tcpdiag", 7) == 0 && strstr(words, c.wanted[i]);
+    if (c.fields_only == f && c.two_pass == two && c.tshark == t && wanted_ok) {
         passed++;
     } else {
         failed++;
@@ -55,7 +59,7 @@ int main(void)
     /* File names may name tcpdiag; so may tcpdiag's own preferences. */
     check("tshark|-r|/home/me/tcpdiag/x.pcap|-T|fields|-e|tcp.stream", "TF");
     check("tshark|-r/home/me/tcpdiag/x.pcap|-T|fields|-e|tcp.stream", "TF");
-    check("tshark|-nr|tcpdiag.pcap|-w|tcpdiag-out.pcap|-P|-T|fields|-e|tcp.stream", "TF");
+    check("tshark|-nr|tcpdiag.pcap|-w|tcpdiag-out.pcap|-l|-T|fields|-e|tcp.stream", "TF");
     check("tshark|-r|x.pcap|-o|tcpdiag.answer_wait_ms:5000|-T|fields|-e|tcp.stream", "TF");
     check("tshark|-r|x.pcap|-otcpdiag.answer_wait_ms:5000|-T|fields|-e|tcp.stream", "TF");
 
@@ -80,12 +84,25 @@ int main(void)
     check("tshark|-T|fields|-e|tcp.stream|-r|-V|x.pcap", "T");
     check("tshark|-T|fields|-e|tcp.stream|-r|-T|pdml", "T");
 
-    /* tcpdiag's fields are named. */
-    check("tshark|-r|x.pcap|-T|fields|-e|tcpdiag.outcome", "T");
+    /* tcpdiag's own -e fields: primed by tcpdiag, as 4.4 primes them. */
+    check("tshark|-r|x.pcap|-T|fields|-e|tcpdiag.outcome|-e|tcpdiag.summary", "TF");
+    check("tshark|-r|x.pcap|-T|fields|-etcpdiag.outcome", "TF");
+    check("tshark|-r|x.pcap|-T|fields|-etcpdiag", "T");   /* the label of its item */
+    check("tshark|-r|x.pcap|-T|fields|-e|tcpdiag", "T");
+    check("tshark|-r|x.pcap|-T|fields|-e|tcpdiag.noted.tcp", "T");
+    check("tshark|-r|x.pcap|-T|fields|-e|tcpdiag.a|-e|tcpdiag.b|-e|tcpdiag.c|-e|tcpdiag.d|-e|tcpdiag.e|"
+          "-e|tcpdiag.f|-e|tcpdiag.g|-e|tcpdiag.h", "TF");
+    check("tshark|-T|fields|-e|tcpdiag.a|-e|tcpdiag.b|-e|tcpdiag.c|-e|tcpdiag.d|-e|tcpdiag.e|"
+          "-e|tcpdiag.f|-e|tcpdiag.g|-e|tcpdiag.h|-e|tcpdiag.i|-e|tcpdiag.j|-e|tcpdiag.k|-e|tcpdiag.l|"
+          "-e|tcpdiag.m|-e|tcpdiag.n|-e|tcpdiag.o|-e|tcpdiag.p|-e|tcpdiag.q", "T");   /* 17: too many */
+
+    /* tcpdiag's fields are named elsewhere. */
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|-Y|tcpdiag", "T");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|-Ytcpdiag.outcome == \"refused\"", "T");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|-R|tcpdiag|-2", "T2");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|-e|_ws.expert", "T");
+    check("tshark|-r|x.pcap|-T|fields|-e|frame.number|-e|text", "T");   /* tcpdiag's lines */
+    check("tshark|-r|x.pcap|-T|fields|-e|frame.number|-etext", "T");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|-Y|${problems}", "T");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|--display-filter=tcpdiag", "T");
     check("tshark|-r|x.pcap|-T|fields|-e|tcp.stream|--display-filter|tcpdiag", "T");
@@ -107,6 +124,20 @@ int main(void)
     check("tshark|-r|x.pcap|-c|1000|-2", "T2");
     check("tshark|-r|x.pcap|-c20", "T2");
     check("tshark|-r|x.pcap|--disable-protocol|http2", "T");
+
+    /* The wanted fields, in order, inline or not. */
+    {
+        const char *argv[] = { "tshark", "-r", "x", "-T", "fields", "-e", "tcp.stream", "-e",
+                               "tcpdiag.outcome", "-etcpdiag.summary", "-nE", "header=y" };
+        const td_cmdline c = td_cmdline_read(12, argv);
+        if (c.fields_only && c.nwanted == 2 && strcmp(c.wanted[0], "tcpdiag.outcome") == 0 &&
+            strcmp(c.wanted[1], "tcpdiag.summary") == 0) {
+            passed++;
+        } else {
+            failed++;
+            printf("FAIL wanted: fields_only %d nwanted %d\n", c.fields_only, c.nwanted);
+        }
+    }
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
