@@ -700,37 +700,16 @@ static gboolean lua_scripts(void)
  * Whether something asked Wireshark for every tree to be visible
  * (epan_set_always_visible: a Lua post-dissector or listener asking for
  * all fields, wherever it was loaded from, or a C plugin).  Seen in a tree
- * made for the asking, invisible unless forced.  Making it primes the
- * fields Lua's field extractors want, and freeing it unprimes them: their
- * references are put back as they were.
+ * made for the asking, invisible unless forced.  On 4.0 making and freeing
+ * it primes nothing (Lua primes its field extractors when a packet is
+ * dissected) and touches no tap, expert info or column.
  */
 static gboolean trees_forced_visible(packet_info *pinfo)
 {
-    typedef struct { int hf; hf_ref_type ref; } saved_ref;
-    GArray *saved = g_array_new(FALSE, FALSE, sizeof(saved_ref));
     epan_dissect_t *edt = epan_dissect_new(pinfo->epan, TRUE, FALSE);
     const gboolean forced = edt->tree && PTREE_DATA(edt->tree)->visible;
 
-    if (edt->tree && PTREE_DATA(edt->tree)->interesting_hfids) {
-        GHashTableIter it;
-        gpointer k;
-        g_hash_table_iter_init(&it, PTREE_DATA(edt->tree)->interesting_hfids);
-        while (g_hash_table_iter_next(&it, &k, NULL)) {
-            const header_field_info *hfi = proto_registrar_get_nth(GPOINTER_TO_UINT(k));
-            saved_ref r = { hfi->id, hfi->ref_type };
-            g_array_append_val(saved, r);
-            if (hfi->parent != -1) {
-                saved_ref p = { hfi->parent, proto_registrar_get_nth((guint)hfi->parent)->ref_type };
-                g_array_append_val(saved, p);
-            }
-        }
-    }
     epan_dissect_free(edt);
-    for (guint i = saved->len; i-- > 0;) {
-        const saved_ref *r = &g_array_index(saved, saved_ref, i);
-        proto_registrar_get_nth((guint)r->hf)->ref_type = r->ref;
-    }
-    g_array_free(saved, TRUE);
     return forced;
 }
 
@@ -2097,6 +2076,9 @@ static void tcpdiag_init(void)
 
 static void tcpdiag_cleanup(void)
 {
+    for (int i = 0; i < nfields_wanted; i++)
+        g_free(fields_wanted[i]);
+    nfields_wanted = 0;
     for (guint32 i = 0; i < convs_cap; i++)
         if (convs[i])
             conv_free(convs[i]);

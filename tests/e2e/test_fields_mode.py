@@ -192,12 +192,13 @@ def test_tap_reading_the_tree(tshark):
 
 
 @pytest.mark.parametrize("capture", CAPTURES)
-def test_expert_column_unchanged(tshark, capture):
+@pytest.mark.parametrize("two_pass", [False, True])
+def test_expert_column_unchanged(tshark, capture, two_pass):
     """An Expert column shows the frame's highest severity, which tcpdiag's
     expert items set through the tree: the same as with the items built
     for a filter naming tcpdiag."""
     base = ["-r", tshark.path(capture), "-o", EXPERT_COLUMN, "-T", "fields",
-            "-e", "frame.number", "-e", "_ws.col.Expert"]
+            "-e", "frame.number", "-e", "_ws.col.Expert"] + (["-2"] if two_pass else [])
     p = tshark.run(base, env=INFO)
     built = tshark.run(base + ["-Y", BUILT]).stdout
     assert p.stdout == built and any(l.split("\t")[1] for l in built.splitlines()), built
@@ -261,6 +262,8 @@ def test_expert_tap_unchanged(tshark):
 
     def experts(out):  # the table, without the fields' lines
         return out[out.index("\n\n"):]
-    a = experts(tshark.run(ex).stdout)
+    p = tshark.run(ex, env=INFO)
+    a = experts(p.stdout)
     b = experts(tshark.run(ex + ["-Y", BUILT]).stdout)
     assert a == b and "tcpdiag" in a, a
+    assert said(p) == ("taken" if SHORTCUT else None), p.stderr[-1000:]
