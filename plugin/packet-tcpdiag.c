@@ -617,10 +617,10 @@ static int group_pi(td_group g)
  *   tree as 4.4 would: while its post-dissector runs, the tree is
  *   invisible and its -e fields are primed (fields_enter, fields_leave),
  *   so Wireshark fakes every item nobody asked for.  What the command line
- *   does not show is checked when the file's first packet arrives
- *   (fields_decide): a Lua script (it may walk every field), a tap that
- *   reads the tree; and on every packet, an Expert column (set from the
- *   expert items on the tree).
+ *   does not show is checked at the file's first such tree (fields_decide):
+ *   Lua scripts (one may walk every field), a tap that reads the tree, a
+ *   filter on the generic "text" field, every tree forced visible, an
+ *   Expert column (set from the expert items on the tree).
  */
 static gboolean fields_cmdline;
 static int fields_only = -1;            /* this file: -1 until its first -T fields tree */
@@ -813,7 +813,7 @@ static td_wants wants_of(proto_tree *tree, const packet_info *pinfo)
 
     w.items = tree && (tree_visible(tree) || proto_field_is_referenced(tree, proto_tcpdiag) ||
                        (proto_ws_expert > 0 && proto_field_is_referenced(tree, proto_ws_expert)));
-    /* -T fields' tree (fields_only) is not shown: experts there only if read. */
+    /* -T fields' tree (in_fields_tree) is not shown: experts there only if read. */
     w.experts = (tree != NULL && (!in_fields_tree || w.items)) ||
                 (pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_EXPERT)) ||
                 (expert_tap >= 0 && have_tap_listener(expert_tap));
