@@ -629,6 +629,13 @@ static int nfields_wanted;
 static int wanted_hf[TD_CMDLINE_WANTED_MAX + 1];     /* their hf ids, and the protocol's */
 static int nwanted_hf;
 
+static void forget_fields_wanted(void)
+{
+    for (int i = 0; i < nfields_wanted; i++)
+        g_free(fields_wanted[i]);
+    nfields_wanted = 0;
+}
+
 static void read_command_line(void)
 {
     gchar *buf = NULL;
@@ -637,9 +644,7 @@ static void read_command_line(void)
     int argc = 0;
 
     single_pass = fields_cmdline = FALSE;
-    for (int i = 0; i < nfields_wanted; i++)
-        g_free(fields_wanted[i]);
-    nfields_wanted = 0;
+    forget_fields_wanted();
     if (!g_file_get_contents("/proc/self/cmdline", &buf, &len, NULL) || len == 0 || buf[len - 1] != '\0') {
         g_free(buf);
         return;
@@ -2076,9 +2081,7 @@ static void tcpdiag_init(void)
 
 static void tcpdiag_cleanup(void)
 {
-    for (int i = 0; i < nfields_wanted; i++)
-        g_free(fields_wanted[i]);
-    nfields_wanted = 0;
+    forget_fields_wanted();
     for (guint32 i = 0; i < convs_cap; i++)
         if (convs[i])
             conv_free(convs[i]);
