@@ -99,6 +99,15 @@ static int hf_rst_ip_id = -1;
 static int hf_rst_seq_offset = -1;
 static int hf_rst_ack_offset = -1;
 static int hf_finding = -1;
+static int hf_client_retransmissions = -1;
+static int hf_server_retransmissions = -1;
+static int hf_retransmission_schedule = -1;
+static int hf_zero_window_for = -1;
+static int hf_zero_window_probes = -1;
+static int hf_keepalives = -1;
+static int hf_idle_before_cut = -1;
+static int hf_path_mtu = -1;
+static int hf_opened_late_by = -1;
 static int hf_finding_text = -1;
 
 static gint ett_tcpdiag = -1;
@@ -1134,6 +1143,36 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (c->reuse_of)
             add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
 
+        /* After the handshake. */
+        if (cl->fl.rtx_total)
+            add_uint(dt, hf_client_retransmissions, tvb, cl->fl.rtx_total);
+        if (sv->fl.rtx_total)
+            add_uint(dt, hf_server_retransmissions, tvb, sv->fl.rtx_total);
+        if (v.subject >= 1 && v.subject <= 2 && v.outcome != TD_OUT_ZERO_WINDOW &&
+            c->ep[v.subject - 1].fl.rtx_count && proto_field_is_referenced(dt, hf_retransmission_schedule)) {
+            char sched[160];
+            td_flow_rtx_schedule(c, v.subject - 1, sched, sizeof sched);
+            add_string(dt, hf_retransmission_schedule, tvb, sched);
+        }
+        if (v.outcome == TD_OUT_ZERO_WINDOW && v.subject >= 1 && v.subject <= 2) {
+            gboolean recovered;
+            bool rec;
+            const td_flow *zf = &c->ep[v.subject - 1].fl;
+            add_reltime(dt, hf_zero_window_for, tvb, td_flow_zero_window(c, v.subject - 1, now, &rec));
+            recovered = rec;
+            add_uint(dt, hf_zero_window_probes, tvb, recovered ? zf->zw_longest_probes : zf->zw_probes);
+        }
+        if (cl->fl.ka_total + sv->fl.ka_total)
+            add_uint(dt, hf_keepalives, tvb, (guint32)cl->fl.ka_total + sv->fl.ka_total);
+        if (v.outcome == TD_OUT_IDLE_TIMEOUT)
+            add_reltime(dt, hf_idle_before_cut, tvb,
+                        c->rst_frame && c->rst_frame == v.key_frame ? c->rst_trigger_idle
+                        : v.subject >= 1 && v.subject <= 2 ? c->ep[v.subject - 1].fl.rtx_idle : 0.0);
+        if (c->too_big_frame)
+            add_uint(dt, hf_path_mtu, tvb, c->too_big_mtu);
+        if (c->late_open_frame && c->synack_after_hs)
+            add_reltime(dt, hf_opened_late_by, tvb, c->late_open_ts - c->hs_ack_ts);
+
         /* Each endpoint's IP baseline, and the resets' forensics. */
         show_endpoint_ip(dt, tvb, c, c->client, hf_client_ttl, hf_client_hops, hf_client_ipid, hf_client_rtt);
         show_endpoint_ip(dt, tvb, c, 1 - c->client, hf_server_ttl, hf_server_hops, hf_server_ipid, hf_server_rtt);
@@ -1165,6 +1204,42 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
                                 td_event_info[st->event].token, st->count);
         break;
+    case TD_EV_DATA_RETRANS:
+        if (w->items) {
+            ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
+            proto_item_set_generated(ti);
+            add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+        }
+        if (w->experts)
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
+                                   "%s (retransmission %u of this data, %.3f s after the previous "
+                                   "transmission)", td_event_info[st->event].headline, st->count,
+                                   st->interval);
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
+                                td_event_info[st->event].token, st->count);
+        break;
+    case TD_EV_KEEPALIVE:
+    case TD_EV_ZERO_WINDOW_PROBE:
+        if (w->experts)
+            expert_add_info_format(pinfo, top, &ei_event[st->event], "%s (%u%s)",
+                                   td_event_info[st->event].headline, st->count,
+                                   st->event == TD_EV_KEEPALIVE ? " unanswered in a row"
+                                                                : " in this zero-window spell");
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
+                                td_event_info[st->event].token, st->count);
+        break;
+    case TD_EV_WINDOW_OPENED:
+        if (w->experts)
+            expert_add_info_format(pinfo, top, &ei_event[st->event], "%s (closed for %.3f s, %u probe%s)",
+                                   td_event_info[st->event].headline, st->interval, st->count,
+                                   st->count == 1 ? "" : "s");
+        if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
+                                td_event_info[st->event].token);
+        break;
+    case TD_EV_ZERO_WINDOW:
     case TD_EV_DATA_AFTER_FIN:
     case TD_EV_AFTER_RST:
     case TD_EV_RST_IGNORED:
@@ -1183,7 +1258,12 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
             proto_item_set_generated(ti);
         }
-        if (w->experts)
+        if (w->experts && st->event == TD_EV_ICMP_TOO_BIG)
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_TOO_BIG],
+                                   "%s: MTU %u, about the %s's segments of TCP stream %u",
+                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, c->too_big_mtu,
+                                   td_role_word(c, c->too_big_about > 1 ? 0 : c->too_big_about), stream);
+        else if (w->experts)
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_ERROR],
                                    "ICMP error about TCP stream %u (first SYN in frame %u): %s",
                                    stream, c->syn_frame, oi->token);
@@ -1328,7 +1408,8 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     const gint avail = n->len;
     address qsrc, qdst;
     guint16 sport, dport;
-    guint32 stream;
+    guint32 stream, qseq = 0;
+    gboolean have_qseq = FALSE;
 
     if (!td_icmp_is_error(b[0], v6))
         return FALSE;
@@ -1343,6 +1424,10 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         set_address(&qdst, AT_IPv4, 4, q + 16);
         sport = td_ntoh16(q + ihl);
         dport = td_ntoh16(q + ihl + 2);
+        if (avail >= 8 + ihl + 8) {
+            qseq = td_ntoh32(q + ihl + 4);
+            have_qseq = TRUE;
+        }
     } else {
         if (avail < 8 + 40 + 4 || (q[0] >> 4) != 6 || q[6] != 6)
             return TRUE;
@@ -1350,6 +1435,10 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         set_address(&qdst, AT_IPv6, 16, q + 24);
         sport = td_ntoh16(q + 40);
         dport = td_ntoh16(q + 42);
+        if (avail >= 8 + 40 + 8) {
+            qseq = td_ntoh32(q + 44);
+            have_qseq = TRUE;
+        }
     }
 
     conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
@@ -1366,6 +1455,12 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     m.v6 = v6;
     m.about = (guint8)about;
     m.from_destination = addresses_equal(&n->src, &qdst);
+    /* The MTU of the next hop: ICMP fragmentation needed carries it in the
+     * low half of its second word (RFC 1191 4), ICMPv6 packet too big in
+     * the whole word (RFC 4443 3.2). */
+    m.mtu = v6 ? (guint16)MIN(td_ntoh32(b + 4), G_MAXUINT16) : td_ntoh16(b + 6);
+    m.quoted_seq = qseq;
+    m.have_quoted_seq = have_qseq;
     conv_state *cs = conv_state_of(cr);
     if (!(cs->conv.flags & TD_C_STARTED))
         return TRUE;
@@ -1904,7 +1999,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.seq = td_ntoh32(n->th + 4);
     seg.ack = td_ntoh32(n->th + 8);
     seg.payload_len = n->payload_len;
-    seg.flags = (guint8)(n->th[13] & 0x1f);  /* FIN SYN RST PSH ACK */
+    seg.flags = (guint8)(n->th[13] & 0x3f);  /* FIN SYN RST PSH ACK URG */
     seg.window = td_ntoh16(n->th + 14);
     seg.sender = (guint8)sender;
     seg.ip = n->ip;
@@ -2190,9 +2285,27 @@ void proto_register_tcpdiag(void)
         { &hf_unanswered_for, { "Unanswered for", "tcpdiag.unanswered_for", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "How long the capture went on after the last unanswered SYN or SYN-ACK", HFILL } },
         { &hf_retransmission, { "Retransmission", "tcpdiag.retransmission", FT_UINT32, BASE_DEC, NULL, 0x0,
-          "This SYN or SYN-ACK is the n-th retransmission", HFILL } },
+          "This SYN, SYN-ACK, FIN or data segment is the n-th retransmission", HFILL } },
         { &hf_retransmission_interval, { "Since previous attempt", "tcpdiag.retransmission_interval", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
-          "Time since the previous SYN or SYN-ACK of the same sender", HFILL } },
+          "Time since the previous transmission of the same SYN, SYN-ACK, FIN or data", HFILL } },
+        { &hf_client_retransmissions, { "Client data retransmissions", "tcpdiag.client_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Segments in which the client sent data again that the server had not acknowledged", HFILL } },
+        { &hf_server_retransmissions, { "Server data retransmissions", "tcpdiag.server_retransmissions", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "Segments in which the server sent data again that the client had not acknowledged", HFILL } },
+        { &hf_retransmission_schedule, { "Retransmission schedule", "tcpdiag.retransmission_schedule", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Seconds from the first transmission of the data never acknowledged to each retransmission of it", HFILL } },
+        { &hf_zero_window_for, { "Zero window for", "tcpdiag.zero_window_for", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "How long the stalled reader kept its window closed (the longest spell)", HFILL } },
+        { &hf_zero_window_probes, { "Zero-window probes", "tcpdiag.zero_window_probes", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The sender's probes of the closed window in that spell", HFILL } },
+        { &hf_keepalives, { "Keepalive probes", "tcpdiag.keepalives", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "TCP keepalive probes of both sides", HFILL } },
+        { &hf_idle_before_cut, { "Idle before the cut", "tcpdiag.idle_before_cut", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "How long the connection sat idle before the segment that was never answered or was reset: the path device's idle timeout is shorter", HFILL } },
+        { &hf_path_mtu, { "Path MTU (ICMP)", "tcpdiag.path_mtu", FT_UINT32, BASE_DEC, NULL, 0x0,
+          "The MTU named by the first ICMP fragmentation-needed or packet-too-big about this conversation", HFILL } },
+        { &hf_opened_late_by, { "Opened late by", "tcpdiag.opened_late_by", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+          "Time from the client's handshake ACK to the server's first segment after it sent its SYN-ACK again (accept queue full)", HFILL } },
         { &hf_conn_state, { "Zeek conn_state", "tcpdiag.conn_state", FT_STRING, BASE_NONE, NULL, 0x0,
           "Zeek's conn_state code for the conversation (S0, S1, SF, REJ, S2, S3, RSTO, RSTR, RSTOS0, RSTRH, SH, SHR, OTH)", HFILL } },
         { &hf_history, { "Zeek history", "tcpdiag.history", FT_STRING, BASE_NONE, NULL, 0x0,

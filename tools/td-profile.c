@@ -35,6 +35,7 @@ typedef enum {
     LOOK_HALF_OPEN,
     LOOK_RESET,
     LOOK_STUCK_CLOSING,
+    LOOK_STALLED,      /* after the handshake: data or window stuck, path cut */
     LOOK_COUNT
 } look;
 
@@ -72,6 +73,15 @@ static look look_of(td_outcome o)
     case TD_OUT_LAST_ACK:
     case TD_OUT_FIN_WAIT2_EXPIRED:
         return LOOK_STUCK_CLOSING;
+    case TD_OUT_ACCEPT_QUEUE_FULL:
+        return LOOK_HALF_OPEN;
+    case TD_OUT_KEEPALIVE_TIMEOUT:
+        return LOOK_RESET;
+    case TD_OUT_RETRANS_TIMEOUT:
+    case TD_OUT_PMTU_BLACK_HOLE:
+    case TD_OUT_IDLE_TIMEOUT:
+    case TD_OUT_ZERO_WINDOW:
+        return LOOK_STALLED;
     }
     return LOOK_NONE;
 }
@@ -89,6 +99,7 @@ static const struct {
     [LOOK_HALF_OPEN]     = { "tcpdiag: half-open", 0xfff3a0, 0x000000 },
     [LOOK_RESET]         = { "tcpdiag: reset", 0xff99cc, 0x000000 },
     [LOOK_STUCK_CLOSING] = { "tcpdiag: stuck closing", 0xb3d9ff, 0x000000 },
+    [LOOK_STALLED]       = { "tcpdiag: stalled after the handshake", 0xf2c48d, 0x000000 },
 };
 
 /* Before every outcome colour: a reset judged forged. */

@@ -82,7 +82,19 @@ typedef enum {
     X(RESET_AFTER_FIN,   "reset-after-fin",   TD_SEV_WARN, TD_GRP_SEQUENCE, \
       "Reset after a FIN: a side that had closed was sent more data, or aborted its close") \
     X(RESET_UNREAD_DATA, "reset-unread-data", TD_SEV_WARN, TD_GRP_SEQUENCE, \
-      "Reset instead of FIN by a side that had received data it never answered or acknowledged")
+      "Reset instead of FIN by a side that had received data it never answered or acknowledged") \
+    X(ACCEPT_QUEUE_FULL, "accept-queue-full", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "The server did not take the handshake's ACK and sent its SYN-ACK again: its accept queue was full (the application does not accept() fast enough)") \
+    X(RETRANS_TIMEOUT,   "retransmission-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Data retransmitted with growing intervals and never acknowledged: the peer or the path went dead") \
+    X(KEEPALIVE_TIMEOUT, "keepalive-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Keepalive probes went unanswered; the prober's kernel gave up and reset the connection") \
+    X(PMTU_BLACK_HOLE,   "pmtu-black-hole",   TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Full-size segments never acknowledged while smaller ones got through: a path-MTU black hole") \
+    X(IDLE_TIMEOUT,      "idle-timeout",      TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "Cut after sitting idle: the next segment was reset by a device in the path or never answered (a NAT, firewall or load balancer forgot the connection)") \
+    X(ZERO_WINDOW,       "zero-window",       TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "A receiver advertised a zero window for a long time while its peer had data to send: its application stopped reading")
 
 #define TD_OUTCOME_ENUM(id, tok, sev, grp, head) TD_OUT_##id,
 typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
@@ -112,7 +124,19 @@ typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
     X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
       "Reset the receiver ignores: in SYN_SENT it must acknowledge the SYN, later its sequence number must be the one expected (RFC 5961)") \
     X(PORT_REUSE,       "port-reuse",           TD_SEV_NOTE, TD_GRP_SEQUENCE, \
-      "New SYN on the addresses and ports of an earlier conversation")
+      "New SYN on the addresses and ports of an earlier conversation") \
+    X(DATA_RETRANS,     "data-retransmission",  TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "Data retransmitted: the peer had not acknowledged it") \
+    X(KEEPALIVE,        "keepalive",            TD_SEV_CHAT, TD_GRP_SEQUENCE, \
+      "TCP keepalive probe: one byte below what the peer acknowledged, asking it to answer") \
+    X(ZERO_WINDOW,      "zero-window",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "Receiver advertises a zero window: its receive buffer is full, its application is not reading") \
+    X(ZERO_WINDOW_PROBE, "zero-window-probe",   TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+      "Zero-window probe: the sender asks whether the receiver's window has opened") \
+    X(WINDOW_OPENED,    "window-opened",        TD_SEV_CHAT, TD_GRP_SEQUENCE, \
+      "The receiver's window opened again after a zero window") \
+    X(ICMP_TOO_BIG,     "icmp-too-big",         TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, \
+      "ICMP fragmentation needed / packet too big about a segment of this conversation: the path's MTU is smaller")
 
 #define TD_EVENT_ENUM(id, tok, sev, grp, head) TD_EV_##id,
 typedef enum { TD_EVENTS(TD_EVENT_ENUM) TD_EV_COUNT } td_event;
@@ -180,7 +204,13 @@ typedef enum {
     X(CHALLENGE,   "challenge-ack",       TD_RK_BENIGN, \
       "Part of an RFC 5961 exchange: the peer answered with an ACK and the sender's next reset carried exactly that number") \
     X(NO_SOCKET,   "linux-no-socket",     TD_RK_BENIGN, \
-      "DF set and IP identification 0: how Linux sends a reset from no socket, unlike its per-connection counter")
+      "DF set and IP identification 0: how Linux sends a reset from no socket, unlike its per-connection counter") \
+    X(ANSWERED,    "answered-after-rst",  TD_RK_FORGERY, \
+      "The claimed sender answered the same SYN with a SYN-ACK after this reset: a socket that reset the attempt has no handshake to answer") \
+    X(IPID_COPY,   "ipid-copies-trigger", TD_RK_PATH, \
+      "IPv4 identification copied from the peer's segment that triggered the reset, as on-path injectors do") \
+    X(ODD_FLAGS,   "odd-flags",           TD_RK_FORGERY, \
+      "TCP flags no TCP stack sets on a reset (PSH, URG, FIN or SYN with RST)")
 
 #define TD_RST_FINDING_ENUM(id, tok, kind, meaning) TD_RF_##id,
 typedef enum { TD_RST_FINDINGS(TD_RST_FINDING_ENUM) TD_RF_COUNT } td_rst_finding;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "td_engine.h"
+#include "td_words.h"
 
 #define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
 const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_DIAG_ROW) };
@@ -276,6 +277,19 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
 {
     td_endpoint *e = &c->ep[s->sender];
 
+    if ((c->flags & TD_C_HANDSHAKE) && s->sender != c->client && !c->late_open_frame &&
+        (e->know & TD_K_SENT_SYN) && s->seq == e->isn &&
+        s->ack == c->ep[c->client].isn + 1) {
+        /* The same SYN-ACK again after the client's ACK completed the
+         * handshake: the server is still in SYN_RECV, it did not take that
+         * ACK (Linux tcp_check_req(): the listener's accept queue is full,
+         * tcp_abort_on_overflow = 0).  Its own segments now decide. */
+        if (c->synack_after_hs++ == 0)
+            c->synack_after_hs_frame = s->frame;
+        c->synack_after_hs_last_ts = s->ts;
+        e->know &= (uint16_t)~TD_K_SYN_ACKED;
+        c->flags |= TD_C_ACK_NOT_TAKEN;
+    }
     if (!(e->know & TD_K_SENT_SYN)) {
         e->know |= TD_K_SENT_SYN;
         e->isn = s->seq;
@@ -316,7 +330,16 @@ static void on_ack(td_conv *c, const td_segment *s)
         s->sender != c->client && !c->ack_to_syn_frame && !(e->know & TD_K_ASSUMED))
         c->ack_to_syn_frame = s->frame;
 
+    if ((c->flags & TD_C_ACK_NOT_TAKEN) && s->sender != c->client && !(s->flags & TD_TH_SYN)) {
+        /* The server sends something other than its SYN-ACK: it has taken
+         * an ACK of it at last. */
+        c->flags &= (uint16_t)~TD_C_ACK_NOT_TAKEN;
+        e->know |= TD_K_SYN_ACKED;
+        c->late_open_frame = s->frame;
+        c->late_open_ts = s->ts;
+    }
     if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
+        !((c->flags & TD_C_ACK_NOT_TAKEN) && s->sender == c->client) &&
         acks_syn(p, s->ack)) {
         p->know |= TD_K_SYN_ACKED;
         e->know |= TD_K_GOT_SYN;
@@ -392,6 +415,7 @@ static bool on_rst(td_conv *c, const td_segment *s)
         c->rst_trigger_len = p->last_len;
         c->rst_acks_less = (s->flags & TD_TH_ACK) && p->bytes > 0 &&
                            (int32_t)(p->snd_end - s->ack) > 0;
+        td_flow_on_rst(c, s);
     }
     /* A client in SYN-SENT answers an ACK that acknowledges something
      * else with a reset and stays in SYN-SENT (RFC 9293 3.10.7.3, figure 9:
@@ -430,6 +454,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         return st;
     if (!(c->flags & TD_C_STARTED))
         start_conversation(c, s);
+    const double prev_ts = c->packets ? c->last_ts : -1.0;
     prev_client = c->ep[c->client].state;
     prev_server = c->ep[1 - c->client].state;
     if (c->packets == 0) {
@@ -479,6 +504,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         }
     }
     if (!(fl & TD_TH_RST)) {
+        td_flow_on_segment(c, s, &st, prev_ts);
         /* Sequence space used, acknowledgements sent, and what its IP
          * headers look like: the baseline its resets are judged by. */
         uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u) +
@@ -520,7 +546,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
 bool td_icmp_is_error(uint8_t type, bool v6)
 {
     if (v6)
-        return type == 1 || type == 3 || type == 4; /* unreach, time exceeded, param problem */
+        return type >= 1 && type <= 4; /* unreach, too big, time exceeded, param problem */
     return type == 3 || type == 11 || type == 12;   /* unreach, time exceeded, param problem */
 }
 
@@ -579,6 +605,8 @@ const char *td_icmp_describe(const td_icmp *m)
             default: return "ICMPv6 destination unreachable";
             }
         }
+        if (m->type == 2)
+            return "ICMPv6 packet too big";
         if (m->type == 3)
             return "ICMPv6 time exceeded";
         return "ICMPv6 parameter problem";
@@ -589,6 +617,7 @@ const char *td_icmp_describe(const td_icmp *m)
         case 1: return "ICMP destination unreachable (host unreachable)";
         case 2: return "ICMP destination unreachable (protocol unreachable)";
         case 3: return "ICMP destination unreachable (port unreachable)";
+        case 4: return "ICMP destination unreachable (fragmentation needed)";
         case 9: return "ICMP destination unreachable (network administratively prohibited)";
         case 10: return "ICMP destination unreachable (host administratively prohibited)";
         case 13: return "ICMP destination unreachable (communication administratively prohibited)";
@@ -628,6 +657,7 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
             c->icmp = *m;
         }
     }
+    td_flow_on_icmp(c, m, frame, &st);
     finish_step(c, &st, prev_client, prev_server, ts);
     st.changed = true;
     return st;
@@ -648,6 +678,7 @@ bool td_outcome_is_settled(td_outcome o)
     case TD_OUT_FIN_WAIT2_EXPIRED:
     case TD_OUT_RESET_AFTER_FIN:
     case TD_OUT_RESET_UNREAD_DATA:
+    case TD_OUT_KEEPALIVE_TIMEOUT:
         return true;
     default:
         return false;
@@ -839,7 +870,8 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
     if (c->flags & TD_C_HANDSHAKE) {
         v.answer_frame = c->synack_frame;
         if (c->rst_frame && c->rst_frame >= c->hs_ack_frame) {
-            reset_verdict(c, &v);
+            if (!td_flow_reset_verdict(c, &v))
+                reset_verdict(c, &v);
             return v;
         }
         if (c->flags & TD_C_SIMOPEN) {
@@ -847,7 +879,8 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
             v.key_frame = c->simopen_frame;
             return v;
         }
-        close_verdict(c, now, p, &v);
+        if (!td_flow_verdict(c, now, p, &v))
+            close_verdict(c, now, p, &v);
         return v;
     }
 
@@ -937,43 +970,6 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
 
 /* ---- words ------------------------------------------------------------ */
 
-typedef struct {
-    char  *buf;
-    size_t n, len;
-} td_text;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(td_text *t, const char *fmt, ...)
-{
-    va_list ap;
-    int r;
-
-    if (t->len + 1 >= t->n)
-        return;
-    va_start(ap, fmt);
-    r = vsnprintf(t->buf + t->len, t->n - t->len, fmt, ap);
-    va_end(ap);
-    if (r < 0)
-        return;
-    t->len += (size_t)r;
-    if (t->len >= t->n)
-        t->len = t->n - 1;
-}
-
-/* A duration in the unit a person reads best. */
-static void put_duration(td_text *t, double d)
-{
-    if (d < 0)
-        d = 0;
-    if (d < 0.001)
-        put(t, "%.0f us", d * 1e6);
-    else if (d < 1.0)
-        put(t, "%.1f ms", d * 1e3);
-    else
-        put(t, "%.1f s", d);
-}
 
 size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n)
 {
@@ -984,38 +980,25 @@ size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n)
     if (n == 0)
         return 0;
     buf[0] = '\0';
-    for (unsigned i = 0; i < k; i++)
-        put(&t, "%s%.2f", i ? ", " : "", c->syn_ts[i] - c->syn_ts[0]);
-    if (cl->syn_count > TD_MAX_SYN_TIMES)
-        put(&t, ", ... %.2f", c->last_syn_ts - c->syn_ts[0]);
+    td_put_schedule(&t, c->syn_ts, k, cl->syn_count, c->last_syn_ts);
     return t.len;
-}
-
-static void put_times(td_text *t, unsigned count)
-{
-    if (count == 1)
-        put(t, "once");
-    else if (count == 2)
-        put(t, "twice");
-    else
-        put(t, "%u times", count);
 }
 
 static void put_handshake(td_text *t, const td_conv *c)
 {
     if (c->syn_frame) {
-        put(t, "Handshake completed (RTT ");
-        put_duration(t, c->hs_ack_ts - c->hs_syn_ts);
-        put(t, ")");
+        td_put(t, "Handshake completed (RTT ");
+        td_put_duration(t, c->hs_ack_ts - c->hs_syn_ts);
+        td_put(t, ")");
     } else {
-        put(t, "Handshake completed (its SYN was not captured)");
+        td_put(t, "Handshake completed (its SYN was not captured)");
     }
 }
 
 static void put_client_error(td_text *t, const td_verdict *v)
 {
     if (v->client_error != TD_ERR_NONE)
-        put(t, "; the client reports %s", td_client_error_text[v->client_error]);
+        td_put(t, "; the client reports %s", td_client_error_text[v->client_error]);
 }
 
 static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v, double now,
@@ -1028,14 +1011,14 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
             const td_endpoint *e = &c->ep[i];
             if (!((e->know & TD_K_GOT_FIN) && !(e->know & TD_K_SENT_FIN)))
                 continue;
-            put(t, "The %s closed (FIN in frame %u); the %s acknowledged it and never closed: "
+            td_put(t, "The %s closed (FIN in frame %u); the %s acknowledged it and never closed: "
                    "it sat in CLOSE_WAIT for ", td_role_word(c, (uint8_t)(1 - i)),
                 c->ep[1 - i].fin_frame, td_role_word(c, i));
-            put_duration(t, now - e->state_ts);
-            put(t, " %s, its application never called close()", until);
+            td_put_duration(t, now - e->state_ts);
+            td_put(t, " %s, its application never called close()", until);
             if (e->bytes > 0 && c->ep[1 - i].fin_frame)
-                put(t, " (it had sent %llu bytes)", (unsigned long long)e->bytes);
-            put(t, "; the %s waits in FIN_WAIT2 (Linux drops an orphaned FIN_WAIT2 after "
+                td_put(t, " (it had sent %llu bytes)", (unsigned long long)e->bytes);
+            td_put(t, "; the %s waits in FIN_WAIT2 (Linux drops an orphaned FIN_WAIT2 after "
                    "net.ipv4.tcp_fin_timeout, 60 s by default)", td_role_word(c, (uint8_t)(1 - i)));
             return;
         }
@@ -1046,23 +1029,23 @@ static void put_close_problem(td_text *t, const td_conv *c, const td_verdict *v,
         if (!((e->know & TD_K_SENT_FIN) && !(e->know & TD_K_FIN_ACKED)))
             continue;
         if (v->outcome == TD_OUT_LAST_ACK)
-            put(t, "The %s closed after the %s (passive close) and sent its FIN ", td_role_word(c, i),
+            td_put(t, "The %s closed after the %s (passive close) and sent its FIN ", td_role_word(c, i),
                 td_role_word(c, (uint8_t)(1 - i)));
         else
-            put(t, "The %s closed and sent its FIN ", td_role_word(c, i));
-        put_times(t, e->fin_count);
+            td_put(t, "The %s closed and sent its FIN ", td_role_word(c, i));
+        td_put_times(t, e->fin_count);
         if (e->fin_count > 1) {
-            put(t, " over ");
-            put_duration(t, e->last_fin_ts - e->fin_ts);
+            td_put(t, " over ");
+            td_put_duration(t, e->last_fin_ts - e->fin_ts);
         }
-        put(t, ", never acknowledged %s: it sits in %s", until,
+        td_put(t, ", never acknowledged %s: it sits in %s", until,
             v->outcome == TD_OUT_LAST_ACK ? "LAST_ACK" : "FIN_WAIT1");
         if (v->outcome == TD_OUT_LAST_ACK)
-            put(t, "; the %s's final ACK was lost after the capture point, or the %s vanished",
+            td_put(t, "; the %s's final ACK was lost after the capture point, or the %s vanished",
                 td_role_word(c, (uint8_t)(1 - i)), td_role_word(c, (uint8_t)(1 - i)));
         else
-            put(t, "; the %s vanished or a firewall drops the path", td_role_word(c, (uint8_t)(1 - i)));
-        put(t, " (Linux gives up after net.ipv4.tcp_orphan_retries retransmissions)");
+            td_put(t, "; the %s vanished or a firewall drops the path", td_role_word(c, (uint8_t)(1 - i)));
+        td_put(t, " (Linux gives up after net.ipv4.tcp_orphan_retries retransmissions)");
         return;
     }
 }
@@ -1083,36 +1066,36 @@ static void put_reset_problem(td_text *t, const td_conv *c, const td_verdict *v)
     const td_endpoint *rs = &c->ep[by], *pe = &c->ep[peer];
 
     if (first_rst_doubted(c)) {
-        put(t, "A reset claiming to come from the %s ended the connection after %llu bytes "
+        td_put(t, "A reset claiming to come from the %s ended the connection after %llu bytes "
                "from the client and %llu from the server", td_role_word(c, by),
             (unsigned long long)c->ep[c->client].bytes,
             (unsigned long long)c->ep[1 - c->client].bytes);
     } else if (v->outcome == TD_OUT_FIN_WAIT2_EXPIRED) {
-        put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", td_role_word(c, by),
+        td_put(t, "The %s closed first; the %s acknowledged but sent its own FIN only ", td_role_word(c, by),
             td_role_word(c, peer));
-        put_duration(t, pe->fin_ts - rs->fin_ts);
-        put(t, " later, when the %s had given up waiting in FIN_WAIT2 (Linux: "
+        td_put_duration(t, pe->fin_ts - rs->fin_ts);
+        td_put(t, " later, when the %s had given up waiting in FIN_WAIT2 (Linux: "
                "net.ipv4.tcp_fin_timeout) and answered that FIN with a reset", td_role_word(c, by));
     } else if (v->outcome == TD_OUT_RESET_AFTER_FIN) {
         if (fin_sent_before(c->rst_state)) {
-            put(t, "The %s closed (FIN in frame %u), then reset the connection", td_role_word(c, by),
+            td_put(t, "The %s closed (FIN in frame %u), then reset the connection", td_role_word(c, by),
                 rs->fin_frame);
             if (c->rst_trigger_len > 0)
-                put(t, " when the %s sent %u more bytes: the %s application had closed its socket "
+                td_put(t, " when the %s sent %u more bytes: the %s application had closed its socket "
                        "(close(), not shutdown()), so data that arrives later is answered with RST",
                     td_role_word(c, peer), c->rst_trigger_len, td_role_word(c, by));
             else
-                put(t, ": an abortive end to its own close");
+                td_put(t, ": an abortive end to its own close");
         } else {
-            put(t, "The %s closed (FIN in frame %u); the %s answered with a reset instead of its "
+            td_put(t, "The %s closed (FIN in frame %u); the %s answered with a reset instead of its "
                    "own FIN", td_role_word(c, peer), pe->fin_frame, td_role_word(c, by));
         }
     } else {
-        put(t, "Handshake completed; the %s reset the connection after receiving %llu bytes "
+        td_put(t, "Handshake completed; the %s reset the connection after receiving %llu bytes "
                "it never answered", td_role_word(c, by), (unsigned long long)pe->bytes);
         if (c->rst_acks_less)
-            put(t, " (the reset acknowledges less than the %s sent)", td_role_word(c, peer));
-        put(t, ": an application that closes a socket with unread data makes Linux send RST "
+            td_put(t, " (the reset acknowledges less than the %s sent)", td_role_word(c, peer));
+        td_put(t, ": an application that closes a socket with unread data makes Linux send RST "
                "instead of FIN (so does SO_LINGER 0)");
     }
     put_client_error(t, v);
@@ -1123,26 +1106,42 @@ static void put_reuse(td_text *t, const td_conv *c)
     static const char *const holder[] = { "", "the client", "the server", "both sides" };
     const td_endpoint *sv = &c->ep[1 - c->client];
 
-    put(t, "; same addresses and ports as stream %u, whose last packet was ", c->reuse_of - 1);
-    put_duration(t, c->first_ts - c->reuse_prev_last_ts);
-    put(t, " before this SYN");
+    td_put(t, "; same addresses and ports as stream %u, whose last packet was ", c->reuse_of - 1);
+    td_put_duration(t, c->first_ts - c->reuse_prev_last_ts);
+    td_put(t, " before this SYN");
     if (c->reuse_time_wait && c->first_ts - c->reuse_prev_last_ts >= 60.0) {
-        put(t, "; %s had been in TIME_WAIT, which lasts 60 s on Linux", holder[c->reuse_time_wait & 3]);
+        td_put(t, "; %s had been in TIME_WAIT, which lasts 60 s on Linux", holder[c->reuse_time_wait & 3]);
     } else if (c->reuse_time_wait) {
-        put(t, ", %s still in TIME_WAIT (Linux keeps it 60 s)", holder[c->reuse_time_wait & 3]);
+        td_put(t, ", %s still in TIME_WAIT (Linux keeps it 60 s)", holder[c->reuse_time_wait & 3]);
         if (c->reuse_time_wait == 1)
-            put(t, "; Linux lets a client reuse its own TIME_WAIT port for a new connection "
+            td_put(t, "; Linux lets a client reuse its own TIME_WAIT port for a new connection "
                    "(net.ipv4.tcp_tw_reuse, TCP timestamps)");
         if (c->reuse_time_wait & 2) {
             if (sv->synack_count && c->synack_frame)
-                put(t, "; the server accepted the new SYN with a SYN-ACK");
+                td_put(t, "; the server accepted the new SYN with a SYN-ACK");
             else if (c->ack_to_syn_frame)
-                put(t, "; the server answered the new SYN with an ACK for the old connection "
+                td_put(t, "; the server answered the new SYN with an ACK for the old connection "
                        "(frame %u)", c->ack_to_syn_frame);
             else if (c->rst_frame && c->rst_by != c->client)
-                put(t, "; the server answered the new SYN with a reset");
+                td_put(t, "; the server answered the new SYN with a reset");
         }
     }
+}
+
+/* An ICMP too-big about this conversation, and what its sender did. */
+static void put_path_mtu(td_text *t, const td_conv *c)
+{
+    const int i = c->too_big_about > 1 ? 0 : c->too_big_about;
+
+    td_put(t, "; an ICMP %s about the %s's segments (frame %u) named a path MTU of %u",
+           c->ep[i].base.ip == 6 ? "packet too big" : "fragmentation needed",
+           td_role_word(c, i), c->too_big_frame, c->too_big_mtu);
+    if (c->too_big_len_after && c->too_big_len_after < c->too_big_len_before)
+        td_put(t, ": the %s lowered its segments from %u to %u bytes and went on",
+               td_role_word(c, i), c->too_big_len_before, c->too_big_len_after);
+    else if (c->too_big_len_after)
+        td_put(t, "; the %s's segments after it were up to %u bytes", td_role_word(c, i),
+               c->too_big_len_after);
 }
 
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
@@ -1162,175 +1161,175 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         td_rst_summary(c, worst_rst, forensic, sizeof forensic);
         if (forensic[0] >= 'a' && forensic[0] <= 'z')
             forensic[0] = (char)(forensic[0] - 'a' + 'A');
-        put(&t, "%s. ", forensic);
+        td_put(&t, "%s. ", forensic);
     }
 
     switch (v->outcome) {
     case TD_OUT_NONE:
-        put(&t, "No TCP segment of this conversation seen yet");
+        td_put(&t, "No TCP segment of this conversation seen yet");
         break;
     case TD_OUT_SYN_PENDING:
-        put(&t, "SYN sent ");
-        put_times(&t, cl->syn_count);
-        put(&t, ", no answer in the ");
-        put_duration(&t, now - c->last_syn_ts);
-        put(&t, " after the last one until %s: too soon to tell whether it was dropped",
+        td_put(&t, "SYN sent ");
+        td_put_times(&t, cl->syn_count);
+        td_put(&t, ", no answer in the ");
+        td_put_duration(&t, now - c->last_syn_ts);
+        td_put(&t, " after the last one until %s: too soon to tell whether it was dropped",
             final ? "the capture ended" : "this packet");
         break;
     case TD_OUT_SYN_UNANSWERED:
         td_conv_syn_schedule(c, sched, sizeof sched);
-        put(&t, "SYN sent ");
-        put_times(&t, cl->syn_count);
+        td_put(&t, "SYN sent ");
+        td_put_times(&t, cl->syn_count);
         if (cl->syn_count > 1) {
-            put(&t, " over ");
-            put_duration(&t, c->last_syn_ts - c->syn_ts[0]);
-            put(&t, " (at %s s)", sched);
+            td_put(&t, " over ");
+            td_put_duration(&t, c->last_syn_ts - c->syn_ts[0]);
+            td_put(&t, " (at %s s)", sched);
         }
-        put(&t, ", never answered: dropped silently by a firewall or on the path");
+        td_put(&t, ", never answered: dropped silently by a firewall or on the path");
         if (cl->syn_count == 1 && v->client_gave_up) {
-            put(&t, "; no retransmission followed within ");
-            put_duration(&t, now - c->last_syn_ts);
-            put(&t, ", so the client application gave up by itself (a connect timeout under "
+            td_put(&t, "; no retransmission followed within ");
+            td_put_duration(&t, now - c->last_syn_ts);
+            td_put(&t, ", so the client application gave up by itself (a connect timeout under "
                     "the 1 s first retransmission) or the SYN came from a scanner");
         } else if (td_conv_syn_limit_reached(c)) {
-            put(&t, "; 7 SYNs is Linux's default limit (net.ipv4.tcp_syn_retries = 6): "
+            td_put(&t, "; 7 SYNs is Linux's default limit (net.ipv4.tcp_syn_retries = 6): "
                     "the client gives up ");
-            put_duration(&t, 2.0 * (c->last_syn_ts - c->prev_syn_ts));
-            put(&t, " after the last");
+            td_put_duration(&t, 2.0 * (c->last_syn_ts - c->prev_syn_ts));
+            td_put(&t, " after the last");
         } else if (v->client_gave_up) {
-            put(&t, "; the client gave up (no SYN in the ");
-            put_duration(&t, now - c->last_syn_ts);
-            put(&t, " after the last)");
+            td_put(&t, "; the client gave up (no SYN in the ");
+            td_put_duration(&t, now - c->last_syn_ts);
+            td_put(&t, " after the last)");
         } else {
-            put(&t, "; the client was still retrying when the capture ended ");
-            put_duration(&t, now - c->last_syn_ts);
-            put(&t, " after the last SYN (if no answer comes it reports Connection timed out)");
+            td_put(&t, "; the client was still retrying when the capture ended ");
+            td_put_duration(&t, now - c->last_syn_ts);
+            td_put(&t, " after the last SYN (if no answer comes it reports Connection timed out)");
         }
         put_client_error(&t, v);
         break;
     case TD_OUT_REFUSED:
-        put(&t, "SYN answered by a reset from the server after ");
-        put_duration(&t, c->rst_ts - c->last_syn_ts);
+        td_put(&t, "SYN answered by a reset from the server after ");
+        td_put_duration(&t, c->rst_ts - c->last_syn_ts);
         if (cl->syn_count > 1) {
-            put(&t, " (SYN sent ");
-            put_times(&t, cl->syn_count);
-            put(&t, ")");
+            td_put(&t, " (SYN sent ");
+            td_put_times(&t, cl->syn_count);
+            td_put(&t, ")");
         }
-        put(&t, ": nothing listens on port %u, or a firewall rejects with tcp-reset",
+        td_put(&t, ": nothing listens on port %u, or a firewall rejects with tcp-reset",
             c->port[1 - c->client]);
         put_client_error(&t, v);
         break;
     case TD_OUT_ICMP_UNREACHABLE:
-        put(&t, "SYN rejected by %s", td_icmp_describe(&c->icmp));
+        td_put(&t, "SYN rejected by %s", td_icmp_describe(&c->icmp));
         if (icmp_source && *icmp_source)
-            put(&t, " from %s", icmp_source);
-        put(&t, " (%s) after ", c->icmp.from_destination ? "the server itself"
+            td_put(&t, " from %s", icmp_source);
+        td_put(&t, " (%s) after ", c->icmp.from_destination ? "the server itself"
                                                          : "a router or firewall on the path");
-        put_duration(&t, c->icmp_ts - c->last_syn_ts);
+        td_put_duration(&t, c->icmp_ts - c->last_syn_ts);
         put_client_error(&t, v);
         break;
     case TD_OUT_SYNACK_PENDING:
-        put(&t, "Server answered with SYN-ACK ");
-        put_times(&t, sv->synack_count);
-        put(&t, ", not acknowledged in the ");
-        put_duration(&t, now - c->last_synack_ts);
-        put(&t, " until %s: too soon to tell",
+        td_put(&t, "Server answered with SYN-ACK ");
+        td_put_times(&t, sv->synack_count);
+        td_put(&t, ", not acknowledged in the ");
+        td_put_duration(&t, now - c->last_synack_ts);
+        td_put(&t, " until %s: too soon to tell",
             final ? "the capture ended" : "this packet");
         break;
     case TD_OUT_SYNACK_UNANSWERED:
-        put(&t, "Server answered with SYN-ACK ");
-        put_times(&t, sv->synack_count);
+        td_put(&t, "Server answered with SYN-ACK ");
+        td_put_times(&t, sv->synack_count);
         if (sv->synack_count > 1) {
-            put(&t, " over ");
-            put_duration(&t, c->last_synack_ts - c->synack_ts);
+            td_put(&t, " over ");
+            td_put_duration(&t, c->last_synack_ts - c->synack_ts);
         }
-        put(&t, ", never acknowledged: the server sat half-open in SYN_RECV");
+        td_put(&t, ", never acknowledged: the server sat half-open in SYN_RECV");
         if (c->flags & TD_C_CLIENT_RETRY_AFTER_SYNACK) {
-            put(&t, "; the client re-sent its SYN ");
-            put_times(&t, c->syn_retries_after_synack);
-            put(&t, " after a SYN-ACK passed, so the SYN-ACKs were lost or filtered on the way back to it");
+            td_put(&t, "; the client re-sent its SYN ");
+            td_put_times(&t, c->syn_retries_after_synack);
+            td_put(&t, " after a SYN-ACK passed, so the SYN-ACKs were lost or filtered on the way back to it");
         } else if (cl->syn_count > 0) {
-            put(&t, "; the client sent no ACK: its ACK was lost after the capture point, "
+            td_put(&t, "; the client sent no ACK: its ACK was lost after the capture point, "
                     "or the SYN came from a spoofed or vanished source");
         }
         put_client_error(&t, v);
         break;
     case TD_OUT_CLIENT_ABORTED:
-        put(&t, "The client reset its own connection attempt ");
-        put_duration(&t, c->rst_ts - c->syn_ts[0]);
-        put(&t, " after its first SYN");
+        td_put(&t, "The client reset its own connection attempt ");
+        td_put_duration(&t, c->rst_ts - c->syn_ts[0]);
+        td_put(&t, " after its first SYN");
         if (sv->synack_count > 0)
-            put(&t, ", answering the server's SYN-ACK with RST: the client application "
+            td_put(&t, ", answering the server's SYN-ACK with RST: the client application "
                     "had already given up (its own timeout) or a SYN scanner probed the port");
         else
-            put(&t, " before any answer: the client application cancelled the connect");
+            td_put(&t, " before any answer: the client application cancelled the connect");
         break;
     case TD_OUT_SERVER_ABORTED:
-        put(&t, "The server answered with SYN-ACK, then reset the attempt ");
-        put_duration(&t, c->rst_ts - c->synack_ts);
-        put(&t, " later before the handshake completed");
+        td_put(&t, "The server answered with SYN-ACK, then reset the attempt ");
+        td_put_duration(&t, c->rst_ts - c->synack_ts);
+        td_put(&t, " later before the handshake completed");
         put_client_error(&t, v);
         break;
     case TD_OUT_RESET_AFTER_HANDSHAKE:
     case TD_OUT_RESET:
         put_handshake(&t, c);
         if (first_rst_doubted(c))
-            put(&t, ", then a reset claiming to come from the %s ended the connection ", rst_side);
+            td_put(&t, ", then a reset claiming to come from the %s ended the connection ", rst_side);
         else
-            put(&t, ", then the %s reset the connection ", rst_side);
-        put_duration(&t, c->rst_ts - c->hs_ack_ts);
-        put(&t, " later");
+            td_put(&t, ", then the %s reset the connection ", rst_side);
+        td_put_duration(&t, c->rst_ts - c->hs_ack_ts);
+        td_put(&t, " later");
         if (v->outcome == TD_OUT_RESET_AFTER_HANDSHAKE)
-            put(&t, " before any data");
+            td_put(&t, " before any data");
         else
-            put(&t, " after %llu bytes from the client and %llu from the server",
+            td_put(&t, " after %llu bytes from the client and %llu from the server",
                 (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
         if (first_rst_doubted(c))
             ; /* who sent it is the question: the forensic part says what is known */
         else if (c->rst_by == c->client)
-            put(&t, ": the client application aborted (close with SO_LINGER 0, or a scanner)");
+            td_put(&t, ": the client application aborted (close with SO_LINGER 0, or a scanner)");
         else
-            put(&t, ": the server application aborted it or refused the client after accepting");
+            td_put(&t, ": the server application aborted it or refused the client after accepting");
         put_client_error(&t, v);
         break;
     case TD_OUT_SIMULTANEOUS_OPEN:
-        put(&t, "Simultaneous open: both ends sent a SYN (frames %u and %u) and the "
+        td_put(&t, "Simultaneous open: both ends sent a SYN (frames %u and %u) and the "
                 "handshake completed in ", c->syn_frame, c->simopen_frame);
-        put_duration(&t, c->hs_ack_ts - c->first_ts);
-        put(&t, "; rare outside NAT hole punching and fixed-port peers");
+        td_put_duration(&t, c->hs_ack_ts - c->first_ts);
+        td_put(&t, "; rare outside NAT hole punching and fixed-port peers");
         break;
     case TD_OUT_MIDSTREAM:
-        put(&t, "Capture began in the middle of this conversation (frame %u is not a SYN): "
+        td_put(&t, "Capture began in the middle of this conversation (frame %u is not a SYN): "
                 "handshake not seen; ", c->first_frame);
         if (c->role_basis == TD_ROLE_PORT)
-            put(&t, "the server is taken to be port %u by its port number", c->port[1 - c->client]);
+            td_put(&t, "the server is taken to be port %u by its port number", c->port[1 - c->client]);
         else
-            put(&t, "the first sender is taken to be the client");
-        put(&t, "; %s client %s, server %s", final ? "at the end of the capture" : "so far",
+            td_put(&t, "the first sender is taken to be the client");
+        td_put(&t, "; %s client %s, server %s", final ? "at the end of the capture" : "so far",
             td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));
         break;
     case TD_OUT_ESTABLISHED:
     case TD_OUT_CLOSING:
     case TD_OUT_CLOSED:
         put_handshake(&t, c);
-        put(&t, "; %llu bytes from the client, %llu from the server; ",
+        td_put(&t, "; %llu bytes from the client, %llu from the server; ",
             (unsigned long long)cl->bytes, (unsigned long long)sv->bytes);
         if (v->outcome == TD_OUT_ESTABLISHED) {
-            put(&t, "still open, idle for ");
-            put_duration(&t, now - c->last_ts);
-            put(&t, " %s", final ? "at the end of the capture" : "before this packet");
+            td_put(&t, "still open, idle for ");
+            td_put_duration(&t, now - c->last_ts);
+            td_put(&t, " %s", final ? "at the end of the capture" : "before this packet");
         } else if (v->outcome == TD_OUT_CLOSING) {
-            put(&t, "close in progress: client %s, server %s",
+            td_put(&t, "close in progress: client %s, server %s",
                 td_state_name(td_client_state(c)), td_state_name(td_server_state(c)));
         } else {
             const char *by = td_conv_closed_by(c), *tw = td_conv_time_wait_side(c);
-            put(&t, "closed gracefully (%s close), ", td_conv_close_type(c));
+            td_put(&t, "closed gracefully (%s close), ", td_conv_close_type(c));
             if (strcmp(by, "both") == 0)
-                put(&t, "both sides closed at once");
+                td_put(&t, "both sides closed at once");
             else
-                put(&t, "the %s closed first", by);
+                td_put(&t, "the %s closed first", by);
             if (*tw)
-                put(&t, "; %s in TIME_WAIT", strcmp(tw, "both") == 0 ? "both sides are" : tw);
+                td_put(&t, "; %s in TIME_WAIT", strcmp(tw, "both") == 0 ? "both sides are" : tw);
         }
         break;
     case TD_OUT_CLOSE_WAIT:
@@ -1343,12 +1342,22 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     case TD_OUT_RESET_UNREAD_DATA:
         put_reset_problem(&t, c, v);
         break;
+    case TD_OUT_ACCEPT_QUEUE_FULL:
+    case TD_OUT_RETRANS_TIMEOUT:
+    case TD_OUT_KEEPALIVE_TIMEOUT:
+    case TD_OUT_PMTU_BLACK_HOLE:
+    case TD_OUT_IDLE_TIMEOUT:
+    case TD_OUT_ZERO_WINDOW:
+        t.len += td_flow_summary(c, v, now, final, buf + t.len, n - t.len);
+        break;
     default:
         if ((unsigned)v->outcome < TD_OUT_COUNT)
-            put(&t, "%s", td_outcome_info[v->outcome].headline);
+            td_put(&t, "%s", td_outcome_info[v->outcome].headline);
         break;
     }
     if (c->reuse_of)
         put_reuse(&t, c);
+    if (c->too_big_frame && v->outcome != TD_OUT_PMTU_BLACK_HOLE)
+        put_path_mtu(&t, c);
     return t.len;
 }

@@ -44,6 +44,7 @@ const char *td_state_name(td_state s);
 #define TD_TH_RST 0x04u
 #define TD_TH_PSH 0x08u
 #define TD_TH_ACK 0x10u
+#define TD_TH_URG 0x20u
 
 /* How the client role was decided. */
 typedef enum {
@@ -86,6 +87,50 @@ typedef struct {
     uint32_t id_step1, id_small;  /* steps between non-zero ones: +1, +2..+1024 */
 } td_baseline;
 
+/* After the handshake: retransmissions, keepalives and windows of one
+ * endpoint as a sender (and its window as a receiver), td_flow.c. */
+#define TD_MAX_RTX_TIMES 8
+typedef struct {
+    /* Segment sizes: the largest it sent, and the largest the peer is
+     * proven to have received (an acknowledgement that moved by at least
+     * that much while no larger segment had been sent). */
+    uint32_t max_len, max_len_acked;
+    /* Its oldest unacknowledged data was first sent then (the flight began
+     * with nothing outstanding), after the conversation had been silent
+     * for `flight_idle` seconds. */
+    double   flight_ts, flight_idle;
+    uint32_t flight_frame;
+    /* Data retransmissions: all of them, and the latest episode (the same
+     * unacknowledged data sent again, until the peer acknowledges it). */
+    uint32_t rtx_total;
+    uint32_t rtx_seq, rtx_len;       /* first byte sent again; its largest payload */
+    uint32_t rtx_frame, rtx_last_frame;
+    uint16_t rtx_count;              /* retransmissions in the episode */
+    bool     rtx_open;               /* not acknowledged since */
+    bool     rtx_after_idle;         /* its flight began after an idle spell */
+    double   rtx_orig_ts;            /* the flight's first segment */
+    double   rtx_idle;               /* the silence before that flight */
+    uint32_t rtx_orig_frame;
+    float    rtx_at[TD_MAX_RTX_TIMES]; /* retransmissions' offsets from rtx_orig_ts */
+    double   rtx_last_ts;
+    /* Keepalive probes (RFC 9293 3.8.4: a segment one below what the peer
+     * acknowledged, no data or one byte), and those not answered since. */
+    uint16_t ka_total, ka_unanswered;
+    uint32_t ka_first_frame;
+    double   ka_first_ts, ka_last_ts;
+    /* Its window as a receiver: zero-window spells (the current one, and
+     * the longest) and the peer's probes in them. */
+    uint16_t win;                    /* raw window of its latest segment */
+    bool     zw_open;
+    uint16_t zw_probes;
+    uint32_t zw_frame, zw_episodes;
+    double   zw_start_ts;
+    double   zw_longest;             /* the longest spell that ended */
+    uint32_t zw_longest_frame;
+    uint16_t zw_longest_probes;
+    double   zw_longest_end_ts;
+} td_flow;
+
 typedef struct {
     uint64_t bytes;          /* payload bytes sent */
     double   fin_ts, last_fin_ts;
@@ -112,6 +157,7 @@ typedef struct {
     double   last_nr_ts;     /* when it last sent something other than a reset */
     bool     have_nxt, have_acked;
     td_baseline base;
+    td_flow  fl;
 } td_endpoint;
 
 /* Conversation flags (td_conv.flags). */
@@ -120,7 +166,8 @@ enum {
     TD_C_MIDSTREAM   = 1u << 1,
     TD_C_SIMOPEN     = 1u << 2,
     TD_C_HANDSHAKE   = 1u << 3, /* three-way (or simultaneous) handshake completed */
-    TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4 /* client re-sent SYN after a SYN-ACK passed */
+    TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4, /* client re-sent SYN after a SYN-ACK passed */
+    TD_C_ACK_NOT_TAKEN = 1u << 5 /* the server sent its SYN-ACK again after the handshake ACK, and has not shown it took one since */
 };
 
 typedef struct {
@@ -128,6 +175,9 @@ typedef struct {
     bool     v6;
     bool     from_destination; /* sent by the host the segment was addressed to */
     uint8_t  about;            /* endpoint index whose segment it quotes */
+    uint16_t mtu;              /* fragmentation needed / packet too big: the MTU it names */
+    uint32_t quoted_seq;       /* sequence number of the quoted segment */
+    bool     have_quoted_seq;
 } td_icmp;
 
 /* One reset, what was known when it passed and what came after it. */
@@ -205,6 +255,24 @@ typedef struct {
     uint32_t nrsts, rsts_seen;
     uint8_t  rst_pending_follow;       /* the reset being recorded answers this one (index + 1) */
     bool     hs_ack_bare;              /* the handshake was completed by a bare ACK */
+    /* What the first reset's sender had been doing (td_flow.c). */
+    uint16_t rst_ka_unanswered;        /* keepalive probes unanswered before it */
+    double   rst_ka_first_ts;
+    uint32_t rst_ka_first_frame;
+    double   rst_trigger_idle;         /* the peer's segment it answers came after this silence */
+    /* The server sent its SYN-ACK again after the client's ACK completed
+     * the handshake: it had not taken that ACK (accept queue full). */
+    uint16_t synack_after_hs;
+    uint32_t synack_after_hs_frame;
+    double   synack_after_hs_last_ts;
+    uint32_t late_open_frame;          /* the server's first segment after that, other than a SYN-ACK */
+    double   late_open_ts;
+    /* ICMP fragmentation needed / packet too big about this conversation. */
+    uint16_t too_big_count, too_big_mtu;
+    uint32_t too_big_frame;
+    uint8_t  too_big_about;
+    uint32_t too_big_len_before;       /* largest payload its sender had sent before it */
+    uint32_t too_big_len_after;        /* largest payload its sender sent after it */
 } td_conv;
 
 /* One segment as seen at the capture point. */
@@ -267,6 +335,10 @@ typedef struct {
     uint32_t        key_frame;    /* where the diagnosis shows */
     uint32_t        answer_frame; /* what answered the SYN (SYN-ACK, RST, ICMP) */
     bool            client_gave_up;
+    /* After the handshake (td_flow.c): the endpoint the diagnosis is
+     * about (index + 1, 0: none) and whether it stopped retransmitting. */
+    uint8_t         subject;
+    bool            gave_up;
 } td_verdict;
 
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);
@@ -337,10 +409,34 @@ double td_conv_rtt_via(const td_conv *c, int i);
  * device in the path: ..."); empty if it looks genuine. */
 size_t td_rst_summary(const td_conv *c, uint32_t i, char *buf, size_t n);
 
+/* ---- after the handshake (td_flow.c) ---------------------------------- */
+
+/* The longest zero-window spell (ended or not) of endpoint i's receive
+ * window at `now`; 0 if none. */
+double td_flow_zero_window(const td_conv *c, int i, double now, bool *recovered);
+
+/* "0, 0.21, 0.63" - offsets of endpoint i's latest retransmission
+ * episode (original first). */
+size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n);
+
+/* Engine internals, shared by td_engine.c, td_rst.c and td_flow.c. */
+void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double prev_ts);
+void td_flow_on_rst(td_conv *c, const td_segment *s);
+void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st);
+bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v);
+bool td_flow_reset_verdict(const td_conv *c, td_verdict *v);
+size_t td_flow_summary(const td_conv *c, const td_verdict *v, double now, bool final,
+                       char *buf, size_t n);
 /* Engine internals, shared by td_engine.c and td_rst.c. */
 void td_baseline_add(td_baseline *b, const td_segment *s);
 td_rst *td_rst_record(td_conv *c, const td_segment *s);
 bool td_rst_observe(td_conv *c, const td_segment *s);
+
+/* Sequence-number order modulo 2^32 (RFC 9293 3.4). */
+static inline bool td_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool td_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool td_seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline bool td_seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
 /* The words "client"/"server" for endpoint index i. */
 static inline const char *td_role_word(const td_conv *c, int i)

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * td_flow.c - after the handshake: the failures that happen once the
+ * connection looked fine.
+ *
+ * Per endpoint it follows, as a sender, its data retransmissions (the same
+ * unacknowledged data sent again), its keepalive probes and the largest
+ * segment the peer is proven to have received; as a receiver, its window
+ * closing to zero and opening again.  From these:
+ *
+ *   accept-queue-full       the server sent its SYN-ACK again after the
+ *                           client's ACK completed the handshake
+ *   retransmission-timeout  data retransmitted, never acknowledged
+ *   pmtu-black-hole         ... while smaller segments got through
+ *   idle-timeout            ... or reset from the path, after an idle spell
+ *   keepalive-timeout       probes unanswered, then the prober's reset
+ *   zero-window             a receiver's window stayed closed, probed
+ *
+ * What is proven and what is only likely is said in each summary.
+ */
+#include <string.h>
+
+#include "td_engine.h"
+#include "td_words.h"
+
+/* Silence before a flight after which a cut reads as a path device's idle
+ * timeout (NAT and firewall timeouts are minutes; 3 s keeps a dead peer
+ * that answered a moment before from being called one). */
+#define IDLE_MIN_S 3.0
+/* A zero window held at least this long while the peer probed it. */
+#define ZERO_WINDOW_MIN_S 1.0
+/* Segments at least this large can be dropped for their size: below the
+ * 576-byte IPv4 minimum datagram every path carries them (RFC 791). */
+#define PMTU_MIN_LEN 536u
+/* A copy of a segment sooner than this after it was captured twice, not
+ * sent twice (Linux's minimum RTO is 200 ms, TCP_RTO_MIN). */
+#define DUPLICATE_S 0.0005
+
+static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
+{
+    f->flight_ts = s->ts;
+    f->flight_frame = s->frame;
+    f->flight_idle = prev_ts >= 0.0 ? s->ts - prev_ts : 0.0;
+}
+
+/* e acknowledged up to s->ack: what that proves about the peer's data. */
+static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment *s)
+{
+    td_flow *pf = &p->fl;
+
+    if (!(s->flags & TD_TH_ACK) || !e->have_acked || !td_seq_gt(s->ack, e->acked))
+        return;
+    uint32_t moved = s->ack - e->acked;
+    uint32_t proven = moved < pf->max_len ? moved : pf->max_len;
+    if (proven > pf->max_len_acked)
+        pf->max_len_acked = proven;
+    if (pf->rtx_open && td_seq_gt(s->ack, pf->rtx_seq))
+        pf->rtx_open = false;
+    /* Data still outstanding: the oldest of it was sent before now. */
+    if (p->have_nxt && td_seq_lt(s->ack, p->nxt)) {
+        pf->flight_ts = s->ts;
+        pf->flight_frame = s->frame;
+        pf->flight_idle = 0.0;
+    }
+}
+
+/* A keepalive or zero-window probe: no data (or one byte, as some stacks
+ * send), one below what the peer acknowledged (Linux tcp_xmit_probe_skb()
+ * sends both kinds this way). */
+static bool is_probe(const td_endpoint *p, const td_segment *s)
+{
+    return s->payload_len <= 1 && !(s->flags & TD_TH_FIN) && p->have_acked &&
+           s->seq == p->acked - 1;
+}
+
+static void on_window(td_flow *f, const td_segment *s, td_step *st)
+{
+    if (!(s->flags & TD_TH_ACK))
+        return;
+    if (s->window == 0 && !f->zw_open) {
+        f->zw_open = true;
+        f->zw_start_ts = s->ts;
+        f->zw_frame = s->frame;
+        f->zw_probes = 0;
+        f->zw_episodes++;
+        if (st->event == TD_EV_NONE) {
+            st->event = TD_EV_ZERO_WINDOW;
+            st->count = f->zw_episodes;
+        }
+    } else if (s->window != 0 && f->zw_open) {
+        double d = s->ts - f->zw_start_ts;
+        f->zw_open = false;
+        if (d >= f->zw_longest) {
+            f->zw_longest = d;
+            f->zw_longest_frame = f->zw_frame;
+            f->zw_longest_probes = f->zw_probes;
+            f->zw_longest_end_ts = s->ts;
+        }
+        if (st->event == TD_EV_NONE) {
+            st->event = TD_EV_WINDOW_OPENED;
+            st->count = f->zw_probes;
+            st->interval = d;
+        }
+    }
+    f->win = s->window;
+}
+
+static void on_retransmission(td_endpoint *e, const td_segment *s, td_step *st)
+{
+    td_flow *f = &e->fl;
+
+    if (f->rtx_total < UINT32_MAX)
+        f->rtx_total++;
+    if (!f->rtx_open) {
+        f->rtx_open = true;
+        f->rtx_seq = s->seq;
+        f->rtx_len = s->payload_len;
+        f->rtx_count = 0;
+        f->rtx_frame = s->frame;
+        f->rtx_orig_ts = f->flight_frame ? f->flight_ts : s->ts;
+        f->rtx_orig_frame = f->flight_frame;
+        f->rtx_idle = f->flight_frame ? f->flight_idle : 0.0;
+        f->rtx_last_ts = f->rtx_orig_ts;
+    } else if (s->seq != f->rtx_seq) {
+        /* Later data of the same flight sent again: the episode is the
+         * head's. */
+        if (s->payload_len > f->rtx_len)
+            f->rtx_len = s->payload_len;
+        return;
+    }
+    if (s->payload_len > f->rtx_len)
+        f->rtx_len = s->payload_len;
+    if (f->rtx_count < UINT16_MAX)
+        f->rtx_count++;
+    if (f->rtx_count <= TD_MAX_RTX_TIMES)
+        f->rtx_at[f->rtx_count - 1] = (float)(s->ts - f->rtx_orig_ts);
+    if (st->event == TD_EV_NONE) {
+        st->event = TD_EV_DATA_RETRANS;
+        st->count = f->rtx_count;
+        st->interval = s->ts - f->rtx_last_ts;
+    }
+    f->rtx_last_ts = s->ts;
+    f->rtx_last_frame = s->frame;
+}
+
+void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double prev_ts)
+{
+    td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
+    td_flow *f = &e->fl;
+
+    if (s->flags & (TD_TH_SYN | TD_TH_RST))
+        return;
+    /* Anything from it answers the peer's keepalive probes. */
+    p->fl.ka_unanswered = 0;
+    on_peer_data_acked(e, p, s);
+    on_window(f, s, st);
+
+    if (is_probe(p, s) && e->have_nxt) {
+        if (p->fl.zw_open) {
+            if (p->fl.zw_probes < UINT16_MAX)
+                p->fl.zw_probes++;
+            if (st->event == TD_EV_NONE) {
+                st->event = TD_EV_ZERO_WINDOW_PROBE;
+                st->count = p->fl.zw_probes;
+            }
+        } else {
+            if (f->ka_unanswered == 0) {
+                f->ka_first_frame = s->frame;
+                f->ka_first_ts = s->ts;
+            }
+            if (f->ka_unanswered < UINT16_MAX)
+                f->ka_unanswered++;
+            if (f->ka_total < UINT16_MAX)
+                f->ka_total++;
+            if (st->event == TD_EV_NONE) {
+                st->event = TD_EV_KEEPALIVE;
+                st->count = f->ka_unanswered;
+                st->interval = f->ka_unanswered > 1 ? s->ts - f->ka_last_ts : 0.0;
+            }
+            f->ka_last_ts = s->ts;
+        }
+        return;
+    }
+    if (s->payload_len == 0)
+        return;
+    if (c->too_big_frame && s->sender == c->too_big_about && s->payload_len > c->too_big_len_after)
+        c->too_big_len_after = s->payload_len;
+    const uint32_t end = s->seq + s->payload_len;
+    if (e->have_nxt && td_seq_lt(s->seq, e->nxt)) {
+        /* Data it had sent before.  Already acknowledged: a spurious copy;
+         * the same segment within half a millisecond: captured twice. */
+        if (p->have_acked && td_seq_le(end, p->acked))
+            return;
+        if (end == e->last_seq_end && s->ts - e->last_nr_ts < DUPLICATE_S && s->ts >= e->last_nr_ts)
+            return;
+        on_retransmission(e, s, st);
+        return;
+    }
+    /* New data.  Nothing outstanding before it: a flight begins. */
+    if (!e->have_nxt || !p->have_acked || !td_seq_lt(p->acked, e->nxt) || !f->flight_frame)
+        open_flight(f, s, prev_ts);
+    if (s->payload_len > f->max_len)
+        f->max_len = s->payload_len;
+}
+
+void td_flow_on_rst(td_conv *c, const td_segment *s)
+{
+    const td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
+
+    c->rst_ka_unanswered = e->fl.ka_unanswered;
+    c->rst_ka_first_ts = e->fl.ka_first_ts;
+    c->rst_ka_first_frame = e->fl.ka_first_frame;
+    /* The peer's data it answers: outstanding, its flight begun after a
+     * silence, and nothing from the reset's sender since. */
+    c->rst_trigger_idle = 0.0;
+    if (p->fl.flight_frame && p->have_nxt && e->have_acked && td_seq_lt(e->acked, p->nxt) &&
+        e->last_nr_ts < p->fl.flight_ts)
+        c->rst_trigger_idle = p->fl.flight_idle;
+}
+
+void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st)
+{
+    const bool too_big = m->v6 ? m->type == 2 : (m->type == 3 && m->code == 4);
+
+    if (!too_big)
+        return;
+    st->event = TD_EV_ICMP_TOO_BIG;
+    if (c->too_big_count < UINT16_MAX)
+        c->too_big_count++;
+    st->count = c->too_big_count;
+    if (!c->too_big_frame) {
+        c->too_big_frame = frame;
+        c->too_big_mtu = m->mtu;
+        c->too_big_about = m->about;
+        c->too_big_len_before = c->ep[m->about].fl.max_len;
+    }
+}
+
+double td_flow_zero_window(const td_conv *c, int i, double now, bool *recovered)
+{
+    const td_flow *f = &c->ep[i].fl;
+
+    if (f->zw_open && now - f->zw_start_ts > f->zw_longest) {
+        if (recovered)
+            *recovered = false;
+        return now - f->zw_start_ts;
+    }
+    if (recovered)
+        *recovered = true;
+    return f->zw_longest;
+}
+
+size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n)
+{
+    const td_flow *f = &c->ep[i].fl;
+    double t[TD_MAX_RTX_TIMES + 1];
+    unsigned k = f->rtx_count < TD_MAX_RTX_TIMES ? f->rtx_count : TD_MAX_RTX_TIMES;
+    td_text tx = { buf, n, 0 };
+
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+    if (f->rtx_count == 0)
+        return 0;
+    t[0] = 0.0;
+    for (unsigned j = 0; j < k; j++)
+        t[j + 1] = f->rtx_at[j];
+    td_put_schedule(&tx, t, k + 1, (unsigned)f->rtx_count + 1, f->rtx_last_ts - f->rtx_orig_ts);
+    return tx.len;
+}
+
+/* ---- verdicts --------------------------------------------------------- */
+
+/* The endpoint whose data is stuck: retransmitted, never acknowledged
+ * since, and either sent again at least twice or not again for long. */
+static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
+{
+    int best = -1;
+
+    for (int i = 0; i < 2; i++) {
+        const td_flow *f = &c->ep[i].fl;
+        if (!f->rtx_open || f->rtx_count == 0)
+            continue;
+        if (f->rtx_count < 2 && now - f->rtx_last_ts < p->answer_wait)
+            continue;
+        if (best < 0 || f->rtx_orig_ts < c->ep[best].fl.rtx_orig_ts)
+            best = i;
+    }
+    return best;
+}
+
+/* Has the sender stopped retransmitting?  The next retransmission would
+ * have come after twice the last interval (RFC 6298 5.5). */
+static bool rtx_gave_up(const td_flow *f, double now, const td_prefs *p)
+{
+    double last = f->rtx_count >= 2 && f->rtx_count <= TD_MAX_RTX_TIMES
+                  ? f->rtx_at[f->rtx_count - 1] - f->rtx_at[f->rtx_count - 2]
+                  : f->rtx_count == 1 ? f->rtx_at[0] : 0.0;
+    double wait = 2.0 * last * 1.1 + 0.05;
+
+    if (wait < p->answer_wait)
+        wait = p->answer_wait;
+    return now - f->rtx_last_ts >= wait;
+}
+
+static bool peer_heard_after(const td_conv *c, int i, double ts)
+{
+    const td_endpoint *p = &c->ep[1 - i];
+    return p->last_nr_ts > ts;
+}
+
+bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v)
+{
+    const int cli = c->client;
+
+    if (c->synack_after_hs) {
+        v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
+        v->key_frame = c->synack_after_hs_frame;
+        const td_flow *cf = &c->ep[cli].fl;
+        v->subject = (uint8_t)(cli + 1);
+        v->gave_up = cf->rtx_open && cf->rtx_count && rtx_gave_up(cf, now, p);
+        if (!c->late_open_frame && v->gave_up)
+            v->client_error = TD_ERR_ETIMEDOUT;
+        return true;
+    }
+    int i = stuck_sender(c, now, p);
+    if (i >= 0) {
+        const td_flow *f = &c->ep[i].fl;
+        const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
+        if (f->rtx_len >= PMTU_MIN_LEN && f->max_len_acked > 0 && f->rtx_len > f->max_len_acked &&
+            (heard || (c->too_big_frame && c->too_big_about == i)))
+            v->outcome = TD_OUT_PMTU_BLACK_HOLE;
+        else if (f->rtx_idle >= IDLE_MIN_S && !heard)
+            v->outcome = TD_OUT_IDLE_TIMEOUT;
+        else
+            v->outcome = TD_OUT_RETRANS_TIMEOUT;
+        v->key_frame = f->rtx_last_frame;
+        v->subject = (uint8_t)(i + 1);
+        v->gave_up = rtx_gave_up(f, now, p);
+        if (i == cli && v->gave_up)
+            v->client_error = TD_ERR_ETIMEDOUT;
+        return true;
+    }
+    for (int r = 0; r < 2; r++) {
+        bool recovered;
+        double d = td_flow_zero_window(c, r, now, &recovered);
+        const td_flow *f = &c->ep[r].fl;
+        uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
+        if (d >= ZERO_WINDOW_MIN_S && probes > 0) {
+            v->outcome = TD_OUT_ZERO_WINDOW;
+            v->key_frame = recovered ? f->zw_longest_frame : f->zw_frame;
+            v->subject = (uint8_t)(r + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
+{
+    const int srv = 1 - c->client;
+
+    if (c->synack_after_hs && !c->late_open_frame && c->rst_by == srv) {
+        v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
+        v->key_frame = c->rst_frame;
+        v->client_error = TD_ERR_ECONNRESET;
+        return true;
+    }
+    if (c->rst_ka_unanswered > 0) {
+        v->outcome = TD_OUT_KEEPALIVE_TIMEOUT;
+        v->key_frame = c->rst_frame;
+        /* recv() on the prober's socket fails with ETIMEDOUT
+         * (tcp_keepalive_timer(): tcp_write_err()). */
+        if (c->rst_by == c->client)
+            v->client_error = TD_ERR_ETIMEDOUT;
+        return true;
+    }
+    if (c->rst_trigger_idle >= IDLE_MIN_S) {
+        int k = td_conv_rst_index(c, c->rst_frame);
+        if (k >= 0 && td_rst_level_of(c, (uint32_t)k) == TD_RST_IN_PATH_DEVICE) {
+            v->outcome = TD_OUT_IDLE_TIMEOUT;
+            v->key_frame = c->rst_frame;
+            if (c->rst_by == srv)
+                v->client_error = TD_ERR_ECONNRESET;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+static const char *role(const td_conv *c, int i)
+{
+    return td_role_word(c, i);
+}
+
+static void put_client_error(td_text *t, const td_verdict *v)
+{
+    if (v->client_error != TD_ERR_NONE)
+        td_put(t, "; the client reports %s", td_client_error_text[v->client_error]);
+}
+
+/* "sent again 5 times over 3.1 s (at 0, 0.21, 0.63, 1.47, 3.10 s)" */
+static void put_rtx(td_text *t, const td_conv *c, int i)
+{
+    const td_flow *f = &c->ep[i].fl;
+    char sched[160];
+
+    td_put(t, "sent again ");
+    td_put_times(t, f->rtx_count);
+    td_put(t, " over ");
+    td_put_duration(t, f->rtx_last_ts - f->rtx_orig_ts);
+    td_flow_rtx_schedule(c, i, sched, sizeof sched);
+    td_put(t, " (at %s s after it was first sent)", sched);
+}
+
+static void put_gave_up(td_text *t, const td_conv *c, int i, double now, const td_verdict *v)
+{
+    const td_flow *f = &c->ep[i].fl;
+
+    if (v->gave_up) {
+        td_put(t, "; the %s sent nothing more in the ", role(c, i));
+        td_put_duration(t, now - f->rtx_last_ts);
+        td_put(t, " after the last: it gave up (Linux: net.ipv4.tcp_retries2 or TCP_USER_TIMEOUT), "
+                  "its application gets Connection timed out");
+    } else {
+        td_put(t, "; the %s was still retransmitting when the capture ended ", role(c, i));
+        td_put_duration(t, now - f->rtx_last_ts);
+        td_put(t, " after the last");
+    }
+}
+
+static void put_accept_queue(td_text *t, const td_conv *c, const td_verdict *v, double now)
+{
+    const int cli = c->client, srv = 1 - c->client;
+    const td_flow *cf = &c->ep[cli].fl;
+
+    td_put(t, "The client completed the handshake (ACK in frame %u), but the server on port %u "
+              "sent its SYN-ACK again ", c->hs_ack_frame, c->port[srv]);
+    td_put_times(t, c->synack_after_hs);
+    td_put(t, " after it (first in frame %u): it had not taken that ACK. Linux drops the handshake's "
+              "ACK when the listener's accept queue is full (net.ipv4.tcp_abort_on_overflow = 0): "
+              "the application does not call accept() fast enough (the ACK may also have been lost "
+              "after the capture point)", c->synack_after_hs_frame);
+    if (cf->rtx_total)
+        td_put(t, "; meanwhile the client, ESTABLISHED, sent its data again %u time%s",
+               cf->rtx_total, cf->rtx_total == 1 ? "" : "s");
+    if (c->late_open_frame) {
+        td_put(t, "; the server took the connection ");
+        td_put_duration(t, c->late_open_ts - c->hs_ack_ts);
+        td_put(t, " after the handshake's ACK (frame %u)", c->late_open_frame);
+    } else if (c->rst_frame && c->rst_by == srv) {
+        td_put(t, "; the server never took it and reset it (frame %u) ", c->rst_frame);
+        td_put_duration(t, c->rst_ts - c->hs_ack_ts);
+        td_put(t, " after the handshake's ACK: its half-open entry had expired");
+    } else {
+        td_put(t, "; the server never took it %s", "in the capture");
+        if (v->gave_up)
+            put_gave_up(t, c, cli, now, v);
+    }
+}
+
+static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double now)
+{
+    if (v->subject < 1 || v->subject > 2)
+        return;
+    const int i = v->subject - 1;
+    const int j = 1 - i;
+    const td_flow *f = &c->ep[i].fl;
+    const td_endpoint *pe = &c->ep[j];
+    const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
+
+    if (v->outcome == TD_OUT_PMTU_BLACK_HOLE) {
+        td_put(t, "The %s's segments of %u bytes were ", role(c, i), f->rtx_len);
+        put_rtx(t, c, i);
+        td_put(t, " and never acknowledged, while the %s acknowledged segments of up to %u bytes",
+               role(c, j), f->max_len_acked);
+        if (heard)
+            td_put(t, " and went on sending (frame %u), so it was reachable", pe->last_frame);
+        td_put(t, ": likely a path-MTU black hole: a link on the path has a smaller MTU and its ICMP "
+                  "fragmentation-needed (IPv6: packet too big) never reached the %s", role(c, i));
+        if (c->too_big_frame && c->too_big_about == i)
+            td_put(t, " (one passed the capture point in frame %u naming MTU %u, yet the %s did not "
+                      "lower its segments)", c->too_big_frame, c->too_big_mtu, role(c, i));
+        else
+            td_put(t, " (none in the capture: filtered on the way)");
+        put_gave_up(t, c, i, now, v);
+        td_put(t, "; allow ICMP type 3 code 4 / ICMPv6 type 2 through, or clamp the MSS on the path");
+        return;
+    }
+    if (v->outcome == TD_OUT_IDLE_TIMEOUT) {
+        td_put(t, "The connection sat idle for ");
+        td_put_duration(t, f->rtx_idle);
+        td_put(t, "; the %s's next data (frame %u) was ", role(c, i), f->rtx_orig_frame);
+        put_rtx(t, c, i);
+        td_put(t, " and never answered: most likely a NAT, firewall or load balancer on the path "
+                  "forgot the connection after an idle timeout shorter than ");
+        td_put_duration(t, f->rtx_idle);
+        td_put(t, " and drops what comes after (or the %s vanished while it was idle)", role(c, j));
+        put_gave_up(t, c, i, now, v);
+        td_put(t, "; keepalives more frequent than that timeout keep the path's state alive");
+        return;
+    }
+    td_put(t, "The %s's data (frame %u) was ", role(c, i), f->rtx_orig_frame ? f->rtx_orig_frame
+                                                                         : f->rtx_frame);
+    put_rtx(t, c, i);
+    td_put(t, " and never acknowledged");
+    if (heard)
+        td_put(t, ", although the %s went on sending (frame %u) without acknowledging it",
+               role(c, j), pe->last_frame);
+    else
+        td_put(t, "; nothing came back from the %s after it (its last packet: frame %u): the %s "
+                  "vanished (crashed, powered off, unplugged) or the path drops everything",
+               role(c, j), pe->last_frame, role(c, j));
+    put_gave_up(t, c, i, now, v);
+}
+
+static void put_keepalive(td_text *t, const td_conv *c)
+{
+    const int i = c->rst_by > 1 ? 0 : c->rst_by, j = 1 - i;
+
+    td_put(t, "The connection was idle; the %s sent %u keepalive probe%s from frame %u, none answered, "
+              "and its kernel reset the connection (frame %u) ", role(c, i), c->rst_ka_unanswered,
+           c->rst_ka_unanswered == 1 ? "" : "s", c->rst_ka_first_frame, c->rst_frame);
+    td_put_duration(t, c->rst_ts - c->rst_ka_first_ts);
+    td_put(t, " after the first: Linux gives up after net.ipv4.tcp_keepalive_probes (TCP_KEEPCNT) "
+              "unanswered probes, resets, and fails the %s application's call with Connection timed "
+              "out; the %s vanished or the path went dead (nothing came back from it)", role(c, i),
+           role(c, j));
+}
+
+static void put_idle_reset(td_text *t, const td_conv *c)
+{
+    const int i = c->rst_by > 1 ? 0 : c->rst_by, j = 1 - i;
+
+    td_put(t, "The connection sat idle for ");
+    td_put_duration(t, c->rst_trigger_idle);
+    td_put(t, "; the %s's next segment was answered ", role(c, j));
+    td_put_duration(t, c->rst_ts - c->ep[j].fl.flight_ts);
+    td_put(t, " later by a reset claiming to come from the %s (frame %u) that a device in the path "
+              "made: a firewall, NAT or load balancer had forgotten the connection after an idle "
+              "timeout shorter than ", role(c, i), c->rst_frame);
+    td_put_duration(t, c->rst_trigger_idle);
+    td_put(t, " and rejected it on the %s's behalf", role(c, i));
+}
+
+static void put_zero_window(td_text *t, const td_conv *c, double now, bool final)
+{
+    for (int r = 0; r < 2; r++) {
+        bool recovered;
+        const double d = td_flow_zero_window(c, r, now, &recovered);
+        const td_flow *f = &c->ep[r].fl;
+        const uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
+        if (d < ZERO_WINDOW_MIN_S || probes == 0)
+            continue;
+        td_put(t, "The %s advertised a zero window for ", role(c, r));
+        td_put_duration(t, d);
+        td_put(t, " (from frame %u) while the %s had data to send and probed it ",
+               recovered ? f->zw_longest_frame : f->zw_frame, role(c, 1 - r));
+        td_put_times(t, probes);
+        td_put(t, ": the %s application stopped reading (its receive buffer is full)", role(c, r));
+        if (recovered)
+            td_put(t, "; the window opened again and the transfer went on");
+        else
+            td_put(t, "; the window was still closed %s", final ? "when the capture ended"
+                                                               : "at this packet");
+        if (f->zw_episodes > 1)
+            td_put(t, " (%u zero-window spells in all)", f->zw_episodes);
+        return;
+    }
+}
+
+size_t td_flow_summary(const td_conv *c, const td_verdict *v, double now, bool final,
+                       char *buf, size_t n)
+{
+    td_text t = { buf, n, 0 };
+
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+    switch (v->outcome) {
+    case TD_OUT_ACCEPT_QUEUE_FULL:
+        put_accept_queue(&t, c, v, now);
+        break;
+    case TD_OUT_RETRANS_TIMEOUT:
+    case TD_OUT_PMTU_BLACK_HOLE:
+        put_stuck(&t, c, v, now);
+        break;
+    case TD_OUT_IDLE_TIMEOUT:
+        if (c->rst_frame && c->rst_frame == v->key_frame)
+            put_idle_reset(&t, c);
+        else
+            put_stuck(&t, c, v, now);
+        break;
+    case TD_OUT_KEEPALIVE_TIMEOUT:
+        put_keepalive(&t, c);
+        break;
+    case TD_OUT_ZERO_WINDOW:
+        put_zero_window(&t, c, now, final);
+        break;
+    default:
+        break;
+    }
+    put_client_error(&t, v);
+    return t.len;
+}
