@@ -26,7 +26,10 @@ so that make-captures.sh can act between two steps of a connection
 (client-got.mark, server-eof.mark, client-release.mark,
 server-release.mark, server-held.mark).  The modes of the capture-wide
 scenarios (serve-many, leak-close-wait, hold-many; many-close, churn,
-idle-many) handle many connections in one process.
+idle-many) handle many connections in one process.  The modes of the
+after-the-handshake scenarios (keepalive-until-release, stall-read;
+idle-then-request, bulk-send) set their socket options (SO_RCVBUF,
+TCP_USER_TIMEOUT, SO_SNDBUF) before listen() / connect().
 """
 
 import ctypes
@@ -92,6 +95,7 @@ def run_server(addr, port, mode, readyfile):
     role = "server"
     lsock = socket.socket(family_of(addr), socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener_options(lsock, mode)
     lsock.bind((addr, port))
     lsock.listen(8)
     touch(readyfile)
@@ -149,6 +153,8 @@ def run_server(addr, port, mode, readyfile):
             serve_close_mode(conn, mode, readyfile)
         elif mode.partition(":")[0] in RST_SERVER_MODES:
             serve_rst_mode(conn, mode)
+        elif mode.partition(":")[0] in AFTER_SERVER_MODES:
+            serve_after_mode(conn, mode, readyfile)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -186,6 +192,7 @@ def run_client(addr, port, mode, markfile):
         sock.close()
         return 0
 
+    client_options(sock, mode)
     t0 = time.monotonic()
     touch(markfile)
     try:
@@ -244,6 +251,8 @@ def run_client(addr, port, mode, markfile):
             client_close_mode(sock, mode, markfile)
         elif mode.partition(":")[0] in RST_CLIENT_MODES:
             client_rst_mode(sock, mode, t0)
+        elif mode.partition(":")[0] in AFTER_CLIENT_MODES:
+            client_after_mode(sock, mode, markfile, t0)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -993,6 +1002,274 @@ def run_many_client(addr, port, mode, markfile):
         linger_abort(s)
         s.close()
     return 0
+
+
+# ------------------------------------------ after the handshake
+#
+# Roles for the scenarios whose case comes after the handshake: a stateful
+# firewall on the router forgets an idle connection (its conntrack entry
+# times out), and a receiver stops reading (zero window).
+
+AFTER_SERVER_MODES = ("keepalive-until-release", "stall-read")
+AFTER_CLIENT_MODES = ("idle-then-request", "bulk-send")
+
+TCP_USER_TIMEOUT = getattr(socket, "TCP_USER_TIMEOUT", 18)
+
+
+def listener_options(lsock, mode):
+    """Options the listener needs before listen() (no-op for other modes).
+
+    stall-read:SECS:RCVBUF sets SO_RCVBUF to RCVBUF: the accepted socket
+    inherits it, and the window scale and windows are chosen from it."""
+    name, _, arg = mode.partition(":")
+    if name == "stall-read":
+        lsock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF,
+                         int(arg.split(":")[1]))
+
+
+def client_options(sock, mode):
+    """Options set before connect() (no-op for other modes).
+
+    idle-then-request:IDLE:MS sets TCP_USER_TIMEOUT to MS milliseconds,
+    bulk-send:TOTAL:SNDBUF sets SO_SNDBUF to SNDBUF."""
+    name, _, arg = mode.partition(":")
+    args = arg.split(":")
+    if name == "idle-then-request":
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT, int(args[1]))
+    elif name == "bulk-send":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, int(args[1]))
+
+
+def tcp_info_fields(sock):
+    """A few fields of Linux's struct tcp_info (None where the kernel's
+    struct is too short): state, probes, backoff, rto_ms, total_retrans,
+    bytes_acked, snd_wnd (the peer's window as the sender uses it)."""
+    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    info = {"state": TCP_STATES.get(raw[0], "state %d" % raw[0]),
+            "probes": raw[3], "backoff": raw[4],
+            "rto_ms": struct.unpack_from("I", raw, 8)[0] / 1000.0,
+            "total_retrans": None, "bytes_acked": None, "snd_wnd": None}
+    if len(raw) >= 104:
+        info["total_retrans"] = struct.unpack_from("I", raw, 100)[0]
+    if len(raw) >= 128:
+        info["bytes_acked"] = struct.unpack_from("Q", raw, 120)[0]
+    if len(raw) >= 232:
+        info["snd_wnd"] = struct.unpack_from("I", raw, 228)[0]
+    return info
+
+
+class WindowSampler:
+    """Samples tcp_info of a sending socket every 5 ms in a thread: when
+    the peer's window (tcpi_snd_wnd) was 0, and the largest tcpi_backoff
+    (the zero-window probe timer's backoff)."""
+
+    def __init__(self, sock, t0):
+        import threading
+        self.sock, self.t0 = sock, t0
+        self.zero = []          # [start, end] of each zero-window period
+        self.max_backoff = 0
+        self.samples = 0
+        self.stop_ev = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        in_zero = False
+        while not self.stop_ev.is_set():
+            try:
+                info = tcp_info_fields(self.sock)
+            except OSError:
+                break
+            now = time.monotonic() - self.t0
+            self.samples += 1
+            self.max_backoff = max(self.max_backoff, info["backoff"])
+            if info["snd_wnd"] == 0 and info["state"] == "ESTABLISHED":
+                if not in_zero:
+                    self.zero.append([now, now])
+                self.zero[-1][1] = now
+                in_zero = True
+            else:
+                in_zero = False
+            self.stop_ev.wait(0.005)
+
+    def start(self):
+        self.thread.start()
+
+    def report(self):
+        self.stop_ev.set()
+        self.thread.join(1)
+        if not self.zero:
+            what = "peer's window never 0"
+        else:
+            what = "peer's window 0 from " + ", ".join(
+                "%.3f to %.3f s" % (a, b) for a, b in self.zero)
+        return "tcp_info every 5 ms (%d samples): %s; largest tcpi_backoff " \
+            "%d" % (self.samples, what, self.max_backoff)
+
+
+def serve_after_mode(conn, mode, anchor):
+    """keepalive-until-release  answer every keep-alive request on the
+                             connection until server-release.mark exists
+                             (at most 20 s), EOF or an error; then close()
+                             with SO_LINGER {1,0}, so that nothing of the
+                             connection is left behind.
+    stall-read:SECS:RCVBUF   (SO_RCVBUF RCVBUF set on the listener) read
+                             the POST header, then read nothing for SECS
+                             seconds, then read the whole body
+                             (Content-Length), answer, read EOF, close()."""
+    role = "server"
+    name, _, arg = mode.partition(":")
+    t0 = time.monotonic()
+
+    def since():
+        return time.monotonic() - t0
+
+    if name == "keepalive-until-release":
+        release = sync_path(anchor, "server-release.mark")
+        deadline = t0 + 20
+        buf = b""
+        n = 0
+        what = None
+        while time.monotonic() < deadline and not os.path.exists(release):
+            readable, _, _ = select.select([conn], [], [], 0.1)
+            if not readable:
+                continue
+            try:
+                chunk = conn.recv(4096)
+            except OSError as exc:
+                what = "recv() at %.3f s failed: %s" % (since(),
+                                                        describe(exc))
+                break
+            if not chunk:
+                what = "EOF at %.3f s" % since()
+                break
+            buf += chunk
+            while b"\r\n\r\n" in buf:
+                _, _, buf = buf.partition(b"\r\n\r\n")
+                conn.sendall(KEEPALIVE_RESPONSE)
+                n += 1
+                say(role, "request %d answered at %.3f s" % (n, since()))
+        if what is None:
+            what = "%s after %.1f s, nothing more received" % (
+                "released" if os.path.exists(release) else "no release",
+                since())
+        say(role, "%s; %d request(s) answered; state %s, SO_ERROR %s; "
+            "close() with SO_LINGER {1,0}" % (what, n, tcp_state(conn),
+                                             so_error(conn)))
+        linger_abort(conn)
+        return
+    if name == "stall-read":
+        secs = float(arg.split(":")[0])
+        rcvbuf = conn.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+        req = read_request(conn, 5)
+        head, _, body = req.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        say(role, "SO_RCVBUF %d; POST header read (%d body bytes with "
+            "it, Content-Length %d); not reading for %s s" % (
+                rcvbuf, len(body), length, arg.split(":")[0]))
+        got = len(body)
+        t_stall = time.monotonic()
+        time.sleep(min(1.0, secs))
+        queued = struct.unpack("i", fcntl.ioctl(
+            conn.fileno(), SIOCINQ, b"\0\0\0\0"))[0]
+        say(role, "1 s into the stall: %d bytes queued unread (SIOCINQ)"
+            % queued)
+        time.sleep(max(0.0, secs - (time.monotonic() - t_stall)))
+        queued = struct.unpack("i", fcntl.ioctl(
+            conn.fileno(), SIOCINQ, b"\0\0\0\0"))[0]
+        say(role, "reading again at %.3f s (%d bytes queued)" % (
+            since(), queued))
+        conn.settimeout(10)
+        while got < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            got += len(chunk)
+        say(role, "%d body bytes read in all at %.3f s; answering" % (
+            got, since()))
+        conn.sendall(HTTP_RESPONSE)
+        rest = recv_until_eof(conn, 5)
+        say(role, "read EOF at %.3f s (%d extra bytes); closing" % (
+            since(), len(rest)))
+        return
+
+
+def client_after_mode(sock, mode, markfile, t_connect):
+    """idle-then-request:IDLE:MS  (TCP_USER_TIMEOUT MS set before connect)
+                            keep-alive GET, read the response, create
+                            client-got.mark, stay idle IDLE seconds, send
+                            a second GET and wait (at most 15 s) for its
+                            response; report how it ends.
+    bulk-send:TOTAL:SNDBUF  (SO_SNDBUF SNDBUF set before connect) send a
+                            POST header and TOTAL body bytes with one
+                            sendall() (15 s socket timeout) while a thread
+                            samples tcp_info (the peer's window), then
+                            read the response and close()."""
+    role = "client"
+    name, _, arg = mode.partition(":")
+    args = arg.split(":")
+
+    def since():
+        return time.monotonic() - t_connect
+
+    if name == "idle-then-request":
+        idle = float(args[0])
+        sock.settimeout(15)
+        sock.sendall(KEEPALIVE_REQUEST)
+        resp = recv_exactly(sock, len(KEEPALIVE_RESPONSE))
+        say(role, "TCP_USER_TIMEOUT %d ms; request 1: got %d byte response "
+            "at %.3f s; idle for %s s" % (
+                sock.getsockopt(socket.IPPROTO_TCP, TCP_USER_TIMEOUT),
+                len(resp), since(), args[0]))
+        if markfile:
+            touch(sync_path(markfile, "client-got.mark"))
+        time.sleep(idle)
+        sock.sendall(KEEPALIVE_REQUEST)
+        t_req = time.monotonic()
+        say(role, "request 2 sent at %.3f s" % since())
+        try:
+            resp = recv_exactly(sock, len(KEEPALIVE_RESPONSE))
+            say(role, "request 2: got %d byte response %.3f s after "
+                "sending it" % (len(resp), time.monotonic() - t_req))
+        except OSError as exc:
+            # (Python's own socket timeout is a TimeoutError without
+            # errno; the kernel's ETIMEDOUT is one with errno 110.)
+            if exc.errno is None:
+                say(role, "request 2: no answer within 15 s (Python "
+                    "socket timeout)")
+            else:
+                say(role, "request 2: recv() failed %.3f s after sending "
+                    "it: %s" % (time.monotonic() - t_req, describe(exc)))
+        info = tcp_info_fields(sock)
+        say(role, "then: state %s, tcpi_total_retrans %s; close()" % (
+            info["state"], info["total_retrans"]))
+        return
+    if name == "bulk-send":
+        total = int(args[0])
+        data = (b"POST / HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % total +
+                b"x" * total)
+        say(role, "SO_SNDBUF %d (asked for %s)" % (
+            sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF), args[1]))
+        sock.settimeout(15)
+        sampler = WindowSampler(sock, t_connect)
+        sampler.start()
+        try:
+            sock.sendall(data)
+            say(role, "sendall() of %d bytes (%d body) returned at %.3f s" % (
+                len(data), total, since()))
+            resp = read_response(sock, 10)
+            say(role, "got %d byte response at %.3f s" % (len(resp),
+                                                          since()))
+        except OSError as exc:
+            info = tcp_info_fields(sock)
+            what = describe(exc) if exc.errno is not None \
+                else "Python socket timeout (15 s)"
+            say(role, "at %.3f s: %s; %s bytes acked, state %s" % (
+                since(), what, info["bytes_acked"], info["state"]))
+        say(role, sampler.report())
+        return
 
 
 # ------------------------------------------------------------ summarize

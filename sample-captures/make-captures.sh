@@ -75,6 +75,10 @@ ALL_SCENARIOS=(
 	time-wait-churn
 	server-shutdown-fin-wait1
 	server-shutdown-resets
+	idle-timeout-drop
+	idle-timeout-reset
+	zero-window-recovered
+	zero-window-stalled
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -577,6 +581,8 @@ flood_wait() {
 MIB_KEYS='TcpExtTCPChallengeACK|TcpExtTCPACKSkippedChallenge|TcpEstabResets|TcpOutRsts|TcpAttemptFails|TcpExtTCPAbortOnData|TcpExtTCPAbortOnClose'
 # and for the SYN floods and the server shutdown
 MIB_KEYS+='|TcpExtSyncookiesSent|TcpExtSyncookiesRecv|TcpExtSyncookiesFailed|TcpExtListenDrops|TcpExtListenOverflows|TcpExtTCPReqQFullDrop|TcpExtTCPReqQFullDoCookies|TcpRetransSegs|TcpExtTCPAbortOnTimeout'
+# and for the idle-timeout and zero-window scenarios
+MIB_KEYS+='|TcpExtTCPLossProbes|TcpExtTCPTimeouts|TcpExtTCPWinProbe|TcpExtTCPACKSkippedSeq|TcpExtTCPToZeroWindowAdv|TcpExtTCPFromZeroWindowAdv|TcpExtTCPWantZeroWindowAdv|TcpExtTCPZeroWindowDrop|TcpExtTCPRcvQDrop|TcpExtRcvPruned|TcpExtTCPRcvCollapsed'
 # mib_snap NS: remember the counters of NS; mib_show NS: print what changed.
 # (Nothing is printed if nstat is missing.)
 mib_snap() {
@@ -1192,6 +1198,136 @@ scn_server-shutdown-resets() {
 	wait_pid "${BG_PIDS[-1]}" 3
 }
 
+# ---- after the handshake: a firewall forgets an idle connection; zero
+# windows
+
+# conntrack_fw [reject]: the router as a stateful firewall.  FORWARD:
+# ESTABLISHED,RELATED and new SYNs accepted, everything else dropped (with
+# "reject": packets conntrack calls INVALID are answered with a TCP reset
+# first).  Established entries expire after 4 s without a packet, and
+# tcp_loose=0 keeps conntrack from taking up a connection again from a
+# mid-stream packet (without a SYN no new entry: INVALID).  Conntrack and
+# its sysctls are per network namespace (they exist in every namespace
+# here; conntrack only tracks once a rule uses it).
+conntrack_fw() {
+	nsx "$NS_R" iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+	nsx "$NS_R" iptables -A FORWARD -p tcp --syn -m conntrack --ctstate NEW -j ACCEPT
+	if [[ ${1:-} == reject ]]; then
+		nsx "$NS_R" iptables -A FORWARD -p tcp -m conntrack --ctstate INVALID \
+			-j REJECT --reject-with tcp-reset
+	fi
+	nsx "$NS_R" iptables -A FORWARD -j DROP
+	nsx "$NS_R" test -e /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established ||
+		die "no nf_conntrack sysctls in the router namespace"
+	scn_sysctl "$NS_R" net.netfilter.nf_conntrack_tcp_timeout_established 4
+	scn_sysctl "$NS_R" net.netfilter.nf_conntrack_tcp_loose 0
+}
+
+# ct_show WHEN: the router's conntrack entries for port 80 (the expired
+# ones are not listed).
+ct_show() {
+	local lines
+	lines=$(nsx "$NS_R" cat /proc/net/nf_conntrack 2>/dev/null |
+		awk '/ dport=80 / {
+			sp = ""; as = ""
+			for (i = 1; i <= NF; i++) {
+				if (sp == "" && $i ~ /^sport=/) sp = substr($i, 7)
+				if ($i == "[ASSURED]") as = " ASSURED"
+			}
+			printf "%s%s from port %s, %s s left; ", $6, as, sp, $5
+		}') || true
+	echo "    router conntrack $1: ${lines:-none}"
+}
+
+# ct_invalid: how many packets the router's conntrack has called INVALID
+# so far (column "invalid" of /proc/net/stat/nf_conntrack, one hex row per
+# CPU; counted per namespace).
+ct_invalid() {
+	local -a f
+	local i c=0 n=0 first=1
+	while read -r -a f; do
+		if ((first)); then
+			first=0
+			for i in "${!f[@]}"; do
+				[[ ${f[i]} == invalid ]] && c=$i
+			done
+			continue
+		fi
+		((c)) && n=$((n + 16#${f[c]}))
+	done < <(nsx "$NS_R" cat /proc/net/stat/nf_conntrack 2>/dev/null)
+	echo "$n"
+}
+
+# idle_timeout_run: the client makes one request, stays idle 6 s (longer
+# than the router's 4 s conntrack timeout) and sends a second one;
+# TCP_USER_TIMEOUT 4000 ms on its socket.
+idle_timeout_run() {
+	local inv0
+	mib_snap "$NS_C"
+	inv0=$(ct_invalid)
+	server "$NS_S" "$S4" 80 keepalive-until-release
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 idle-then-request:6:4000
+	wait_file "$WORK/client-got.mark" 5 || die "client got no response"
+	sleep 0.5
+	ct_show "0.5 s after the first response"
+	sleep 5
+	ct_show "5.5 s after the first response"
+	wait_pid "${BG_PIDS[-1]}" 8
+	sleep 0.5
+	cap_stop
+	echo "    router conntrack: $(($(ct_invalid) - inv0)) packet(s) INVALID during the scenario"
+	mib_show "$NS_C"
+	touch "$WORK/server-release.mark"
+	wait_pid "${BG_PIDS[0]}" 3
+}
+
+scn_idle-timeout-drop() {
+	conntrack_fw
+	idle_timeout_run
+}
+
+scn_idle-timeout-reset() {
+	conntrack_fw reject
+	idle_timeout_run
+}
+
+# The server reads the POST header, then nothing for SECS seconds; small
+# buffers on both ends keep the capture short.
+ZW_TOTAL=200000
+scn_zero-window-recovered() {
+	mib_snap "$NS_C"
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 stall-read:5:4096
+	cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 "bulk-send:$ZW_TOTAL:4096"
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+	mib_show "$NS_C"
+	mib_show "$NS_S"
+}
+
+# The probes come at about 0.27, 0.7, 1.6, 3.3 and 6.7 s; the capture
+# stops at 7.5 s, well before the next one (about 13.5 s).
+scn_zero-window-stalled() {
+	mib_snap "$NS_C"
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 stall-read:30:4096
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 "bulk-send:$ZW_TOTAL:4096"
+	sleep 7.5
+	cap_stop
+	mib_show "$NS_C"
+	mib_show "$NS_S"
+	# the server is ended first: its close() with unread data resets the
+	# client, whose sendall() is still blocked
+	kill "${BG_PIDS[-2]}" 2>/dev/null || true
+	wait_pid "${BG_PIDS[-2]}" 2
+	echo "    server: killed (SIGTERM) while not reading, after the capture"
+	wait_pid "${BG_PIDS[-1]}" 3
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -1377,9 +1513,59 @@ check() {
 		[[ $seq =~ $re ]] || return 1
 		tok_counts "$2"
 		[[ ${TC[C:S]} -eq 10 && ${TC[S:PA]} -eq 10 ]] ;;
+	idle-timeout-drop)
+		# one request/response, then the second request and its
+		# retransmissions, nothing from the server
+		re="^ ${RQ}C:PA (C:PA ){3,8}$"
+		[[ $seq =~ $re ]] ;;
+	idle-timeout-reset)
+		# the second request is answered by the router's RST (no ACK
+		# flag, seq = the request's ack)
+		re="^ ${RQ}C:PA S:R $"
+		[[ $seq =~ $re ]] ;;
+	zero-window-recovered)
+		# handshake, the window closes (zero-window ACKs from the
+		# server, probes from the client), then opens again; all data
+		# acknowledged, response, graceful close
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\  && $seq != *:R* &&
+			$seq =~ \ S:PA\ (C:A\ )?C:FA\ (S:A\ )?S:FA\ C:A\ $ ]] || return 1
+		zw_counts
+		[[ ${ZW[zero]} -ge 3 && ${ZW[probes]} -ge 3 && ${ZW[probes]} -le 6 &&
+			${ZW[reopened]} -eq 1 && ${ZW[acked]} -ge $ZW_TOTAL ]] ;;
+	zero-window-stalled)
+		# the window closes and stays closed until the capture ends:
+		# probes and zero-window ACKs only after the first few segments
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\  && $seq != *:R* && $seq != *F* ]] || return 1
+		zw_counts
+		[[ ${ZW[zero]} -ge 4 && ${ZW[probes]} -ge 4 && ${ZW[probes]} -le 6 &&
+			${ZW[reopened]} -eq 0 && ${ZW[after_probe]} -eq 0 ]] ;;
 	*)
 		return 1 ;;
 	esac
+}
+
+# zw_counts: from $CAPFILE, ZW[zero] = the server's segments with window 0,
+# ZW[probes] = the client's zero-window probes (no data, seq one below
+# what the server has acknowledged: Linux's probe, which Wireshark calls
+# a keep-alive), ZW[reopened] = 1 if the server advertised a window again
+# after a zero one, ZW[acked] = the highest relative ack of the server,
+# ZW[after_probe] = client data segments after the first probe.
+declare -A ZW
+zw_counts() {
+	ZW=()
+	while IFS='=' read -r k v; do
+		ZW[$k]=$v
+	done < <(tshark -n -r "$CAPFILE" -Y tcp -T fields -e ip.src -e tcp.len \
+		-e tcp.seq -e tcp.ack -e tcp.window_size_value -e tcp.flags.syn 2>/dev/null |
+		awk -v c="$C4" -v s="$S4" '
+			$6 == 1 || $6 == "True" { next }
+			$1 == s { if ($5 == 0) { zero++; closed = 1 }
+				  else if (closed) reopened = 1
+				  if ($4 > acked) acked = $4 }
+			$1 == c { if ($2 == 0 && acked > 0 && $3 == acked - 1) probes++
+				  else if ($2 > 0 && probes > 0 && !reopened) after++ }
+			END { printf "zero=%d\nprobes=%d\nreopened=%d\nacked=%d\nafter_probe=%d\n",
+				zero, probes, reopened + 0, acked, after }')
 }
 
 # short_seq SEQ: SEQ itself, or for long ones (the capture-wide scenarios)
