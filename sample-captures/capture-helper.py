@@ -15,6 +15,10 @@ Roles:
   simclose CLIENT_NS SERVER_NS MARKFILE
            one request/response on 192.0.2.2 -> 198.51.100.2:80, then
            shutdown(SHUT_WR) on both ends back to back (simultaneous close).
+  nfqdelay QUEUE MS READYFILE
+           (router namespace) hold every packet that iptables hands to
+           NFQUEUE number QUEUE for MS milliseconds, then let it go on
+           unchanged: a fixed path delay (this kernel has no netem).
   summarize PCAPNG
            print the packet sequence of a capture as one line of tokens
            WHO:FLAGS (WHO = C client, S server, X a spoofed source in
@@ -29,7 +33,10 @@ scenarios (serve-many, leak-close-wait, hold-many; many-close, churn,
 idle-many) handle many connections in one process.  The modes of the
 after-the-handshake scenarios (keepalive-until-release, stall-read;
 idle-then-request, bulk-send) set their socket options (SO_RCVBUF,
-TCP_USER_TIMEOUT, SO_SNDBUF) before listen() / connect().
+TCP_USER_TIMEOUT, SO_SNDBUF) before listen() / connect().  The
+accept-queue scenarios use slow-accept (server: a listen(1) listener that
+accepts late) and staggered (client: several connections, one socket
+each, started a few tens of milliseconds apart).
 """
 
 import ctypes
@@ -93,6 +100,8 @@ def recv_until_eof(sock, limit_s):
 
 def run_server(addr, port, mode, readyfile):
     role = "server"
+    if mode.partition(":")[0] in ACCEPTQ_SERVER_MODES:
+        return serve_slow_accept(addr, port, mode, readyfile)
     lsock = socket.socket(family_of(addr), socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener_options(lsock, mode)
@@ -173,6 +182,8 @@ def run_client(addr, port, mode, markfile):
         return run_reuse_client(addr, port, mode, markfile)
     if mode.partition(":")[0] in MANY_CLIENT_MODES:
         return run_many_client(addr, port, mode, markfile)
+    if mode.partition(":")[0] in ACCEPTQ_CLIENT_MODES:
+        return run_staggered_client(addr, port, mode, markfile)
     sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
     dest = (addr, port)
     if mode == "abort-1.5":
@@ -1272,6 +1283,312 @@ def client_after_mode(sock, mode, markfile, t_connect):
         return
 
 
+# ------------------------------------------ a full accept queue
+#
+# A listener whose application calls accept() too late.  Linux keeps at
+# most backlog + 1 established connections in the accept queue
+# (sk_acceptq_is_full() counts "more than the backlog").  While it is full,
+# a new SYN is dropped (tcp_conn_request) and a handshake's ACK is dropped
+# (tcp_check_req: syn_recv_sock fails) unless tcp_abort_on_overflow is 1,
+# when the ACK is answered with a RST.
+
+ACCEPTQ_SERVER_MODES = ("slow-accept",)
+ACCEPTQ_CLIENT_MODES = ("staggered",)
+
+
+def serve_slow_accept(addr, port, mode, readyfile):
+    """slow-accept:BACKLOG:FIRST:EVERY  listen(BACKLOG), and no accept()
+    at first: once a connection waits in the accept queue (the listener
+    turns readable, t = 0), accept() one at FIRST s and one more every
+    EVERY s after that, until server-release.mark exists (at most 20 s).
+    Each accepted connection: read the request, answer, close()."""
+    role = "server"
+    _, _, arg = mode.partition(":")
+    backlog, first, every = arg.split(":")
+    backlog, first, every = int(backlog), float(first), float(every)
+    release = sync_path(readyfile, "server-release.mark")
+    lsock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((addr, port))
+    lsock.listen(backlog)
+    touch(readyfile)
+    t_start = time.monotonic()
+    deadline = t_start + 20
+    t0 = None
+    while t0 is None and time.monotonic() < deadline \
+            and not os.path.exists(release):
+        readable, _, _ = select.select([lsock], [], [], 0.01)
+        if readable:
+            t0 = time.monotonic()
+    if t0 is None:
+        say(role, "listen(%d): no connection in the accept queue" % backlog)
+        lsock.close()
+        return 1
+    say(role, "listen(%d); first connection in the accept queue %.3f s "
+        "after listen(), t = 0; no accept() until %.1f s" % (
+            backlog, t0 - t_start, first))
+    n = 0
+    while True:
+        due = t0 + first + n * every
+        while time.monotonic() < due and not os.path.exists(release):
+            time.sleep(min(0.01, max(0.0, due - time.monotonic())))
+        got = accept_until(lsock, release, deadline)
+        if got is None:
+            break
+        n += 1
+        conn, peer = got
+        t_acc = time.monotonic() - t0
+        try:
+            queued = struct.unpack("i", fcntl.ioctl(
+                conn.fileno(), SIOCINQ, b"\0\0\0\0"))[0]
+            req = read_request(conn, 2)
+            conn.sendall(HTTP_RESPONSE)
+            say(role, "accept() %d at %.3f s: port %d (%d bytes already "
+                "queued), %d byte request, answered, close()" % (
+                    n, t_acc, peer[1], queued, len(req)))
+        except OSError as exc:
+            say(role, "accept() %d at %.3f s: port %d: %s" % (
+                n, t_acc, peer[1], describe(exc)))
+        conn.close()
+    say(role, "%d connection(s) accepted; %s at %.3f s" % (
+        n, "released" if os.path.exists(release) else "gave up",
+        time.monotonic() - t0))
+    lsock.close()
+    return 0
+
+
+def run_staggered_client(addr, port, mode, markfile):
+    """staggered:N:GAP:WAIT  N connections, each its own socket, connect()
+    started GAP s apart (non-blocking, so the local port is known at
+    once; the kernel's SYN retries decide when it fails); the GET is sent
+    as soon as connect() completes; then wait at most WAIT s for the whole
+    response, and close().  One line per connection at the end: local
+    port, when connect() completed or failed, what recv() got."""
+    role = "client"
+    _, _, arg = mode.partition(":")
+    n, gap, wait = arg.split(":")
+    n, gap, wait = int(n), float(gap), float(wait)
+    conns = []
+    touch(markfile)
+    t0 = time.monotonic()
+    limit = t0 + 20
+
+    def now():
+        return time.monotonic() - t0
+
+    def finish(c, outcome):
+        c["outcome"] = outcome
+        c["state"] = "done"
+        c["sock"].close()
+
+    while time.monotonic() < limit:
+        while len(conns) < n and now() >= len(conns) * gap:
+            sock = socket.socket(family_of(addr), socket.SOCK_STREAM)
+            sock.setblocking(False)
+            t_start = now()
+            rc = sock.connect_ex((addr, port))
+            c = {"sock": sock, "port": sock.getsockname()[1],
+                 "start": t_start, "state": "connecting", "resp": b"",
+                 "conn": None, "outcome": None}
+            conns.append(c)
+            if rc not in (0, errno.EINPROGRESS):
+                finish(c, "connect() failed at once: %s" % (
+                    errno.errorcode.get(rc, rc)))
+        active = [c for c in conns if c["state"] != "done"]
+        if len(conns) == n and not active:
+            break
+        wlist = [c["sock"] for c in active if c["state"] == "connecting"]
+        rlist = [c["sock"] for c in active if c["state"] == "reading"]
+        wake = [limit - t0]
+        if len(conns) < n:
+            wake.append(len(conns) * gap)
+        wake += [c["conn"] + wait for c in active if c["state"] == "reading"]
+        timeout = max(0.0, min(wake) - now())
+        readable, writable, _ = select.select(rlist, wlist, [], timeout)
+        for c in active:
+            sock = c["sock"]
+            if sock in writable:
+                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if err:
+                    finish(c, "connect() failed at %.3f s (%.3f s after "
+                           "it was called): %s (%s)" % (
+                               now(), now() - c["start"],
+                               errno.errorcode.get(err, err),
+                               os.strerror(err)))
+                    continue
+                c["conn"] = now()
+                try:
+                    sock.send(HTTP_REQUEST)
+                    c["state"] = "reading"
+                except OSError as exc:
+                    finish(c, "connected at %.3f s; send() failed: %s" % (
+                        c["conn"], describe(exc)))
+            elif sock in readable:
+                try:
+                    chunk = sock.recv(4096)
+                except OSError as exc:
+                    finish(c, "connected at %.3f s (after %.3f s), GET "
+                           "sent; recv() at %.3f s: %s" % (
+                               c["conn"], c["conn"] - c["start"], now(),
+                               describe(exc)))
+                    continue
+                c["resp"] += chunk
+                if not chunk or len(c["resp"]) >= len(HTTP_RESPONSE):
+                    finish(c, "connected at %.3f s (after %.3f s), GET "
+                           "sent; %d byte response%s at %.3f s (%.3f s "
+                           "after connect)" % (
+                               c["conn"], c["conn"] - c["start"],
+                               len(c["resp"]), "" if chunk else " and EOF",
+                               now(), now() - c["conn"]))
+            elif c["state"] == "reading" and now() >= c["conn"] + wait:
+                finish(c, "connected at %.3f s (after %.3f s), GET sent; "
+                       "no response within %.1f s (state %s)" % (
+                           c["conn"], c["conn"] - c["start"], wait,
+                           tcp_state(sock)))
+    for k, c in enumerate(conns, 1):
+        if c["state"] != "done":
+            finish(c, "still %s after 20 s" % c["state"])
+        say(role, "connection %d, port %d, connect() at %.3f s: %s" % (
+            k, c["port"], c["start"], c["outcome"]))
+    return 0
+
+
+# ------------------------------------------ a path delay without netem
+
+NETLINK_NETFILTER = 12
+NFNL_SUBSYS_QUEUE = 3
+NFQNL_MSG_PACKET, NFQNL_MSG_VERDICT, NFQNL_MSG_CONFIG = 0, 1, 2
+NFQA_PACKET_HDR, NFQA_VERDICT_HDR = 1, 2
+NFQA_CFG_CMD, NFQA_CFG_PARAMS, NFQA_CFG_MASK, NFQA_CFG_FLAGS = 1, 2, 4, 5
+NFQNL_CFG_CMD_BIND, NFQNL_CFG_CMD_UNBIND = 1, 2
+NFQNL_COPY_META = 1
+NFQA_CFG_F_FAIL_OPEN = 1
+NF_ACCEPT = 1
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+
+
+def nfq_message(msg_type, queue, attrs, seq, flags=NLM_F_REQUEST):
+    """One nfnetlink_queue message: nlmsghdr, nfgenmsg, attributes."""
+    body = struct.pack("=BB", socket.AF_UNSPEC, 0) + struct.pack("!H", queue)
+    for kind, data in attrs:
+        body += struct.pack("=HH", 4 + len(data), kind) + data
+        body += b"\0" * (-len(data) % 4)
+    return struct.pack("=IHHII", 16 + len(body),
+                       (NFNL_SUBSYS_QUEUE << 8) | msg_type, flags, seq,
+                       0) + body
+
+
+def nfq_parse(buf):
+    """Yield (type, payload after nlmsghdr) for each message in BUF."""
+    off = 0
+    while off + 16 <= len(buf):
+        length, kind = struct.unpack_from("=IH", buf, off)
+        if length < 16:
+            return
+        yield kind, buf[off + 16:off + length]
+        off += (length + 3) & ~3
+
+
+def nfq_attrs(payload):
+    """{attribute type: data} of a queue message (after nfgenmsg)."""
+    attrs = {}
+    off = 4
+    while off + 4 <= len(payload):
+        length, kind = struct.unpack_from("=HH", payload, off)
+        if length < 4:
+            break
+        attrs[kind & 0x3fff] = payload[off + 4:off + length]
+        off += (length + 3) & ~3
+    return attrs
+
+
+def run_nfqdelay(queue, delay_ms, readyfile):
+    """Hold each queued packet DELAY_MS, then accept it (FIFO).  Ends on
+    SIGTERM or after 60 s, letting every held packet go first."""
+    import collections
+    import signal
+    role = "nfqdelay"
+    delay = delay_ms / 1000.0
+    nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
+    nl.bind((0, 0))
+    seq = 0
+
+    def config(attrs):
+        nonlocal seq
+        seq += 1
+        nl.send(nfq_message(NFQNL_MSG_CONFIG, queue, attrs, seq,
+                            NLM_F_REQUEST | NLM_F_ACK))
+        for kind, payload in nfq_parse(nl.recv(65536)):
+            if kind == NLMSG_ERROR:
+                err = -struct.unpack_from("=i", payload)[0]
+                if err:
+                    raise OSError(err, "nfnetlink_queue config: %s"
+                                  % os.strerror(err))
+
+    config([(NFQA_CFG_CMD, struct.pack("=BBH", NFQNL_CFG_CMD_BIND, 0, 0))])
+    config([(NFQA_CFG_PARAMS, struct.pack("!IB", 0, NFQNL_COPY_META))])
+    config([(NFQA_CFG_MASK, struct.pack("!I", NFQA_CFG_F_FAIL_OPEN)),
+            (NFQA_CFG_FLAGS, struct.pack("!I", NFQA_CFG_F_FAIL_OPEN))])
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    touch(readyfile)
+    held = collections.deque()
+    count = 0
+    longest = 0.0
+    deadline = time.monotonic() + 60
+
+    def verdict(pkt_id):
+        nonlocal seq
+        seq += 1
+        nl.send(nfq_message(NFQNL_MSG_VERDICT, queue, [
+            (NFQA_VERDICT_HDR, struct.pack("!II", NF_ACCEPT, pkt_id))], seq))
+
+    while not stop and time.monotonic() < deadline:
+        timeout = 0.2
+        if held:
+            timeout = max(0.0, held[0][0] - time.monotonic())
+        try:
+            readable, _, _ = select.select([nl], [], [], timeout)
+        except InterruptedError:
+            continue
+        if readable:
+            try:
+                buf = nl.recv(65536)
+            except OSError as exc:      # ENOBUFS: the queue overflowed
+                say(role, "recv: %s" % describe(exc))
+                continue
+            t_in = time.monotonic()
+            for kind, payload in nfq_parse(buf):
+                if kind != (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET:
+                    continue
+                hdr = nfq_attrs(payload).get(NFQA_PACKET_HDR)
+                if hdr:
+                    held.append((t_in + delay, struct.unpack("!I",
+                                                             hdr[:4])[0]))
+        while held and held[0][0] <= time.monotonic():
+            due, pkt_id = held.popleft()
+            longest = max(longest, time.monotonic() - due)
+            verdict(pkt_id)
+            count += 1
+    # let go of what is held, and of what is still unread in the socket
+    while True:
+        readable, _, _ = select.select([nl], [], [], 0)
+        if not readable:
+            break
+        for kind, payload in nfq_parse(nl.recv(65536)):
+            hdr = nfq_attrs(payload).get(NFQA_PACKET_HDR)
+            if kind == (NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET and hdr:
+                held.append((0, struct.unpack("!I", hdr[:4])[0]))
+    while held:
+        verdict(held.popleft()[1])
+        count += 1
+    config([(NFQA_CFG_CMD, struct.pack("=BBH", NFQNL_CFG_CMD_UNBIND, 0, 0))])
+    say(role, "%d packets held %.0f ms each (at most %.1f ms late)" % (
+        count, delay_ms, longest * 1000))
+    return 0
+
+
 # ------------------------------------------------------------ summarize
 
 CLIENT_ADDRS = ("192.0.2.2", "2001:db8:1::2")
@@ -1335,6 +1652,8 @@ def main(argv):
         return run_simopen(argv[2], argv[3], argv[4])
     if len(argv) == 5 and argv[1] == "simclose":
         return run_simclose(argv[2], argv[3], argv[4])
+    if len(argv) == 5 and argv[1] == "nfqdelay":
+        return run_nfqdelay(int(argv[2]), float(argv[3]), argv[4])
     if len(argv) == 3 and argv[1] == "summarize":
         return run_summarize(argv[2])
     sys.stderr.write(__doc__)

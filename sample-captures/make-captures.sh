@@ -79,6 +79,8 @@ ALL_SCENARIOS=(
 	idle-timeout-reset
 	zero-window-recovered
 	zero-window-stalled
+	accept-queue-full
+	accept-queue-abort
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -441,7 +443,7 @@ pinger() {
 show_logs() {
 	local f
 	for f in "$WORK/client.log" "$WORK/server.log" "$WORK/simopen.log" \
-		"$WORK/simclose.log" "$WORK/injector.log"; do
+		"$WORK/simclose.log" "$WORK/injector.log" "$WORK/nfqdelay.log"; do
 		[[ -s $f ]] && sed 's/^/    /' "$f"
 	done
 	return 0
@@ -583,6 +585,8 @@ MIB_KEYS='TcpExtTCPChallengeACK|TcpExtTCPACKSkippedChallenge|TcpEstabResets|TcpO
 MIB_KEYS+='|TcpExtSyncookiesSent|TcpExtSyncookiesRecv|TcpExtSyncookiesFailed|TcpExtListenDrops|TcpExtListenOverflows|TcpExtTCPReqQFullDrop|TcpExtTCPReqQFullDoCookies|TcpRetransSegs|TcpExtTCPAbortOnTimeout'
 # and for the idle-timeout and zero-window scenarios
 MIB_KEYS+='|TcpExtTCPLossProbes|TcpExtTCPTimeouts|TcpExtTCPWinProbe|TcpExtTCPACKSkippedSeq|TcpExtTCPToZeroWindowAdv|TcpExtTCPFromZeroWindowAdv|TcpExtTCPWantZeroWindowAdv|TcpExtTCPZeroWindowDrop|TcpExtTCPRcvQDrop|TcpExtRcvPruned|TcpExtTCPRcvCollapsed'
+# and for the accept-queue scenarios
+MIB_KEYS+='|TcpExtEmbryonicRsts|TcpExtTCPSYNChallenge'
 # mib_snap NS: remember the counters of NS; mib_show NS: print what changed.
 # (Nothing is printed if nstat is missing.)
 mib_snap() {
@@ -1328,6 +1332,83 @@ scn_zero-window-stalled() {
 	wait_pid "${BG_PIDS[-1]}" 3
 }
 
+# ---- a full accept queue
+
+# path_delay MS: delay every packet between the client and the server's
+# port 80 by MS milliseconds each way, in the router (NFQUEUE 0 and
+# capture-helper.py nfqdelay; this kernel has no netem).  The packets are
+# only held, not changed.  path_delay_off: remove the rules, then end the
+# delayer (it lets go of what it holds).
+DELAY_PID=""
+path_delay() {
+	ip netns exec "$NS_R" "$PY" "$HELPER" nfqdelay 0 "$1" "$WORK/nfqdelay.ready" \
+		>>"$WORK/nfqdelay.log" 2>&1 &
+	DELAY_PID=$!
+	BG_PIDS+=($!)
+	wait_file "$WORK/nfqdelay.ready" 5 || {
+		cat "$WORK/nfqdelay.log" >&2
+		die "nfqdelay did not start"
+	}
+	nsx "$NS_R" iptables -A FORWARD -p tcp -s "$C4" -d "$S4" --dport 80 \
+		-j NFQUEUE --queue-num 0 --queue-bypass
+	nsx "$NS_R" iptables -A FORWARD -p tcp -s "$S4" -d "$C4" --sport 80 \
+		-j NFQUEUE --queue-num 0 --queue-bypass
+	log "  path delay $1 ms each way (NFQUEUE in the router ns)"
+}
+path_delay_off() {
+	nsx "$NS_R" iptables -F FORWARD
+	[[ -n $DELAY_PID ]] || return 0
+	kill -TERM "$DELAY_PID" 2>/dev/null || true
+	wait_pid "$DELAY_PID" 3
+	DELAY_PID=""
+}
+
+# listener_queue WHEN: the listener's accept queue (ss: Recv-Q is the
+# number of connections waiting for accept(), Send-Q the backlog).
+listener_queue() {
+	nsx "$NS_S" ss -Hltn "sport = :80" |
+		awk -v when="$1" '{ printf "    listener %s: %d connection(s) in the accept queue, backlog %d\n", when, $2, $3 }'
+}
+
+# The server listens with backlog 1 (Linux keeps up to 2 connections in
+# the accept queue) and calls accept() only 2 s after the first connection
+# was queued, then once a second.  Six clients start connect() 70 ms apart
+# over a path of 50 ms each way: the third one's SYN arrives while the
+# queue still has room, its ACK after the second connection has filled it.
+ACCEPTQ_DELAY_MS=50
+ACCEPTQ_SERVER=slow-accept:1:2:1
+ACCEPTQ_CLIENTS=staggered:6:0.07:8
+acceptq_run() {
+	local srv
+	mib_snap "$NS_S"
+	mib_snap "$NS_C"
+	path_delay "$ACCEPTQ_DELAY_MS"
+	server "$NS_S" "$S4" 80 "$ACCEPTQ_SERVER"
+	srv=${BG_PIDS[-1]}
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: the drops are at the server
+	client_bg "$S4" 80 "$ACCEPTQ_CLIENTS"
+	sleep 1.5
+	listener_queue "1.5 s after the first connect()"
+	wait_pid "${BG_PIDS[-1]}" 20
+	sleep 0.5
+	cap_stop
+	path_delay_off
+	mib_show "$NS_S"
+	mib_show "$NS_C"
+	touch "$WORK/server-release.mark"
+	wait_pid "$srv" 3
+}
+
+scn_accept-queue-full() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_abort_on_overflow 0    # the default
+	acceptq_run
+}
+
+scn_accept-queue-abort() {
+	scn_sysctl "$NS_S" net.ipv4.tcp_abort_on_overflow 1
+	acceptq_run
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -1355,6 +1436,23 @@ tok_counts() {
 			TC[other]=$((TC[other] + n))
 		fi
 	done < <(tr ' ' '\n' <<<"$1" | sort | uniq -c)
+}
+
+# acceptq_streams FILE: one line per TCP stream of FILE: stream number,
+# the client's SYNs, the server's SYN-ACKs, the client's and the server's
+# segments with data, the server's RSTs.
+acceptq_streams() {
+	tshark -n -r "$1" -T fields -E separator='|' -e tcp.stream -e ip.src \
+		-e tcp.flags.str -e tcp.len 2>/dev/null |
+		awk -F'|' -v c="$C4" '
+			{ s = $1; seen[s] = 1; cli = ($2 == c)
+			  if (cli && index($3, "S") && !index($3, "A")) syn[s]++
+			  if (!cli && index($3, "S") && index($3, "A")) sa[s]++
+			  if (!cli && index($3, "R")) rst[s]++
+			  if ($4 > 0) { if (cli) cd[s]++; else sd[s]++ } }
+			END { for (s in seen)
+				printf "%d %d %d %d %d %d\n", s, syn[s], sa[s], cd[s], sd[s], rst[s] }' |
+		sort -n
 }
 
 check() {
@@ -1539,6 +1637,33 @@ check() {
 		zw_counts
 		[[ ${ZW[zero]} -ge 4 && ${ZW[probes]} -ge 4 && ${ZW[probes]} -le 6 &&
 			${ZW[reopened]} -eq 0 && ${ZW[after_probe]} -eq 0 ]] ;;
+	accept-queue-full)
+		# six connections, none reset: two ordinary ones (answered
+		# late); one whose request was sent 2+ times and whose SYN-ACK
+		# was retransmitted before the server took it; one that got in
+		# after dropped SYNs; one with three SYNs and no SYN-ACK
+		tok_counts "$2"
+		[[ $seq != *:R* && ${TC[S:PA]} -ge 3 ]] || return 1
+		acceptq_streams "$CAPFILE" | awk '
+			$2 == 1 && $3 == 1 && $4 == 1 && $5 == 1 { normal++ }
+			$3 >= 1 && $4 >= 2 && $5 == 1 { acked_late++ }
+			$3 >= 2 { synack_rtx++ }
+			$2 >= 2 && $3 >= 1 && $5 == 1 { late_syn++ }
+			$2 == 3 && $3 == 0 { timed_out++ }
+			END { exit !(NR == 6 && normal >= 2 && acked_late >= 1 &&
+				synack_rtx >= 1 && late_syn >= 1 && timed_out >= 1) }' ;;
+	accept-queue-abort)
+		# the server's RST (no ACK flag) right after a handshake ACK;
+		# nothing retransmitted but SYNs: two ordinary connections, one
+		# or more reset, one that got in after dropped SYNs
+		[[ $seq == *" C:A S:R "* ]] || return 1
+		acceptq_streams "$CAPFILE" | awk '
+			$2 == 1 && $3 == 1 && $4 == 1 && $5 == 1 && $6 == 0 { normal++ }
+			$3 == 1 && $4 <= 1 && $5 == 0 && $6 >= 1 { reset++ }
+			$2 >= 2 && $3 == 1 && $5 == 1 && $6 == 0 { late_syn++ }
+			$3 >= 2 || $4 >= 2 { rtx++ }
+			END { exit !(NR == 6 && normal >= 2 && reset >= 1 &&
+				late_syn >= 1 && rtx == 0) }' ;;
 	*)
 		return 1 ;;
 	esac
