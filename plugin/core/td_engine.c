@@ -523,6 +523,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         me->last_seq_end = end;
         me->last_ack = (fl & TD_TH_ACK) ? s->ack : 0;
         me->last_nr_flags = fl;
+        me->last_ip_id = s->ip == 4 ? s->ip_id : 0;
         td_baseline_add(&me->base, s);
     }
     me->last_flags = fl;
@@ -915,7 +916,7 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
         if (c->rst_by == cli) {
             v.outcome = TD_OUT_CLIENT_ABORTED;
             v.answer_frame = c->synack_frame;
-        } else if (sv->synack_count > 0) {
+        } else if (sv->synack_count > 0 && c->synack_frame && c->synack_frame < c->rst_frame) {
             v.outcome = TD_OUT_SERVER_ABORTED;
             v.answer_frame = c->synack_frame;
             v.client_error = (cl->know & TD_K_GOT_RST) ? TD_ERR_ECONNREFUSED : TD_ERR_NONE;

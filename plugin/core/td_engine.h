@@ -151,6 +151,7 @@ typedef struct {
     /* Sequence space actually used and acknowledgements actually sent. */
     uint32_t last_frame, last_seq_end, last_ack; /* its latest segment other than a reset */
     uint8_t  last_nr_flags;  /* and that segment's flags */
+    uint16_t last_ip_id;     /* and its IPv4 identification (0: none or IPv6) */
     uint32_t nxt;            /* end of the sequence space it has used (SYN, data, FIN) */
     uint32_t acked;          /* highest acknowledgement it has sent */
     double   nxt_ts;         /* when nxt last moved forward */
@@ -203,6 +204,9 @@ typedef struct {
     double   peer_nxt_ts;
     uint32_t trig_frame, trig_ack, trig_end; /* the peer's last segment before it */
     uint8_t  trig_flags;
+    uint16_t trig_ip_id;               /* and that segment's IPv4 identification */
+    uint32_t answered_frame;           /* the sender's own SYN-ACK to the SYN it reset, after it */
+    double   answered_ts;
     uint8_t  cont_kind;                /* 1: new data after it, 2: acknowledged new data */
     uint32_t cont_frame, cont_bytes;
     double   cont_ts;

@@ -225,6 +225,7 @@ td_rst *td_rst_record(td_conv *c, const td_segment *s)
     r->trig_ack = p->last_ack;
     r->trig_end = p->last_seq_end;
     r->trig_flags = p->last_nr_flags;
+    r->trig_ip_id = p->last_ip_id;
     return r;
 }
 
@@ -236,6 +237,18 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
         td_rst *r = &c->rsts[i];
         if (r->ended || r->frame == s->frame)
             continue;
+        if ((s->flags & (TD_TH_SYN | TD_TH_ACK)) == (TD_TH_SYN | TD_TH_ACK) &&
+            s->sender == r->sender && (r->flags & TD_TH_ACK) && s->ack == r->ack &&
+            r->seq != s->seq + 1 && !r->answered_frame) {
+            /* Its own SYN-ACK to the very SYN the reset refused, and not
+             * one it had sent before resetting (that reset would carry
+             * the SYN-ACK's sequence number + 1): a listener that sent the
+             * reset has no handshake to answer (RFC 9293 3.10.7.2). */
+            r->answered_frame = s->frame;
+            r->answered_ts = s->ts;
+            news = true;
+            continue;
+        }
         if (s->flags & TD_TH_SYN) {
             /* A new handshake on these ports: what follows belongs to
              * another connection, not to this reset's sender going on. */
@@ -400,6 +413,14 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
     const td_baseline *b = &c->ep[snd].base;
 
     /* Forgery: things the claimed sender's TCP cannot do. */
+    if (r->answered_frame)
+        say(out, TD_RF_ANSWERED,
+            "the %s answered the same SYN with its own SYN-ACK %.1f ms after this reset (frame %u)",
+            who, (r->answered_ts - r->ts) * 1e3, r->answered_frame);
+    if (r->flags & (TD_TH_PSH | TD_TH_URG | TD_TH_FIN | TD_TH_SYN))
+        say(out, TD_RF_ODD_FLAGS, "carries %s%s%s%s with RST, which no TCP stack sets on a reset",
+            (r->flags & TD_TH_SYN) ? "SYN " : "", (r->flags & TD_TH_FIN) ? "FIN " : "",
+            (r->flags & TD_TH_PSH) ? "PSH " : "", (r->flags & TD_TH_URG) ? "URG " : "");
     if (r->cont_frame) {
         if (r->cont_kind == 1)
             say(out, TD_RF_CONTINUED,
@@ -462,8 +483,12 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
     const bool counts_up = idc == ID_PER_CONN || idc == ID_SHARED;
     const bool answers = answers_segment(r);
     const bool from_no_socket = answers || (r->ip == 4 && r->df && r->ip_id == 0 && counts_up);
+    /* ... unless its packets (three or more, all alike) start from that
+     * same default: then only the path can make the hop counts differ. */
+    const bool ttl_comparable = !from_no_socket ||
+        (b->ttl_distinct == 1 && b->ttl_n[0] >= 3 && td_initial_ttl(b->ttl[0]) == td_initial_ttl(r->ttl));
     if (r->ip && b->ip == r->ip && b->ttl_distinct >= 1 && b->ttl_distinct <= TD_TTL_SLOTS &&
-        !from_no_socket) {
+        ttl_comparable) {
         bool known = false;
         uint32_t others = 0;
         for (int k = 0; k < b->ttl_distinct; k++) {
@@ -479,6 +504,11 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
                 ttl_word(r->ip), r->ttl, init - r->ttl, init, who, others, list);
         }
     }
+    if (r->ip == 4 && r->ip_id != 0 && r->ip_id == r->trig_ip_id && r->trig_frame &&
+        !(r->have_id_prev && r->ip_id == r->id_prev))
+        say(out, TD_RF_IPID_COPY,
+            "IP ID %u is that of the %s's segment that triggered it (frame %u): an injector copied it",
+            r->ip_id, peer, r->trig_frame);
     if (r->ip == 4) {
         const id_class k = idc;
         if (counts_up && r->df && r->ip_id == 0) {
@@ -580,6 +610,9 @@ static td_rst_level judge(uint32_t *found)
     if ((*found & BIT(TD_RF_AFTER_FIN)) && level >= TD_RST_SUSPICIOUS)
         level = level == TD_RST_LIKELY_FORGED ? TD_RST_SUSPICIOUS
               : np ? TD_RST_IN_PATH_DEVICE : TD_RST_GENUINE;
+    /* The claimed sender answering the handshake it reset is decisive. */
+    if (*found & BIT(TD_RF_ANSWERED))
+        level = TD_RST_LIKELY_FORGED;
     return level;
 }
 
