@@ -28,7 +28,7 @@ Roles:
 Some modes wait for, or create, small files next to READYFILE / MARKFILE
 so that make-captures.sh can act between two steps of a connection
 (client-got.mark, server-eof.mark, client-release.mark,
-server-release.mark, server-held.mark).  The modes of the capture-wide
+server-release.mark, server-held.mark, server-got.mark).  The modes of the capture-wide
 scenarios (serve-many, leak-close-wait, hold-many; many-close, churn,
 idle-many) handle many connections in one process.  The modes of the
 after-the-handshake scenarios (keepalive-until-release, stall-read;
@@ -164,6 +164,8 @@ def run_server(addr, port, mode, readyfile):
             serve_rst_mode(conn, mode)
         elif mode.partition(":")[0] in AFTER_SERVER_MODES:
             serve_after_mode(conn, mode, readyfile)
+        elif mode.partition(":")[0] in DEAD_PEER_SERVER_MODES:
+            serve_dead_peer_mode(conn, mode, readyfile)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -264,6 +266,8 @@ def run_client(addr, port, mode, markfile):
             client_rst_mode(sock, mode, t0)
         elif mode.partition(":")[0] in AFTER_CLIENT_MODES:
             client_after_mode(sock, mode, markfile, t0)
+        elif mode.partition(":")[0] in DEAD_PEER_CLIENT_MODES:
+            client_dead_peer_mode(sock, mode, markfile)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -1587,6 +1591,207 @@ def run_nfqdelay(queue, delay_ms, readyfile):
     say(role, "%d packets held %.0f ms each (at most %.1f ms late)" % (
         count, delay_ms, longest * 1000))
     return 0
+
+
+# ------------------------------------------ dead peers and keepalive
+#
+# Roles for the scenarios in which the path between client and server is
+# cut (by the script, on the router) after the connection has carried
+# data: the sender's kernel retransmits until TCP_USER_TIMEOUT or
+# tcp_retries2 gives up, or keepalive probes go unanswered.  Each program
+# prints what its socket calls returned, and when.
+
+DEAD_PEER_SERVER_MODES = ("keepalive-hold", "answer-on-release")
+DEAD_PEER_CLIENT_MODES = ("second-request", "keepalive-idle", "request-wait")
+
+
+def tcp_info_brief(sock):
+    """State, retransmission and probe counters from struct tcp_info."""
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    except OSError as exc:
+        return "tcp_info: %s" % describe(exc)
+    if len(info) < 104:
+        return "tcp_info: only %d bytes" % len(info)
+    f = struct.unpack_from("8B24I", info)
+    # f[0..7]: state, ca_state, retransmits, probes, backoff, ...;
+    # f[8]: rto (us), f[31]: total_retrans
+    return "state %s, tcpi_retransmits %d, tcpi_probes %d, tcpi_backoff %d, " \
+        "tcpi_rto %d ms, tcpi_total_retrans %d" % (
+            TCP_STATES.get(f[0], "state %d" % f[0]), f[2], f[3], f[4],
+            f[8] // 1000, f[31])
+
+
+def after_error(role, sock):
+    """What a program sees on the socket once the kernel has given up:
+    the state, SO_ERROR, one more recv() and one send()."""
+    say(role, "then: %s; SO_ERROR %s" % (tcp_info_brief(sock), so_error(sock)))
+    try:
+        sock.settimeout(1)
+        data = sock.recv(4096)
+        say(role, "then recv() returned %d bytes%s" % (
+            len(data), " (EOF)" if not data else ""))
+    except OSError as exc:
+        say(role, "then recv() failed: %s" % describe(exc))
+    try:
+        n = sock.send(b"x")
+        say(role, "then send() of 1 byte returned %d" % n)
+    except OSError as exc:
+        say(role, "then send() of 1 byte failed: %s" % describe(exc))
+
+
+def blocking_recv(role, sock, limit_s, t_ref, what):
+    """recv() with a bounded wait; report its outcome with the time since
+    T_REF.  Returns True if the kernel reported an error."""
+    sock.settimeout(limit_s)
+    try:
+        data = sock.recv(4096)
+    except OSError as exc:
+        dt = time.monotonic() - t_ref
+        if exc.errno is None:
+            # Python's own socket timeout: the kernel reported nothing.
+            say(role, "recv() returned nothing within %.1f s (no error from "
+                "the kernel; Python's socket timeout at %.3f s after %s); "
+                "%s" % (limit_s, dt, what, tcp_info_brief(sock)))
+            return False
+        say(role, "recv() failed %.3f s after %s (wall clock %.6f): %s" % (
+            dt, what, time.time(), describe(exc)))
+        return True
+    dt = time.monotonic() - t_ref
+    say(role, "recv() returned %d bytes%s %.3f s after %s" % (
+        len(data), " (EOF)" if not data else "", dt, what))
+    return False
+
+
+def serve_dead_peer_mode(conn, mode, anchor):
+    """keepalive-hold       answer every keep-alive request (HTTP/1.1) until
+                           EOF (then close()), or until server-release.mark
+                           appears (at most 20 s): then report what was seen
+                           and close() with SO_LINGER {1,0}.
+    answer-on-release:MS   TCP_USER_TIMEOUT MS; read the request, create
+                           server-got.mark, wait (at most 10 s) for
+                           server-release.mark, send the response and block
+                           in recv() (at most 20 s); report what send() and
+                           recv() returned and when."""
+    role = "server"
+    name, _, arg = mode.partition(":")
+    release = sync_path(anchor, "server-release.mark")
+    t0 = time.monotonic()
+    if name == "keepalive-hold":
+        n = 0
+        buf = b""
+        deadline = t0 + 20
+        while time.monotonic() < deadline:
+            if os.path.exists(release):
+                say(role, "released at %.3f s after %d request(s) answered; "
+                    "%s; close() with SO_LINGER {1,0}" % (
+                        time.monotonic() - t0, n, tcp_info_brief(conn)))
+                linger_abort(conn)
+                return
+            readable, _, _ = select.select([conn], [], [], 0.05)
+            if not readable:
+                continue
+            chunk = conn.recv(4096)
+            if not chunk:
+                say(role, "%d request(s) answered; EOF at %.3f s, state %s; "
+                    "close()" % (n, time.monotonic() - t0, tcp_state(conn)))
+                return
+            buf += chunk
+            while b"\r\n\r\n" in buf:
+                _, _, buf = buf.partition(b"\r\n\r\n")
+                conn.sendall(KEEPALIVE_RESPONSE)
+                n += 1
+        say(role, "no EOF and no release within 20 s (%d request(s) "
+            "answered); close()" % n)
+        return
+    if name == "answer-on-release":
+        ms = int(arg)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, ms)
+        req = read_request(conn, 5)
+        touch(sync_path(anchor, "server-got.mark"))
+        released = await_file(release, 10)
+        t_send = time.monotonic()
+        n = conn.send(HTTP_RESPONSE)
+        say(role, "TCP_USER_TIMEOUT %d ms; %d byte request read; %s; send() "
+            "of the %d byte response returned %d at once" % (
+                ms, len(req), "released" if released else "no release",
+                len(HTTP_RESPONSE), n))
+        if blocking_recv(role, conn, 20, t_send, "send()"):
+            after_error(role, conn)
+        return
+
+
+def client_dead_peer_mode(sock, mode, markfile):
+    """second-request[:MS]  (with MS: TCP_USER_TIMEOUT MS) keep-alive GET,
+                           read the response, create client-got.mark, wait
+                           (at most 10 s) for client-release.mark (the
+                           script cuts the path in between), send a second
+                           GET and block in recv() (at most 20 s); report
+                           what send() and recv() returned and when.
+    keepalive-idle:IDLE:INTVL:CNT:WAIT  SO_KEEPALIVE with TCP_KEEPIDLE IDLE,
+                           TCP_KEEPINTVL INTVL, TCP_KEEPCNT CNT; keep-alive
+                           GET, read the response, create client-got.mark,
+                           block in recv() for at most WAIT s and report; if
+                           nothing happened, close() (FIN).
+    request-wait:SECS      GET, block in recv() for at most SECS s and
+                           report; then wait (at most 20 s) for
+                           client-release.mark and close() with SO_LINGER
+                           {1,0}."""
+    role = "client"
+    name, _, arg = mode.partition(":")
+    args = arg.split(":") if arg else []
+    if name == "second-request":
+        if args:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT,
+                            int(args[0]))
+        sock.settimeout(5)
+        sock.sendall(KEEPALIVE_REQUEST)
+        resp = recv_exactly(sock, len(KEEPALIVE_RESPONSE))
+        touch(sync_path(markfile, "client-got.mark"))
+        released = await_file(sync_path(markfile, "client-release.mark"), 10)
+        t_send = time.monotonic()
+        n = sock.send(KEEPALIVE_REQUEST)
+        say(role, "%s; request 1: %d byte response; %s; send() of the %d byte "
+            "request 2 returned %d at once" % (
+                "TCP_USER_TIMEOUT %s ms" % args[0] if args
+                else "no TCP_USER_TIMEOUT", len(resp),
+                "released" if released else "no release",
+                len(KEEPALIVE_REQUEST), n))
+        if blocking_recv(role, sock, 20, t_send, "send()"):
+            after_error(role, sock)
+        return
+    if name == "keepalive-idle":
+        idle, intvl, cnt = (int(a) for a in args[:3])
+        wait = float(args[3])
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, idle)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, intvl)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cnt)
+        sock.settimeout(5)
+        sock.sendall(KEEPALIVE_REQUEST)
+        resp = recv_exactly(sock, len(KEEPALIVE_RESPONSE))
+        t_got = time.monotonic()
+        touch(sync_path(markfile, "client-got.mark"))
+        say(role, "SO_KEEPALIVE, TCP_KEEPIDLE %d, TCP_KEEPINTVL %d, "
+            "TCP_KEEPCNT %d; %d byte response; idle in recv() (at most "
+            "%s s)" % (idle, intvl, cnt, len(resp), args[3]))
+        if blocking_recv(role, sock, wait, t_got, "the response"):
+            after_error(role, sock)
+            return
+        say(role, "close() %.3f s after the response" % (
+            time.monotonic() - t_got))
+        return
+    if name == "request-wait":
+        t_send = time.monotonic()
+        sock.sendall(HTTP_REQUEST)
+        say(role, "%d byte request sent; waiting in recv() (at most %s s)"
+            % (len(HTTP_REQUEST), arg))
+        blocking_recv(role, sock, float(arg), t_send, "the request")
+        released = await_file(sync_path(markfile, "client-release.mark"), 20)
+        say(role, "%s; SO_ERROR %s; close() with SO_LINGER {1,0}" % (
+            "released" if released else "no release", so_error(sock)))
+        linger_abort(sock)
+        return
 
 
 # ------------------------------------------------------------ summarize

@@ -81,6 +81,11 @@ ALL_SCENARIOS=(
 	zero-window-stalled
 	accept-queue-full
 	accept-queue-abort
+	dead-peer-user-timeout
+	dead-peer-retries2
+	dead-peer-server-data
+	keepalive-dead-peer
+	keepalive-answered
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -1409,6 +1414,88 @@ scn_accept-queue-abort() {
 	acceptq_run
 }
 
+# ---- after the handshake: a peer that disappears, keepalive
+# The path is cut on the router (FORWARD DROP, both ways) after the
+# connection has carried data; the sending kernel retransmits (or probes)
+# until it gives up.  The other end is aborted only after cap_stop, while
+# the router still drops, so nothing of the connection is left afterwards.
+
+MIB_KEYS+='|TcpExtTCPKeepAlive|TcpExtTCPLossProbes|TcpExtTCPTimeouts'
+
+# cut_path: from now on the router drops everything between client and
+# server, both ways.
+cut_path() {
+	nsx "$NS_R" iptables -A FORWARD -s "$C4" -d "$S4" -j DROP
+	nsx "$NS_R" iptables -A FORWARD -s "$S4" -d "$C4" -j DROP
+	echo "    router: path cut (FORWARD DROP both ways)"
+}
+
+# dead_peer_client MODE: the client scenarios: one keep-alive request and
+# response, the path is cut 0.2 s later, then the client (MODE) goes on;
+# the capture stops 2 s after the client has ended.
+dead_peer_client() {
+	server "$NS_S" "$S4" 80 keepalive-hold
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 "$1"
+	wait_file "$WORK/client-got.mark" 5 || die "client got no response"
+	sleep 0.2                         # the ACK of the response is out
+	cut_path
+	touch "$WORK/client-release.mark"
+	wait_pid "${BG_PIDS[-1]}" 15
+	sleep 2
+	cap_stop
+	touch "$WORK/server-release.mark" # the server aborts; its RST is dropped
+	wait_pid "${BG_PIDS[-2]}" 3
+}
+
+scn_dead-peer-user-timeout() {
+	mib_snap "$NS_C"
+	dead_peer_client second-request:4000
+	mib_show "$NS_C"
+}
+
+scn_dead-peer-retries2() {
+	scn_sysctl "$NS_C" net.ipv4.tcp_retries2 3
+	mib_snap "$NS_C"
+	dead_peer_client second-request
+	mib_show "$NS_C"
+}
+
+scn_dead-peer-server-data() {
+	mib_snap "$NS_S"
+	server "$NS_S" "$S4" 80 answer-on-release:4000
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: the server's view
+	client_bg "$S4" 80 request-wait:7
+	wait_file "$WORK/server-got.mark" 5 || die "server got no request"
+	sleep 0.2                         # the ACK of the request is out
+	cut_path
+	touch "$WORK/server-release.mark" # now the server answers
+	wait_pid "${BG_PIDS[-2]}" 15
+	sleep 2
+	cap_stop
+	mib_show "$NS_S"
+	touch "$WORK/client-release.mark" # the client aborts; its RST is dropped
+	wait_pid "${BG_PIDS[-1]}" 8
+}
+
+scn_keepalive-dead-peer() {
+	mib_snap "$NS_C"
+	dead_peer_client keepalive-idle:1:1:3:10
+	mib_show "$NS_C"
+}
+
+scn_keepalive-answered() {
+	mib_snap "$NS_C"
+	server "$NS_S" "$S4" 80 keepalive-hold
+	cap_start "$IF_RC" "$CAPFILE"
+	client_bg "$S4" 80 keepalive-idle:1:1:3:3.5
+	wait_pid "${BG_PIDS[-1]}" 8
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+	mib_show "$NS_C"
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -1453,6 +1540,22 @@ acceptq_streams() {
 			END { for (s in seen)
 				printf "%d %d %d %d %d %d\n", s, syn[s], sa[s], cd[s], sd[s], rst[s] }' |
 		sort -n
+}
+
+# keepalive_counts: KA_PROBES = keep-alives from the client, KA_ACKS =
+# keep-alive ACKs from the server in $CAPFILE, as Wireshark marks them
+# (tcp.analysis.keep_alive: no payload or 1 byte at one below the next
+# expected sequence number; one tshark run).
+KA_PROBES=0 KA_ACKS=0
+keepalive_counts() {
+	read -r KA_PROBES KA_ACKS < <(tshark -n -r "$CAPFILE" \
+		-Y "tcp.analysis.keep_alive || tcp.analysis.keep_alive_ack" \
+		-T fields -e ip.src -e tcp.analysis.keep_alive \
+		-e tcp.analysis.keep_alive_ack 2>/dev/null |
+		awk -F '\t' -v c="$C4" -v s="$S4" '
+			$1 == c && $2 != "" { p++ }
+			$1 == s && $3 != "" { a++ }
+			END { print p + 0, a + 0 }')
 }
 
 check() {
@@ -1664,6 +1767,33 @@ check() {
 			$3 >= 2 || $4 >= 2 { rtx++ }
 			END { exit !(NR == 6 && normal >= 2 && reset >= 1 &&
 				late_syn >= 1 && rtx == 0) }' ;;
+	dead-peer-user-timeout)
+		# the second request and its five retransmissions (TLP and RTO
+		# after 0.2, 0.4, 0.8, 1.6 s; the next would come after the 4 s
+		# TCP_USER_TIMEOUT), nothing back, no RST when the client gives up
+		re="^ ${RQ}C:PA (C:PA ){5}$"
+		[[ $seq =~ $re ]] ;;
+	dead-peer-retries2)
+		# tcp_retries2=3: TLP and four RTO retransmissions here (see
+		# README); three if timer slack pushed the fourth past 3 s
+		re="^ ${RQ}C:PA (C:PA ){4,5}$"
+		[[ $seq =~ $re ]] ;;
+	dead-peer-server-data)
+		# on rtr-srv: the response and its five retransmissions (as in
+		# dead-peer-user-timeout)
+		[[ $seq =~ ^\ C:S\ S:SA\ C:A\ C:PA\ (S:A\ )?S:PA\ (S:PA\ ){5}$ ]] ;;
+	keepalive-dead-peer)
+		# three unanswered keepalive probes, then the client's RST
+		re="^ ${RQ}(C:A )+C:RA $"
+		[[ $seq =~ $re ]] || return 1
+		keepalive_counts
+		[[ $KA_PROBES -eq 3 && $KA_ACKS -eq 0 ]] ;;
+	keepalive-answered)
+		# every probe answered, then an ordinary close
+		re="^ ${RQ}(C:A S:A )+C:FA (S:A )?S:FA C:A $"
+		[[ $seq =~ $re ]] || return 1
+		keepalive_counts
+		[[ $KA_PROBES -ge 2 && $KA_PROBES -le 4 && $KA_ACKS -eq $KA_PROBES ]] ;;
 	*)
 		return 1 ;;
 	esac
