@@ -164,6 +164,8 @@ def run_server(addr, port, mode, readyfile):
             serve_rst_mode(conn, mode)
         elif mode.partition(":")[0] in AFTER_SERVER_MODES:
             serve_after_mode(conn, mode, readyfile)
+        elif mode.partition(":")[0] in PMTU_SERVER_MODES:
+            serve_pmtu_mode(conn, mode)
         elif mode.partition(":")[0] in DEAD_PEER_SERVER_MODES:
             serve_dead_peer_mode(conn, mode, readyfile)
         else:
@@ -266,6 +268,8 @@ def run_client(addr, port, mode, markfile):
             client_rst_mode(sock, mode, t0)
         elif mode.partition(":")[0] in AFTER_CLIENT_MODES:
             client_after_mode(sock, mode, markfile, t0)
+        elif mode.partition(":")[0] in PMTU_CLIENT_MODES:
+            client_pmtu_mode(sock, mode, markfile)
         elif mode.partition(":")[0] in DEAD_PEER_CLIENT_MODES:
             client_dead_peer_mode(sock, mode, markfile)
         else:
@@ -1792,6 +1796,118 @@ def client_dead_peer_mode(sock, mode, markfile):
             "released" if released else "no release", so_error(sock)))
         linger_abort(sock)
         return
+
+
+# ------------------------------------------ path MTU
+#
+# Roles for the path-MTU scenarios: a small request, then a response of
+# several full-size segments from the server.  Both ends print what
+# tcp_info says about segment sizes and retransmissions.
+
+PMTU_SERVER_MODES = ("big-response",)
+PMTU_CLIENT_MODES = ("big-response",)
+
+
+def big_response(total):
+    """An HTTP/1.0 response of exactly TOTAL bytes (header included)."""
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n" \
+           b"Content-Length: %d\r\n\r\n"
+    n = total - len(head % 0)
+    n = total - len(head % n)   # the length's own digits
+    line = b"tcpdiag path MTU sample line\n"
+    body = (line * (n // len(line) + 1))[:n]
+    return head % n + body
+
+
+def tcp_info_sizes(sock):
+    """'state X, snd_mss A, rcv_mss B, pmtu C, retrans D' from tcp_info."""
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    except OSError as exc:
+        return "tcp_info: %s" % describe(exc)
+    snd_mss, rcv_mss = struct.unpack_from("II", info, 16)
+    pmtu, = struct.unpack_from("I", info, 60)
+    total_retrans, = struct.unpack_from("I", info, 100)
+    return "state %s, snd_mss %d, rcv_mss %d, pmtu %d, total_retrans %d" % (
+        TCP_STATES.get(info[0], "state %d" % info[0]), snd_mss, rcv_mss,
+        pmtu, total_retrans)
+
+
+def serve_pmtu_mode(conn, mode):
+    """big-response:N[:UTO_MS]  read the request, send an N-byte response
+                               in one send() (TCP_USER_TIMEOUT UTO_MS set
+                               first if given), then read until EOF (at most
+                               15 s) and close()."""
+    role = "server"
+    arg = mode.partition(":")[2]
+    size, _, uto = arg.partition(":")
+    resp = big_response(int(size))
+    req = read_request(conn, 5)
+    if uto:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(uto))
+    say(role, "%d byte request; before the response: %s" % (
+        len(req), tcp_info_sizes(conn)))
+    t0 = time.monotonic()
+    conn.sendall(resp)
+    say(role, "send() of the %d byte response returned after %.3f s%s" % (
+        len(resp), time.monotonic() - t0,
+        "; TCP_USER_TIMEOUT %s ms" % uto if uto else ""))
+    try:
+        rest = recv_until_eof(conn, 15)
+        say(role, "read EOF %.3f s after the send() (%d extra bytes); %s; "
+            "close()" % (time.monotonic() - t0, len(rest),
+                         tcp_info_sizes(conn)))
+    except OSError as exc:
+        say(role, "recv() failed %.3f s after the send(): %s; %s" % (
+            time.monotonic() - t0, describe(exc), tcp_info_sizes(conn)))
+
+
+def client_pmtu_mode(sock, mode, markfile):
+    """big-response:N  send the GET, read until N bytes have arrived, or
+                      until client-release.mark exists (at most 15 s),
+                      then close()."""
+    role = "client"
+    arg = mode.partition(":")[2]
+    want = int(arg)
+    release = sync_path(markfile, "client-release.mark") if markfile \
+        else None
+    sock.settimeout(5)
+    sock.sendall(HTTP_REQUEST)
+    t0 = time.monotonic()
+    say(role, "%d byte request sent; %s" % (len(HTTP_REQUEST),
+                                           tcp_info_sizes(sock)))
+    sock.setblocking(False)
+    got = 0
+    first = None
+    why = "gave up after 15 s"
+    deadline = t0 + 15
+    while got < want and time.monotonic() < deadline:
+        if release and os.path.exists(release):
+            why = "released by the script"
+            break
+        readable, _, _ = select.select([sock], [], [], 0.05)
+        if not readable:
+            continue
+        try:
+            chunk = sock.recv(65536)
+        except OSError as exc:
+            why = "recv() failed: %s" % describe(exc)
+            break
+        if not chunk:
+            why = "EOF"
+            break
+        if first is None:
+            first = time.monotonic() - t0
+        got += len(chunk)
+    t_end = time.monotonic() - t0
+    if got >= want:
+        say(role, "got all %d bytes %.3f s after the request (first bytes "
+            "at %.3f s); %s; close()" % (got, t_end, first,
+                                         tcp_info_sizes(sock)))
+    else:
+        say(role, "%d of %d bytes after %.3f s (%s); %s; close()" % (
+            got, want, t_end, why, tcp_info_sizes(sock)))
+    sock.close()
 
 
 # ------------------------------------------------------------ summarize

@@ -86,6 +86,10 @@ ALL_SCENARIOS=(
 	dead-peer-server-data
 	keepalive-dead-peer
 	keepalive-answered
+	pmtu-blackhole
+	pmtu-blackhole-v6
+	pmtu-icmp
+	pmtu-icmp-v6
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -192,6 +196,7 @@ FG_PID=""           # client run in the foreground
 SYSCTL_SAVED=()     # "NS KEY VALUE" set by one scenario, restored after it
 ROUTES_SET=()       # "NS ROUTE..." added by one scenario, deleted after it
 NETEM_SET=()        # "NS DEV" with a netem qdisc added by one scenario
+MTU_SET=()          # "NS DEV MTU" changed by one scenario (old MTU)
 WORK=$(mktemp -d "/tmp/tcpdiag-captures.$$.XXXXXX")
 FAILED=()
 
@@ -346,6 +351,7 @@ reset_state() {
 	async_router_off
 	restore_sysctls
 	netem_off
+	mtu_off
 	routes_off
 	for ns in "${NS_ALL[@]}"; do
 		nsx "$ns" iptables -F
@@ -527,6 +533,46 @@ routes_off() {
 		ip -n "$ns" route del $rt 2>/dev/null || true
 	done
 	ROUTES_SET=()
+}
+
+# scn_mtu NS DEV MTU: set an interface MTU for the current scenario only;
+# reset_state puts the old one back and forgets the learned path MTUs.
+scn_mtu() {
+	local ns=$1 dev=$2 mtu=$3 old
+	old=$(nsx "$ns" cat "/sys/class/net/$dev/mtu")
+	MTU_SET+=("$ns $dev $old")
+	ip -n "$ns" link set dev "$dev" mtu "$mtu"
+	log "  mtu $mtu on $dev in ${ns##*-} ns (was $old)"
+}
+mtu_off() {
+	local i ns dev mtu
+	[[ ${#MTU_SET[@]} -gt 0 ]] || return 0
+	for ((i = ${#MTU_SET[@]} - 1; i >= 0; i--)); do
+		read -r ns dev mtu <<<"${MTU_SET[i]}"
+		ip -n "$ns" link set dev "$dev" mtu "$mtu" 2>/dev/null || true
+	done
+	MTU_SET=()
+	pmtu_flush
+}
+
+# pmtu_flush: forget the path MTUs (IPv4 next-hop exceptions, IPv6 cached
+# exception routes) and the TCP metrics learned in all three namespaces,
+# so that the next connection starts again at the interface MTU.
+pmtu_flush() {
+	local ns
+	for ns in "${NS_ALL[@]}"; do
+		ip -n "$ns" route flush cache 2>/dev/null || true
+		ip -n "$ns" -6 route flush cache 2>/dev/null || true
+		ip -n "$ns" tcp_metrics flush all 2>/dev/null || true
+	done
+}
+
+# show_pmtu WHEN: the server's route to the client, with the path MTU it
+# has learned, if any (ip route get).
+show_pmtu() {
+	echo "    server ns route to the client $1:"
+	ip -n "$NS_S" route get "$C4" from "$S4" | sed -n '1,2s/^/      /p'
+	ip -n "$NS_S" -6 route get "$C6" from "$S6" | sed -n '1,2s/^/      /p'
 }
 
 # count_states WHEN: how many TCP sockets the client and server namespaces
@@ -1496,6 +1542,86 @@ scn_keepalive-answered() {
 	mib_show "$NS_C"
 }
 
+# ---- path MTU
+# The router's client-facing link is smaller (MTU 1280 on rtr-cli only,
+# for the scenario); the endpoints keep 1500, so both advertise MSS 1460
+# (IPv6: 1440) and the server sends full-size DF segments, which the
+# router cannot forward.  It answers each with ICMP fragmentation needed /
+# ICMPv6 packet too big (mtu 1280) toward the server; the blackhole
+# scenarios drop that ICMP in the router's OUTPUT chain (the router makes
+# it itself, so it never passes FORWARD).  The response (8000 bytes: five
+# full-size segments and a small last one that fits the small link) is
+# sent in one send() after a small request.  Captures on rtr-srv, where
+# the big segments and the ICMP toward the server are seen.
+PMTU_SMALL=1280
+PMTU_SIZE=8000
+PMTU_UTO=3000                      # ms, TCP_USER_TIMEOUT of the blackholes
+PMTU_MIB='TcpRetransSegs|TcpExtTCPTimeouts|TcpExtTCPLossProbes|TcpExtTCPAbortOnTimeout|TcpExtTCPSackRecovery|TcpExtTCPSACKReorder|TcpExtTCPLostRetransmit|TcpExtTCPDSACKRecv|TcpExtTCPDSACKOldSent|TcpExtTCPSACKDiscard|IcmpInDestUnreachs|IcmpOutDestUnreachs|Icmp6InPktTooBigs|Icmp6OutPktTooBigs|IpFragFails|Ip6FragFails|Ip6InTooBigErrors|TcpExtTCPOFOQueue|TcpExtTCPSackShifted|TcpExtTCPSackMerged'
+
+# pmtu_run ADDR BLACKHOLE(0/1): the common part of the four scenarios.
+pmtu_run() {
+	local addr=$1 blackhole=$2 mode="big-response:$PMTU_SIZE" srv cli
+	local MIB_KEYS=$PMTU_MIB           # the counters of these scenarios
+	pmtu_flush
+	# the default (also for IPv6): no blackhole detection by the server
+	scn_sysctl "$NS_S" net.ipv4.tcp_mtu_probing 0
+	scn_mtu "$NS_R" "$IF_RC" "$PMTU_SMALL"
+	if [[ $blackhole -eq 1 ]]; then
+		mode+=":$PMTU_UTO"
+		if [[ $addr == *:* ]]; then
+			nsx "$NS_R" ip6tables -A OUTPUT -p icmpv6 \
+				--icmpv6-type packet-too-big -j DROP
+		else
+			nsx "$NS_R" iptables -A OUTPUT -p icmp \
+				--icmp-type fragmentation-needed -j DROP
+		fi
+	fi
+	mib_snap "$NS_S"
+	mib_snap "$NS_R"
+	mib_snap "$NS_C"
+	show_pmtu "before"
+	server "$NS_S" "$addr" 80 "$mode"
+	srv=${BG_PIDS[-1]}
+	cap_start "$IF_RS" "$CAPFILE"     # server-facing: big segments, ICMP
+	if [[ $blackhole -eq 1 ]]; then
+		# small packets get through: pings (84 bytes, 104 over IPv6)
+		# all along, and they mark how long the capture went on after
+		# the last retransmission
+		pinger "$addr"
+		sleep 0.3
+	fi
+	client_bg "$addr" 80 "big-response:$PMTU_SIZE"
+	cli=${BG_PIDS[-1]}
+	# the server reads EOF (transfer done) or gives up (TCP_USER_TIMEOUT)
+	wait_pid "$srv" 8
+	sleep 0.5
+	cap_stop
+	show_pmtu "after"
+	mib_show "$NS_S"
+	mib_show "$NS_R"
+	mib_show "$NS_C"
+	# the blackholed client still waits: released only now, its close()
+	# is not in the capture
+	touch "$WORK/client-release.mark"
+	wait_pid "$cli" 3
+}
+
+scn_pmtu-blackhole() {
+	pmtu_run "$S4" 1
+}
+
+scn_pmtu-blackhole-v6() {
+	pmtu_run "$S6" 1
+}
+
+scn_pmtu-icmp() {
+	pmtu_run "$S4" 0
+}
+
+scn_pmtu-icmp-v6() {
+	pmtu_run "$S6" 0
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -1556,6 +1682,41 @@ keepalive_counts() {
 			$1 == c && $2 != "" { p++ }
 			$1 == s && $3 != "" { a++ }
 			END { print p + 0, a + 0 }')
+}
+
+# pmtu_facts FILE: key=value facts of a path-MTU capture for check():
+# fam (4 or 6: the first packet), icmp (ICMP frag needed / ICMPv6 packet
+# too big), mtus (the MTUs they carry), big (server segments too large for
+# the small link: IPv4 total length, or IPv6 payload length + 40, above
+# PMTU_SMALL), big_after (such segments after the last ICMP), small (server
+# data segments that fit), sack (client ACKs with SACK blocks), cack (the
+# highest relative ack of the client).
+pmtu_facts() {
+	tshark -n -r "$1" -T fields -E separator=/t -e ip.src -e ipv6.src \
+		-e ip.len -e ipv6.plen -e tcp.len -e tcp.ack -e icmp.type \
+		-e icmpv6.type -e icmp.mtu -e icmpv6.mtu -e tcp.options.sack_le \
+		2>/dev/null | awk -F'\t' -v s4="$S4" -v s6="$S6" -v c4="$C4" -v c6="$C6" \
+		-v small_mtu="$PMTU_SMALL" '
+		function first(v) { sub(/,.*/, "", v); return v }
+		{
+			src = first($1 $2)
+			if (fam == "") fam = $1 != "" ? 4 : 6
+			len = $3 != "" ? first($3) : first($4) + 40
+			if ($7 == "3" || $8 == "2") {
+				icmp++; big_after = 0
+				mtus = mtus (mtus == "" ? "" : ",") first($9 $10)
+				next
+			}
+			if (src == s4 || src == s6) {
+				if (len > small_mtu) { big++; big_after++ }
+				else if ($5 > 0) small++
+			} else if (src == c4 || src == c6) {
+				if ($11 != "") sack++
+				if ($6 + 0 > cack) cack = $6 + 0
+			}
+		}
+		END { printf "fam=%s icmp=%d mtus=%s big=%d big_after=%d small=%d sack=%d cack=%d\n",
+			fam, icmp, mtus, big, big_after, small, sack, cack }'
 }
 
 check() {
@@ -1794,6 +1955,36 @@ check() {
 		[[ $seq =~ $re ]] || return 1
 		keepalive_counts
 		[[ $KA_PROBES -ge 2 && $KA_PROBES -le 4 && $KA_ACKS -eq $KA_PROBES ]] ;;
+	pmtu-blackhole|pmtu-blackhole-v6)
+		# handshake, request, the response's full-size segments and their
+		# retransmissions (never acknowledged), the small last segment,
+		# the client's SACKs; no ICMP, no FIN, no RST
+		local f fam=4
+		[[ $1 == *-v6 ]] && fam=6
+		re="^ C:S S:SA C:A C:PA (S:A )?((S:P?A |C:A )+)$"
+		[[ $seq =~ $re ]] || return 1
+		f=" $(pmtu_facts "$CAPFILE") "
+		log "  capture facts:${f% }"
+		[[ $f == *" fam=$fam icmp=0 "* && $f == *" cack=1 "* ]] || return 1
+		[[ $f =~ \ big=([0-9]+)\  && ${BASH_REMATCH[1]} -ge 8 ]] &&
+			[[ $f =~ \ small=([0-9]+)\  && ${BASH_REMATCH[1]} -ge 1 ]] &&
+			[[ $f =~ \ sack=([0-9]+)\  && ${BASH_REMATCH[1]} -ge 1 ]] ;;
+	pmtu-icmp|pmtu-icmp-v6)
+		# full-size segments, each answered by the router's ICMP (mtu
+		# PMTU_SMALL), the response again in smaller segments, all of it
+		# acknowledged, then the client closes first
+		local f fam=4 icmp=R:ICMP3/4
+		[[ $1 == *-v6 ]] && fam=6 icmp=R:ICMP6-2/0
+		re="^ C:S S:SA C:A C:PA (S:A )?((S:P?A |C:A |$icmp )+)"
+		re+="C:FA (S:A )?S:FA C:A $"
+		[[ $seq =~ $re ]] || return 1
+		f=" $(pmtu_facts "$CAPFILE") "
+		log "  capture facts:${f% }"
+		re=" fam=$fam icmp=([0-9]+) mtus=($PMTU_SMALL(,$PMTU_SMALL)*) big=([0-9]+) "
+		[[ $f =~ $re &&
+			${BASH_REMATCH[1]} -ge 1 &&
+			${BASH_REMATCH[4]} -eq ${BASH_REMATCH[1]} &&
+			$f == *" big_after=0 "* && $f == *" cack=$((PMTU_SIZE + 2)) "* ]] ;;
 	*)
 		return 1 ;;
 	esac
