@@ -998,6 +998,8 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_sta
  * (conv_view), cs its full record (NULL while it is kept as its segments:
  * then nothing is cached, and there is no reset or ICMP error to show).
  */
+static td_verdict shown_verdict(const conv_rec *cr, const td_conv *c, double now, gboolean final);
+
 static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const conv_rec *cr,
                          const td_conv *c, conv_state *cs, const td_step *st, gboolean is_icmp,
                          const td_wants *w)
@@ -1005,7 +1007,6 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     const guint32 stream = cr->stream;
     const gboolean final = pinfo->fd->visited;
     const double now = capture_last_ts;
-    const td_prefs prefs = engine_prefs();
     td_verdict v;
     const char *summary = NULL;
     proto_item *top = NULL, *ti = NULL;
@@ -1017,7 +1018,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         summary = cs->cached_summary;
         rst_worst = cs->cached_rst_worst;
     } else {
-        v = td_conv_verdict(c, now, &prefs);
+        v = shown_verdict(cr, c, now, final);
         rst_worst = c->nrsts ? td_conv_rst_worst(c, NULL) : TD_RST_GENUINE;
         if (final && cs) {
             cs->cached_now = now;
@@ -1704,9 +1705,72 @@ static const char *endpoint_str(const address *a, guint16 port, wmem_allocator_t
  * conversation's end: done once, after the first pass (later passes, the
  * GUI, the tables).
  */
+/* Is conversation `stream` in a finding of this kind? */
+static gboolean in_finding(guint32 stream, td_finding kind)
+{
+    if (!findings || stream >= find_streams)
+        return FALSE;
+    for (guint32 i = find_start[stream]; i < find_start[stream + 1]; i++)
+        if (((const finding *)g_ptr_array_index(findings, find_ids[i]))->kind == kind)
+            return TRUE;
+    return FALSE;
+}
+
+/* The verdict as shown: the engine's, with what the capture-wide findings
+ * add once they are known (after the first pass). */
+static td_verdict shown_verdict(const conv_rec *cr, const td_conv *c, double now, gboolean final)
+{
+    const td_prefs prefs = engine_prefs();
+    td_verdict v = td_conv_verdict(c, now, &prefs);
+
+    if (final && v.outcome == TD_OUT_SYN_UNANSWERED && in_finding(cr->stream, TD_FIND_ACCEPT_QUEUE))
+        v.listener_busy = true;
+    return v;
+}
+
+/* SYN-ACK times of one listener, and the attempts whose SYNs it may have
+ * dropped (accept-queue-full). */
+typedef struct {
+    GArray    *answers;  /* double: first SYN-ACK of each conversation */
+    GPtrArray *dropped;  /* conv_rec *: SYNs unanswered or sent again */
+} listener_seen;
+
+static void listener_seen_free(gpointer p)
+{
+    listener_seen *l = (listener_seen *)p;
+    g_array_free(l->answers, TRUE);
+    g_ptr_array_free(l->dropped, TRUE);
+    g_free(l);
+}
+
+static listener_seen *listener_seen_of(GHashTable *h, const char *key)
+{
+    listener_seen *l = (listener_seen *)g_hash_table_lookup(h, key);
+    if (!l) {
+        l = g_new(listener_seen, 1);
+        l->answers = g_array_new(FALSE, FALSE, sizeof(double));
+        l->dropped = g_ptr_array_new();
+        g_hash_table_insert(h, g_strdup(key), l);
+    }
+    return l;
+}
+
+/* A SYN of [first, last] unanswered while the listener answered another
+ * conversation's SYN at most a second before or after. */
+static gboolean answered_others_meanwhile(const listener_seen *l, double first, double last,
+                                          double own)
+{
+    for (guint i = 0; i < l->answers->len; i++) {
+        double t = g_array_index(l->answers, double, i);
+        if (t != own && t >= first - 1.0 && t <= last + 1.0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void compute_findings(void)
 {
-    GHashTable *flood, *scan, *leak, *tw, *burst, *ping;
+    GHashTable *flood, *scan, *leak, *tw, *burst, *ping, *aq, *seen;
     GHashTableIter it;
     gpointer k, val;
     const td_prefs prefs = engine_prefs();
@@ -1725,6 +1789,8 @@ static void compute_findings(void)
     tw = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
     burst = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
     ping = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    aq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, listener_seen_free);
 
     for (guint32 i = 0; i < convs_cap; i++) {
         conv_rec *cr = convs[i];
@@ -1804,6 +1870,19 @@ static void compute_findings(void)
         }
         if (v.outcome == TD_OUT_SYN_UNANSWERED && g_hash_table_contains(echo_hosts, server))
             group_add(group_of(ping, server), cr, c->first_ts, listener);
+        if (attempt) {
+            /* The listener's answers, and SYNs it may have dropped. */
+            listener_seen *l = listener_seen_of(seen, listener);
+            if (c->synack_frame)
+                g_array_append_val(l->answers, c->synack_ts);
+            if (v.outcome == TD_OUT_ACCEPT_QUEUE_FULL) {
+                group *g = group_of(aq, listener);
+                group_add(g, cr, c->first_ts, client);
+                g->a++;
+            } else if (ce->syn_count > 1 || v.outcome == TD_OUT_SYN_UNANSWERED) {
+                g_ptr_array_add(l->dropped, cr);
+            }
+        }
         wmem_free(NULL, listener);
         wmem_free(NULL, server);
         wmem_free(NULL, client);
@@ -1901,6 +1980,33 @@ static void compute_findings(void)
             g->convs->len, ports->str));
         g_string_free(ports, TRUE);
     }
+    g_hash_table_iter_init(&it, aq);
+    while (g_hash_table_iter_next(&it, &k, &val)) {
+        group *g = (group *)val;
+        const listener_seen *l = (const listener_seen *)g_hash_table_lookup(seen, k);
+        for (guint i = 0; l && i < l->dropped->len; i++) {
+            conv_rec *cr = (conv_rec *)g_ptr_array_index(l->dropped, i);
+            td_conv scratch;
+            const td_conv *c = conv_view(cr, &scratch);
+            double last = c->ep[c->client].syn_count > 1 ? c->last_syn_ts : c->syn_ts[0];
+            if (answered_others_meanwhile(l, c->syn_ts[0], last, c->synack_frame ? c->synack_ts : -1.0)) {
+                const address ca = conv_addr(cr, c->client);
+                char *client = address_to_str(NULL, &ca);
+                group_add(g, cr, c->first_ts, client);
+                wmem_free(NULL, client);
+                g->b++;
+            }
+        }
+        add_finding(TD_FIND_ACCEPT_QUEUE, (const char *)k, g, g_strdup_printf(
+            "Listener %s: accept queue full: %u connection%s whose handshake ACK it did not take "
+            "(its SYN-ACK sent again, or the listener's reset), and %u connection attempt%s whose "
+            "SYNs went unanswered or had to be sent again while it answered other clients' (Linux "
+            "drops SYNs while the accept queue is full): its application does not call accept() "
+            "fast enough; raise the listen() backlog (capped by net.core.somaxconn) or accept faster",
+            (const char *)k, g->a, g->a == 1 ? "" : "s", g->b, g->b == 1 ? "" : "s"));
+    }
+    g_hash_table_destroy(aq);
+    g_hash_table_destroy(seen);
     g_hash_table_destroy(flood);
     g_hash_table_destroy(scan);
     g_hash_table_destroy(leak);
@@ -2120,10 +2226,9 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     td_conv scratch;
     const td_conv *c = conv_view(cr, &scratch);
     const address ca = conv_addr(cr, c->client), sa = conv_addr(cr, 1 - c->client);
-    const td_prefs prefs = engine_prefs();
     const double now = capture_last_ts;
     const int cl = c->client, sv = 1 - c->client;
-    td_verdict v = td_conv_verdict(c, now, &prefs);
+    td_verdict v = shown_verdict(cr, c, now, findings_done);
     char buf[1024];
 
     memset(row, 0, sizeof *row);

@@ -243,7 +243,9 @@ extern const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT];
     X(SHUTDOWN_BURST,  "shutdown-burst",  TD_SEV_WARN, TD_GRP_SEQUENCE, \
       "A server closed or reset many connections at once (a shutdown with clients connected)") \
     X(PING_NO_TCP,     "ping-no-tcp",     TD_SEV_WARN, TD_GRP_SEQUENCE, \
-      "The host answers ICMP echo but its TCP port never answers: a firewall drops the port, not the host")
+      "The host answers ICMP echo but its TCP port never answers: a firewall drops the port, not the host") \
+    X(ACCEPT_QUEUE,    "accept-queue-full", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+      "A listener's accept queue was full: it did not take handshakes it had answered, and dropped SYNs while answering others")
 
 #define TD_FINDING_ENUM(id, tok, sev, grp, head) TD_FIND_##id,
 typedef enum { TD_FINDINGS(TD_FINDING_ENUM) TD_FIND_COUNT } td_finding;

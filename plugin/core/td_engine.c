@@ -496,10 +496,18 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             on_ack(c, s);
         if (fl & TD_TH_FIN)
             on_fin(c, s, &st);
-        me->bytes += s->payload_len;
         if (s->payload_len > 0) {
+            /* Bytes counted once: what a retransmission sends again is not
+             * new (its data ends at or before the highest sent so far). */
             uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u);
-            if (me->bytes == s->payload_len || (int32_t)(end - me->snd_end) > 0)
+            const bool first = me->bytes == 0 && me->snd_end == 0;
+            uint32_t fresh = s->payload_len;
+            if (!first && td_seq_le(end, me->snd_end))
+                fresh = 0;
+            else if (!first && td_seq_gt(me->snd_end, end - s->payload_len))
+                fresh = end - me->snd_end;
+            me->bytes += fresh;
+            if (first || td_seq_gt(end, me->snd_end))
                 me->snd_end = end;
         }
     }
@@ -981,7 +989,7 @@ size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n)
     if (n == 0)
         return 0;
     buf[0] = '\0';
-    td_put_schedule(&t, c->syn_ts, k, cl->syn_count, c->last_syn_ts);
+    td_put_schedule(&t, c->syn_ts, k, cl->syn_count, c->last_syn_ts, 2);
     return t.len;
 }
 
@@ -1186,7 +1194,12 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             td_put_duration(&t, c->last_syn_ts - c->syn_ts[0]);
             td_put(&t, " (at %s s)", sched);
         }
-        td_put(&t, ", never answered: dropped silently by a firewall or on the path");
+        if (v->listener_busy)
+            td_put(&t, ", never answered, while the same listener answered other clients' SYNs "
+                       "(capture-wide finding accept-queue-full): Linux drops SYNs while a listener's "
+                       "accept queue is full, so most likely the server did, not a firewall");
+        else
+            td_put(&t, ", never answered: dropped silently by a firewall or on the path");
         if (cl->syn_count == 1 && v->client_gave_up) {
             td_put(&t, "; no retransmission followed within ");
             td_put_duration(&t, now - c->last_syn_ts);

@@ -100,6 +100,7 @@ typedef struct {
      * for `flight_idle` seconds. */
     double   flight_ts, flight_idle;
     uint32_t flight_frame;
+    uint32_t flight_min_len;         /* its smallest data segment since */
     /* Data retransmissions: all of them, and the latest episode (the same
      * unacknowledged data sent again, until the peer acknowledges it). */
     uint32_t rtx_total;
@@ -276,7 +277,7 @@ typedef struct {
     uint32_t too_big_frame;
     uint8_t  too_big_about;
     uint32_t too_big_len_before;       /* largest payload its sender had sent before it */
-    uint32_t too_big_len_after;        /* largest payload its sender sent after it */
+    uint32_t too_big_len_after;        /* largest payload its sender sent after it that fits that MTU */
 } td_conv;
 
 /* One segment as seen at the capture point. */
@@ -343,6 +344,10 @@ typedef struct {
      * about (index + 1, 0: none) and whether it stopped retransmitting. */
     uint8_t         subject;
     bool            gave_up;
+    /* Set by the caller when the capture shows the same listener
+     * answering other clients' SYNs while this one's went unanswered
+     * (the capture-wide finding accept-queue-full). */
+    bool            listener_busy;
 } td_verdict;
 
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p);

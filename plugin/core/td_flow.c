@@ -35,12 +35,17 @@
 /* A copy of a segment sooner than this after it was captured twice, not
  * sent twice (Linux's minimum RTO is 200 ms, TCP_RTO_MIN). */
 #define DUPLICATE_S 0.0005
+/* A listener's reset to the handshake's ACK comes as fast as the kernel
+ * answers (tens of microseconds); an application that accepted and then
+ * aborted takes a scheduler round at least. */
+#define LISTENER_RESET_S 0.001
 
 static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
 {
     f->flight_ts = s->ts;
     f->flight_frame = s->frame;
     f->flight_idle = prev_ts >= 0.0 ? s->ts - prev_ts : 0.0;
+    f->flight_min_len = s->payload_len;
 }
 
 /* e acknowledged up to s->ack: what that proves about the peer's data. */
@@ -183,7 +188,10 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
     }
     if (s->payload_len == 0)
         return;
-    if (c->too_big_frame && s->sender == c->too_big_about && s->payload_len > c->too_big_len_after)
+    /* After an ICMP too-big: the largest segment that fits the MTU it
+     * named (IPv4 and TCP headers 40 bytes, IPv6 and TCP 60). */
+    if (c->too_big_frame && s->sender == c->too_big_about && s->payload_len > c->too_big_len_after &&
+        s->payload_len + (s->ip == 6 ? 60u : 40u) <= c->too_big_mtu)
         c->too_big_len_after = s->payload_len;
     const uint32_t end = s->seq + s->payload_len;
     if (e->have_nxt && td_seq_lt(s->seq, e->nxt)) {
@@ -199,6 +207,8 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
     /* New data.  Nothing outstanding before it: a flight begins. */
     if (!e->have_nxt || !p->have_acked || !td_seq_lt(p->acked, e->nxt) || !f->flight_frame)
         open_flight(f, s, prev_ts);
+    else if (s->payload_len < f->flight_min_len)
+        f->flight_min_len = s->payload_len;
     if (s->payload_len > f->max_len)
         f->max_len = s->payload_len;
 }
@@ -265,7 +275,7 @@ size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n)
     t[0] = 0.0;
     for (unsigned j = 0; j < k; j++)
         t[j + 1] = f->rtx_at[j];
-    td_put_schedule(&tx, t, k + 1, (unsigned)f->rtx_count + 1, f->rtx_last_ts - f->rtx_orig_ts);
+    td_put_schedule(&tx, t, k + 1, (unsigned)f->rtx_count + 1, f->rtx_last_ts - f->rtx_orig_ts, 3);
     return tx.len;
 }
 
@@ -309,6 +319,21 @@ static bool peer_heard_after(const td_conv *c, int i, double ts)
     return p->last_nr_ts > ts;
 }
 
+/* Segments of the stuck size never got through while smaller ones did:
+ * the peer acknowledged smaller segments, or answered after a smaller
+ * one of the same flight was sent (its duplicate ACK says a later
+ * segment arrived), or an ICMP too-big about them passed here. */
+static bool pmtu_suspect(const td_conv *c, int i, bool heard)
+{
+    const td_flow *f = &c->ep[i].fl;
+
+    if (f->rtx_len < PMTU_MIN_LEN || f->rtx_len <= f->max_len_acked)
+        return false;
+    if (c->too_big_frame && c->too_big_about == i)
+        return true;
+    return heard && (f->max_len_acked > 0 || f->flight_min_len < f->rtx_len);
+}
+
 bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v)
 {
     const int cli = c->client;
@@ -327,8 +352,7 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
     if (i >= 0) {
         const td_flow *f = &c->ep[i].fl;
         const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
-        if (f->rtx_len >= PMTU_MIN_LEN && f->max_len_acked > 0 && f->rtx_len > f->max_len_acked &&
-            (heard || (c->too_big_frame && c->too_big_about == i)))
+        if (pmtu_suspect(c, i, heard))
             v->outcome = TD_OUT_PMTU_BLACK_HOLE;
         else if (f->rtx_idle >= IDLE_MIN_S && !heard)
             v->outcome = TD_OUT_IDLE_TIMEOUT;
@@ -356,9 +380,36 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
     return false;
 }
 
+/* The server's first reset answers the client's handshake ACK at once,
+ * from no full socket (no ACK flag, its sequence number taken from that
+ * ACK), before the server sent anything but its SYN-ACK: the listener
+ * itself reset it (Linux tcp_check_req() with a full accept queue and
+ * net.ipv4.tcp_abort_on_overflow = 1; also a listener closed between the
+ * SYN-ACK and the ACK). */
+static bool listener_reset(const td_conv *c)
+{
+    const int srv = 1 - c->client;
+    const td_endpoint *sv = &c->ep[srv];
+    int k = c->rst_frame ? td_conv_rst_index(c, c->rst_frame) : -1;
+
+    if (k < 0 || c->rst_by != srv || sv->bytes != 0)
+        return false;
+    const td_rst *r = &c->rsts[k];
+    return !(r->flags & TD_TH_ACK) && r->trig_frame == c->hs_ack_frame &&
+           r->seq == sv->isn + 1 && r->ts - c->hs_ack_ts < LISTENER_RESET_S &&
+           (r->trig_flags & TD_TH_ACK) && r->trig_ack == sv->isn + 1;
+}
+
 bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
 {
     const int srv = 1 - c->client;
+
+    if (listener_reset(c)) {
+        v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
+        v->key_frame = c->rst_frame;
+        v->client_error = TD_ERR_ECONNRESET;
+        return true;
+    }
 
     if (c->synack_after_hs && !c->late_open_frame && c->rst_by == srv) {
         v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
@@ -425,9 +476,11 @@ static void put_gave_up(td_text *t, const td_conv *c, int i, double now, const t
         td_put(t, " after the last: it gave up (Linux: net.ipv4.tcp_retries2 or TCP_USER_TIMEOUT), "
                   "its application gets Connection timed out");
     } else {
-        td_put(t, "; the %s was still retransmitting when the capture ended ", role(c, i));
+        td_put(t, "; the capture ended ");
         td_put_duration(t, now - f->rtx_last_ts);
-        td_put(t, " after the last");
+        td_put(t, " after the last retransmission: too soon to tell whether the %s gave up (Linux gives up without a packet, after net.ipv4.tcp_retries2, "
+                  "about 15 minutes by default, or TCP_USER_TIMEOUT, and the application gets "
+                  "Connection timed out)", role(c, i));
     }
 }
 
@@ -435,6 +488,18 @@ static void put_accept_queue(td_text *t, const td_conv *c, const td_verdict *v, 
 {
     const int cli = c->client, srv = 1 - c->client;
     const td_flow *cf = &c->ep[cli].fl;
+
+    if (listener_reset(c)) {
+        td_put(t, "The client completed the handshake (ACK in frame %u) and the listener on port %u "
+                  "answered that ACK ", c->hs_ack_frame, c->port[srv]);
+        td_put_duration(t, c->rst_ts - c->hs_ack_ts);
+        td_put(t, " later with a reset from no connection (frame %u: no ACK flag, its sequence "
+                  "number taken from the ACK) before sending anything else: most likely the "
+                  "listener's accept queue was full and net.ipv4.tcp_abort_on_overflow = 1 (the "
+                  "application does not call accept() fast enough); a listener closed between the "
+                  "SYN-ACK and the ACK does the same", c->rst_frame);
+        return;
+    }
 
     td_put(t, "The client completed the handshake (ACK in frame %u), but the server on port %u "
               "sent its SYN-ACK again ", c->hs_ack_frame, c->port[srv]);
@@ -474,10 +539,17 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
     if (v->outcome == TD_OUT_PMTU_BLACK_HOLE) {
         td_put(t, "The %s's segments of %u bytes were ", role(c, i), f->rtx_len);
         put_rtx(t, c, i);
-        td_put(t, " and never acknowledged, while the %s acknowledged segments of up to %u bytes",
-               role(c, j), f->max_len_acked);
-        if (heard)
-            td_put(t, " and went on sending (frame %u), so it was reachable", pe->last_frame);
+        td_put(t, " and never acknowledged");
+        if (f->max_len_acked > 0)
+            td_put(t, ", while the %s acknowledged segments of up to %u bytes", role(c, j),
+                   f->max_len_acked);
+        if (heard && f->flight_min_len < f->rtx_len)
+            td_put(t, "%s the %s answered (frame %u) after a %u-byte segment of the same flight: "
+                      "smaller segments reached it", f->max_len_acked > 0 ? "; and" : ", while",
+                   role(c, j), pe->last_frame, f->flight_min_len);
+        else if (heard)
+            td_put(t, "; the %s went on sending (frame %u), so it was reachable", role(c, j),
+                   pe->last_frame);
         td_put(t, ": likely a path-MTU black hole: a link on the path has a smaller MTU and its ICMP "
                   "fragmentation-needed (IPv6: packet too big) never reached the %s", role(c, i));
         if (c->too_big_frame && c->too_big_about == i)
@@ -525,9 +597,9 @@ static void put_keepalive(td_text *t, const td_conv *c)
            c->rst_ka_unanswered == 1 ? "" : "s", c->rst_ka_first_frame, c->rst_frame);
     td_put_duration(t, c->rst_ts - c->rst_ka_first_ts);
     td_put(t, " after the first: Linux gives up after net.ipv4.tcp_keepalive_probes (TCP_KEEPCNT) "
-              "unanswered probes, resets, and fails the %s application's call with Connection timed "
-              "out; the %s vanished or the path went dead (nothing came back from it)", role(c, i),
-           role(c, j));
+              "unanswered probes, resets, and fails the %s application's next call with Connection "
+              "timed out; the %s vanished or the path went dead (nothing came back from it)",
+           role(c, i), role(c, j));
 }
 
 static void put_idle_reset(td_text *t, const td_conv *c)

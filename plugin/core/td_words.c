@@ -46,10 +46,11 @@ void td_put_times(td_text *t, unsigned count)
         td_put(t, "%u times", count);
 }
 
-void td_put_schedule(td_text *t, const double *times, unsigned n, unsigned total, double last)
+void td_put_schedule(td_text *t, const double *times, unsigned n, unsigned total, double last,
+                     int decimals)
 {
     for (unsigned i = 0; i < n; i++)
-        td_put(t, "%s%.2f", i ? ", " : "", times[i] - times[0]);
+        td_put(t, "%s%.*f", i ? ", " : "", decimals, times[i] - times[0]);
     if (total > n && n > 0)
-        td_put(t, ", ... %.2f", last - times[0]);
+        td_put(t, ", ... %.*f", decimals, last - times[0]);
 }

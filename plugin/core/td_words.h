@@ -27,8 +27,10 @@ void td_put_duration(td_text *t, double d);
 /* "once", "twice", "5 times". */
 void td_put_times(td_text *t, unsigned count);
 
-/* "0, 0.21, 0.63" - offsets of `n` times from the first, in seconds;
- * `total` > n adds ", ... LAST" with the last time. */
-void td_put_schedule(td_text *t, const double *times, unsigned n, unsigned total, double last);
+/* "0.00, 0.21, 0.63" - offsets of `n` times from the first, in seconds
+ * with `decimals` decimals; `total` > n adds ", ... LAST" with the last
+ * time. */
+void td_put_schedule(td_text *t, const double *times, unsigned n, unsigned total, double last,
+                     int decimals);
 
 #endif /* TD_WORDS_H */
