@@ -116,6 +116,8 @@ def run_server(addr, port, mode, readyfile):
         return serve_two_connections(lsock, mode)
     if mode.partition(":")[0] in MANY_SERVER_MODES:
         return serve_many(lsock, mode, readyfile)
+    if mode.partition(":")[0] in RACE_SERVER_MODES:
+        return serve_race_mode(lsock, mode)
     lsock.settimeout(15)
     try:
         conn, peer = lsock.accept()
@@ -272,6 +274,8 @@ def run_client(addr, port, mode, markfile):
             client_pmtu_mode(sock, mode, markfile)
         elif mode.partition(":")[0] in DEAD_PEER_CLIENT_MODES:
             client_dead_peer_mode(sock, mode, markfile)
+        elif mode in RACE_CLIENT_MODES:
+            client_race_mode(sock, mode, t0)
         else:
             say(role, "unknown mode %s" % mode)
             return 2
@@ -1459,6 +1463,58 @@ def run_staggered_client(addr, port, mode, markfile):
         say(role, "connection %d, port %d, connect() at %.3f s: %s" % (
             k, c["port"], c["start"], c["outcome"]))
     return 0
+
+
+# ------------------------------------------ injected RSTs that race
+#
+# Modes for the inject-race-* scenarios: the forged RST reaches the client
+# before the real server's answer.
+
+RACE_SERVER_MODES = ("accept-for",)
+RACE_CLIENT_MODES = ("request-timed",)
+
+
+def serve_race_mode(lsock, mode):
+    """accept-for:SECS   accept for at most SECS s; report what came (a
+                        connection reset before it was accepted does not
+                        reach accept())."""
+    role = "server"
+    _, _, arg = mode.partition(":")
+    t0 = time.monotonic()
+    lsock.settimeout(float(arg))
+    try:
+        conn, peer = lsock.accept()
+    except socket.timeout:
+        say(role, "no connection accepted within %s s" % arg)
+        lsock.close()
+        return 0
+    say(role, "accepted connection from %s port %d at %.3f s, state %s"
+        % (peer[0], peer[1], time.monotonic() - t0, tcp_state(conn)))
+    conn.close()
+    lsock.close()
+    return 0
+
+
+def client_race_mode(sock, mode, t_connect):
+    """request-timed   send the GET, read until EOF; say when (counted
+                      from the connect() call) the request was sent and
+                      recv() ended."""
+    role = "client"
+
+    def ms():
+        return 1000 * (time.monotonic() - t_connect)
+
+    sock.settimeout(5)
+    sock.sendall(HTTP_REQUEST)
+    say(role, "%d byte request sent at %.1f ms (from the connect() call)"
+        % (len(HTTP_REQUEST), ms()))
+    try:
+        data = recv_until_eof(sock, 5)
+        say(role, "recv() returned %d bytes and EOF at %.1f ms"
+            % (len(data), ms()))
+    except OSError as exc:
+        say(role, "recv() failed at %.1f ms: %s; state %s" % (
+            ms(), describe(exc), tcp_state(sock)))
 
 
 # ------------------------------------------ a path delay without netem
