@@ -90,6 +90,9 @@ ALL_SCENARIOS=(
 	pmtu-blackhole-v6
 	pmtu-icmp
 	pmtu-icmp-v6
+	inject-race-synack
+	inject-race-response
+	inject-race-odd-flags
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -1622,6 +1625,64 @@ scn_pmtu-icmp-v6() {
 	pmtu_run "$S6" 0
 }
 
+# ---- forged RSTs that race the real answer
+# rst-injector.py sends at once; the path between client and server is
+# 30 ms longer each way (path_delay), so the real server's answer comes
+# 60 ms after the trigger, well after the forged RST.  Captured on the
+# client-facing side.
+RACE_DELAY_MS=30
+
+scn_inject-race-synack() {
+	local srv inj
+	mib_snap "$NS_C"
+	mib_snap "$NS_S"
+	path_delay "$RACE_DELAY_MS"
+	cap_start "$IF_RC" "$CAPFILE"
+	injector --trigger syn --toward client
+	inj=${BG_PIDS[-1]}
+	server "$NS_S" "$S4" 80 accept-for:1
+	srv=${BG_PIDS[-1]}
+	client "$S4" 80 connect-only
+	wait_pid "$inj" 3
+	wait_pid "$srv" 3
+	sleep 0.5
+	cap_stop
+	path_delay_off
+	mib_show "$NS_C"
+	mib_show "$NS_S"
+}
+
+# race_request FLAGS: the GET triggers a forged server RST (flags FLAGS,
+# exact seq, IP-ID copied from the GET) toward the client.
+race_request() {
+	local flags=$1 srv inj
+	mib_snap "$NS_C"
+	mib_snap "$NS_S"
+	path_delay "$RACE_DELAY_MS"
+	cap_start "$IF_RC" "$CAPFILE"
+	injector --trigger request --toward client --ipid copy-trigger \
+		--flags "$flags"
+	inj=${BG_PIDS[-1]}
+	server "$NS_S" "$S4" 80 answer-after:0
+	srv=${BG_PIDS[-1]}
+	client "$S4" 80 request-timed
+	wait_pid "$inj" 3
+	wait_pid "$srv" 3
+	sleep 0.5
+	cap_stop
+	path_delay_off
+	mib_show "$NS_C"
+	mib_show "$NS_S"
+}
+
+scn_inject-race-response() {
+	race_request RA
+}
+
+scn_inject-race-odd-flags() {
+	race_request RPA
+}
+
 # ------------------------------------------------------------ checks
 # check NAME "TOKENS": does the packet sequence show the scenario's case?
 # Tokens are WHO:FLAGS (see capture-helper.py summarize).
@@ -1985,6 +2046,17 @@ check() {
 			${BASH_REMATCH[1]} -ge 1 &&
 			${BASH_REMATCH[4]} -eq ${BASH_REMATCH[1]} &&
 			$f == *" big_after=0 "* && $f == *" cack=$((PMTU_SIZE + 2)) "* ]] ;;
+	inject-race-synack)
+		# the forged S:RA to the SYN, then the real SYN-ACK, which the
+		# client kernel (no socket any more) resets
+		[[ $seq == " C:S S:RA S:SA C:R " ]] ;;
+	inject-race-response|inject-race-odd-flags)
+		# the forged RST right after the GET, then the server's real
+		# ACK and/or response, each answered by the client kernel's
+		# RST (the second C:R may come before or after the S:PA)
+		if [[ $1 == inject-race-response ]]; then re=S:RA; else re=S:RPA; fi
+		re="^ C:S S:SA C:A C:PA $re (S:A C:R S:PA C:R|S:A S:PA C:R C:R|S:PA C:R|S:A C:R) $"
+		[[ $seq =~ $re ]] ;;
 	*)
 		return 1 ;;
 	esac
