@@ -1039,7 +1039,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
                                   (w->items && proto_field_is_referenced(tree, hf_summary));
 
     if (want_summary && !summary) {
-        char buf[1024];
+        char buf[2048];
         td_conv_summary(c, &v, now, final, cs ? cs->icmp_source : NULL, buf, sizeof buf);
         if (final && cs) {
             cs->cached_summary = g_strdup(buf);
@@ -2229,7 +2229,7 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     const double now = capture_last_ts;
     const int cl = c->client, sv = 1 - c->client;
     td_verdict v = shown_verdict(cr, c, now, findings_done);
-    char buf[1024];
+    char buf[2048];
 
     memset(row, 0, sizeof *row);
     row->handle = handle;

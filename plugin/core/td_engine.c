@@ -1166,7 +1166,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         return 0;
     buf[0] = '\0';
     if (c->nrsts && td_conv_rst_worst(c, &worst_rst) > TD_RST_GENUINE) {
-        char forensic[512];
+        char forensic[1024];
         td_rst_summary(c, worst_rst, forensic, sizeof forensic);
         if (forensic[0] >= 'a' && forensic[0] <= 'z')
             forensic[0] = (char)(forensic[0] - 'a' + 'A');
@@ -1221,18 +1221,33 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         }
         put_client_error(&t, v);
         break;
-    case TD_OUT_REFUSED:
-        td_put(&t, "SYN answered by a reset from the server after ");
+    case TD_OUT_REFUSED: {
+        const int k = td_conv_rst_index(c, c->rst_frame);
+        const td_rst *r = k >= 0 ? &c->rsts[k] : NULL;
+        const bool doubted = first_rst_doubted(c);
+        td_put(&t, "SYN answered by a reset %s the server after ",
+               doubted ? "claiming to come from" : "from");
         td_put_duration(&t, c->rst_ts - c->last_syn_ts);
         if (cl->syn_count > 1) {
             td_put(&t, " (SYN sent ");
             td_put_times(&t, cl->syn_count);
             td_put(&t, ")");
         }
-        td_put(&t, ": nothing listens on port %u, or a firewall rejects with tcp-reset",
-            c->port[1 - c->client]);
+        if (r && r->answered_frame) {
+            td_put(&t, "; the server's own SYN-ACK to the same SYN followed (frame %u, ",
+                   r->answered_frame);
+            td_put_duration(&t, r->answered_ts - r->ts);
+            td_put(&t, " later), so it was listening: the reset was injected on the path");
+            if (cl->rst_count > 0)
+                td_put(&t, ", and the client, which took it, answered the real SYN-ACK with a "
+                           "reset of its own");
+        } else if (!doubted) {
+            td_put(&t, ": nothing listens on port %u, or a firewall rejects with tcp-reset",
+                   c->port[1 - c->client]);
+        }
         put_client_error(&t, v);
         break;
+    }
     case TD_OUT_ICMP_UNREACHABLE:
         td_put(&t, "SYN rejected by %s", td_icmp_describe(&c->icmp));
         if (icmp_source && *icmp_source)

@@ -35,6 +35,10 @@
 /* A copy of a segment sooner than this after it was captured twice, not
  * sent twice (Linux's minimum RTO is 200 ms, TCP_RTO_MIN). */
 #define DUPLICATE_S 0.0005
+/* Data sent again this often without an acknowledgement is stuck (two
+ * retransmissions recover often enough on a lossy path), or sent again
+ * once and then nothing for the answer wait. */
+#define STUCK_RTX 3
 /* A listener's reset to the handshake's ACK comes as fast as the kernel
  * answers (tens of microseconds); an application that accepted and then
  * aborted takes a scheduler round at least. */
@@ -282,7 +286,7 @@ size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n)
 /* ---- verdicts --------------------------------------------------------- */
 
 /* The endpoint whose data is stuck: retransmitted, never acknowledged
- * since, and either sent again at least twice or not again for long. */
+ * since, and either sent again STUCK_RTX times or not again for long. */
 static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
 {
     int best = -1;
@@ -291,7 +295,7 @@ static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
         const td_flow *f = &c->ep[i].fl;
         if (!f->rtx_open || f->rtx_count == 0)
             continue;
-        if (f->rtx_count < 2 && now - f->rtx_last_ts < p->answer_wait)
+        if (f->rtx_count < STUCK_RTX && now - f->rtx_last_ts < p->answer_wait)
             continue;
         if (best < 0 || f->rtx_orig_ts < c->ep[best].fl.rtx_orig_ts)
             best = i;
