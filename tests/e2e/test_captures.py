@@ -343,6 +343,128 @@ CASES = {
                      "claiming to come from the server does what its TCP cannot",
                      "then a reset claiming to come from the server ended the connection"]},
     ),
+
+    # ---- after the handshake (issue 11) ----
+    # listen(1), accept() late: the 3rd and 5th clients' ACKs not taken (SYN-ACK sent again, GET retransmitted, late open), the 6th client's SYNs dropped while others were answered
+    "accept-queue-full.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 SS CL syn-pending; 4 SS SR synack-pending; 5-7 E E established; 8 SS CL syn-pending; 9 SS SR synack-pending; 10-12 E E established; 13 SS CL syn-pending; 14-15 E E established; 16-17 SS CL syn-pending; 18 E E established r1; 19 E E established r2; 20 E SR accept-queue-full r1; 21 SS CL syn-unanswered r1; 22 E SR accept-queue-full; 23 SS CL syn-unanswered r1; 24 SS CL syn-unanswered r1; 25 E SR accept-queue-full r3; 26 E E established; 27-28 E F1 closing; 29 LA F2 closing; 30 CL TW closed; 31 E SR accept-queue-full r4; 32 E E accept-queue-full; 33 E E established; 34-35 E F1 closing; 36 LA F2 closing; 37 CL TW closed; 38 SS CL syn-unanswered r2; 39 SS SR synack-pending; 40 SS CL syn-unanswered r2; 41 SS SR synack-pending; 42-44 E E established; 45 SS CL syn-unanswered r2; 46-47 E E established; 48 E E established r1; 49 E E established r2; 50 E E accept-queue-full; 51-52 E F1 accept-queue-full; 53 LA F2 accept-queue-full; 54 CL TW accept-queue-full; 55 E SR accept-queue-full r1; 56 E SR accept-queue-full; 57 E SR accept-queue-full r3; 58 E E accept-queue-full; 59 E E established; 60-61 E F1 closing; 62 LA F2 closing; 63 CL TW closed; 64 E E accept-queue-full; 65-66 E F1 accept-queue-full; 67 LA F2 accept-queue-full; 68 CL TW accept-queue-full",
+        convs={0: conv('closed', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADadfF')), 1: conv('closed', '', '', '1', '1', '3', '4', 'syn', zeek=('SF', 'ShADadfF')), 2: conv('accept-queue-full', '', '', '1', '2', '8', '9', 'syn', zeek=('SF', 'ShADTadfF')), 3: conv('closed', '', '', '3', '1', '13', '39', 'syn', zeek=('SF', 'ShADadfF')), 4: conv('accept-queue-full', '', '', '3', '2', '16', '41', 'syn', zeek=('SF', 'ShADTadfF')), 5: conv('syn-unanswered', '', '', '3', '', '17', '', 'syn', zeek=('S0', 'S'))},
+        experts_final={'tcpdiag.event.data_retransmission': [18, 19, 25, 31, 48, 49, 57], 'tcpdiag.diag.accept_queue_full': [20, 55], 'tcpdiag.event.synack_retransmission': [20, 55], 'tcpdiag.event.syn_retransmission': [21, 23, 24, 38, 40, 45], 'tcpdiag.diag.syn_unanswered': [45]},
+        experts_single={'tcpdiag.event.data_retransmission': [18, 19, 25, 31, 48, 49, 57], 'tcpdiag.event.synack_retransmission': [20, 55], 'tcpdiag.event.syn_retransmission': [21, 23, 24, 38, 40, 45]},
+        summary={2: ['The client completed the handshake (ACK in frame 14), but the server on port 80 sent its SYN-ACK again once after it (first in frame 20): it had not taken that ACK', "meanwhile the client, ESTABLISHED, sent its data again 4 times; the server took the connection 2.5 s after the handshake's ACK (frame 32)"], 4: ['(ACK in frame 46)', "sent its data again 3 times; the server took the connection 1.3 s after the handshake's ACK (frame 58)"], 5: ["SYN sent 3 times over 3.0 s (at 0.00, 1.00, 3.02 s), never answered, while the same listener answered other clients' SYNs", 'most likely the server did, not a firewall']},
+    ),
+    # listen(1), accept() late, tcp_abort_on_overflow=1: the 3rd and 6th clients' handshake ACKs are answered by the listener's reset (no ACK flag, IP ID 0, ~45 us)
+    "accept-queue-abort.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3 SS CL syn-pending; 4 SS SR synack-pending; 5-7 E E established; 8 SS CL syn-pending; 9 SS SR synack-pending; 10-12 E E established; 13 SS CL syn-pending; 14 E E established; 15-17 CL CL accept-queue-full; 18-19 SS CL syn-pending; 20 SS CL syn-unanswered r1; 21 SS CL syn-unanswered r1; 22 SS CL syn-unanswered r1; 23 E E established; 24-25 E F1 closing; 26 F1 F1 closing; 27 F2 CG closing; 28 TW TW closed; 29 E E established; 30-31 E F1 closing; 32 LA F2 closing; 33 CL TW closed; 34 SS CL syn-unanswered r2; 35 SS SR synack-pending; 36 SS CL syn-unanswered r2; 37 SS SR synack-pending; 38-40 E E established; 41 SS CL syn-unanswered r2; 42 SS SR synack-pending; 43-46 E E established; 47-49 CL CL accept-queue-full; 50 E E established; 51-52 E F1 closing; 53 LA F2 closing; 54 CL TW closed; 55 E E established; 56-57 E F1 closing; 58 LA F2 closing; 59 CL TW closed",
+        convs={0: conv('closed', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADadfF')), 1: conv('closed', '', '', '1', '1', '3', '4', 'syn', zeek=('SF', 'ShADadfF')), 2: conv('accept-queue-full', 'ECONNRESET', 'Connection reset by peer', '1', '1', '8', '9', 'syn', zeek=('RSTR', 'ShArD')), 3: conv('closed', '', '', '3', '1', '13', '35', 'syn', zeek=('SF', 'ShADadfF')), 4: conv('closed', '', '', '3', '1', '18', '37', 'syn', zeek=('SF', 'ShADadfF')), 5: conv('accept-queue-full', 'ECONNRESET', 'Connection reset by peer', '3', '1', '19', '42', 'syn', zeek=('RSTR', 'ShArD'))},
+        experts_final={'tcpdiag.diag.accept_queue_full': [15, 47], 'tcpdiag.event.syn_retransmission': [20, 21, 22, 34, 36, 41]},
+        experts_single={'tcpdiag.event.syn_retransmission': [20, 21, 22, 34, 36, 41]},
+        summary={2: ['The client completed the handshake (ACK in frame 14) and the listener on port 80 answered that ACK 48 us later with a reset from no connection (frame 15', "most likely the listener's accept queue was full and net.ipv4.tcp_abort_on_overflow = 1", 'the client reports Connection reset by peer'], 5: ['(ACK in frame 46)', 'answered that ACK 42 us later']},
+    ),
+    # conntrack on the router forgets the connection after 4 s; the request after 6 s idle is dropped and retransmitted (TLP, then RTO doubling)
+    "idle-timeout-drop.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-8 E E established; 9 E E established r1; 10 E E established r2; 11 E E idle-timeout r3; 12 E E idle-timeout r4; 13 E E idle-timeout r5",
+        convs={0: conv('idle-timeout', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADadT'))},
+        experts_final={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13], 'tcpdiag.diag.idle_timeout': [13]},
+        experts_single={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13]},
+        summary={0: ["The connection sat idle for 6.0 s; the client's next data (frame 8) was sent again 5 times over 3.3 s (at 0.000, 0.210, 0.422, 0.842, 1.670, 3.339 s after it was first sent) and never answered", 'forgot the connection after an idle timeout shorter than 6.0 s', 'too soon to tell whether the client gave up']},
+    ),
+    # the same firewall rejects it with tcp-reset: TTL 64 where the server's packets have 63
+    "idle-timeout-reset.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-8 E E established; 9 CL CL idle-timeout",
+        convs={0: conv('idle-timeout', 'ECONNRESET', 'Connection reset by peer', '1', '1', '1', '2', 'syn', zeek=('RSTR', 'ShADadr'))},
+        experts_final={'tcpdiag.diag.idle_timeout': [9]},
+        experts_single={},
+        summary={0: ["Reset sent by a device in the path on the server's behalf", "TTL 64 (0 hops from 64) where the server's 3 other packets had 63 (1 hop)", "The connection sat idle for 6.0 s; the client's next segment was answered 87 us later by a reset claiming to come from the server (frame 9)", 'idle timeout shorter than 6.0 s', 'the client reports Connection reset by peer']},
+    ),
+    # the server reads nothing for 5 s: window 0 at frame 10, four probes (seq = ack - 1, no data), window update at frame 18
+    "zero-window-recovered.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-13 E E established; 14-224 E E zero-window; 225 F1 E zero-window; 226 F2 LA zero-window; 227 TW CL zero-window",
+        convs={0: conv('zero-window', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADawdFf'))},
+        experts_final={'tcpdiag.diag.zero_window': [10], 'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16], 'tcpdiag.event.window_opened': [18]},
+        experts_single={'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16], 'tcpdiag.event.window_opened': [18]},
+        summary={0: ['The server advertised a zero window for 5.0 s (from frame 10) while the client had data to send and probed it 4 times: the server application stopped reading', 'the window opened again and the transfer went on']},
+    ),
+    # the server never reads again while the capture runs: five probes
+    "zero-window-stalled.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-13 E E established; 14-19 E E zero-window",
+        convs={0: conv('zero-window', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADaw'))},
+        experts_final={'tcpdiag.diag.zero_window': [10], 'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16, 18]},
+        experts_single={'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16, 18]},
+        summary={0: ['The server advertised a zero window for 6.7 s (from frame 10)', 'probed it 5 times', 'the window was still closed when the capture ended']},
+    ),
+    # the path cut after one exchange; the second request retransmitted until TCP_USER_TIMEOUT, then silence
+    "dead-peer-user-timeout.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-8 E E established; 9 E E established r1; 10 E E established r2; 11 E E retransmission-timeout r3; 12 E E retransmission-timeout r4; 13 E E retransmission-timeout r5",
+        convs={0: conv('retransmission-timeout', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADadT'))},
+        experts_final={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13], 'tcpdiag.diag.retransmission_timeout': [13]},
+        experts_single={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13]},
+        summary={0: ["The client's data (frame 8) was sent again 5 times over 3.4 s (at 0.000, 0.212, 0.420, 0.860, 1.696, 3.356 s after it was first sent) and never acknowledged", 'nothing came back from the server after it (its last packet: frame 6)', 'too soon to tell whether the client gave up']},
+    ),
+    # the same with tcp_retries2=3: the same packets (the give-up is not in the capture)
+    "dead-peer-retries2.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-8 E E established; 9 E E established r1; 10 E E established r2; 11 E E retransmission-timeout r3; 12 E E retransmission-timeout r4; 13 E E retransmission-timeout r5",
+        convs={0: conv('retransmission-timeout', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADadT'))},
+        experts_final={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13], 'tcpdiag.diag.retransmission_timeout': [13]},
+        experts_single={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13]},
+        summary={0: ['sent again 5 times over 3.3 s (at 0.000, 0.210, 0.414, 0.850, 1.682, 3.346 s', 'the server vanished']},
+    ),
+    # the path cut after the request; the server's response retransmitted (captured on the server side)
+    "dead-peer-server-data.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-6 E E established; 7 E E established r1; 8 E E established r2; 9 E E retransmission-timeout r3; 10 E E retransmission-timeout r4; 11 E E retransmission-timeout r5",
+        convs={0: conv('retransmission-timeout', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADadt'))},
+        experts_final={'tcpdiag.event.data_retransmission': [7, 8, 9, 10, 11], 'tcpdiag.diag.retransmission_timeout': [11]},
+        experts_single={'tcpdiag.event.data_retransmission': [7, 8, 9, 10, 11]},
+        summary={0: ["The server's data (frame 6) was sent again 5 times over 3.3 s", 'nothing came back from the client after it (its last packet: frame 4)']},
+    ),
+    # keepalive 1/1/3 after the path was cut: three unanswered probes, then the client kernel's RST (its own IP ID sequence)
+    "keepalive-dead-peer.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-10 E E established; 11 CL CL keepalive-timeout",
+        convs={0: conv('keepalive-timeout', 'ETIMEDOUT', 'Connection timed out', '1', '1', '1', '2', 'syn', zeek=('RSTO', 'ShADadR'))},
+        experts_final={'tcpdiag.event.keepalive': [8, 9, 10], 'tcpdiag.diag.keepalive_timeout': [11]},
+        experts_single={'tcpdiag.event.keepalive': [8, 9, 10], 'tcpdiag.diag.keepalive_timeout': [11]},
+        summary={0: ['the client sent 3 keepalive probes from frame 8, none answered, and its kernel reset the connection (frame 11) 3.1 s after the first', 'net.ipv4.tcp_keepalive_probes', 'the client reports Connection timed out']},
+    ),
+    # control: three probes, each answered, then an ordinary close
+    "keepalive-answered.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-13 E E established; 14 F1 E closing; 15 F2 LA closing; 16 TW CL closed",
+        convs={0: conv('closed', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADadFf'))},
+        experts_final={'tcpdiag.event.keepalive': [8, 10, 12]},
+        experts_single={'tcpdiag.event.keepalive': [8, 10, 12]},
+        summary={0: ['closed gracefully (three-way close), the client closed first']},
+    ),
+    # MTU 1280 on the router's client side, its ICMP fragmentation needed dropped: five 1448-byte segments lost, the 760-byte tail SACKed
+    "pmtu-blackhole.pcapng": dict(
+        frames="9 SS CL syn-pending; 10 SS SR synack-pending; 11-20 E E established; 21 E E established r1; 22-25 E E established; 30 E E established r2; 35 E E pmtu-black-hole r3; 44 E E pmtu-black-hole r4",
+        convs={0: conv('pmtu-black-hole', '', '', '1', '1', '9', '10', 'syn', zeek=('S1', 'ShADadt'))},
+        experts_final={'tcpdiag.event.data_retransmission': [21, 30, 35, 44], 'tcpdiag.diag.pmtu_black_hole': [44]},
+        experts_single={'tcpdiag.event.data_retransmission': [21, 30, 35, 44]},
+        summary={0: ["The server's segments of 1448 bytes were sent again 4 times over 1.5 s (at 0.000, 0.004, 0.216, 0.628, 1.465 s after it was first sent) and never acknowledged", 'the client answered (frame 20) after a 760-byte segment of the same flight', 'likely a path-MTU black hole', '(none in the capture: filtered on the way)']},
+    ),
+    # the same over IPv6 (1428-byte segments, 860-byte tail)
+    "pmtu-blackhole-v6.pcapng": dict(
+        frames="7 SS CL syn-pending; 8 SS SR synack-pending; 9-18 E E established; 19 E E established r1; 20-23 E E established; 26 E E established r2; 31 E E pmtu-black-hole r3; 40 E E pmtu-black-hole r4",
+        convs={0: conv('pmtu-black-hole', '', '', '1', '1', '7', '8', 'syn', zeek=('S1', 'ShADadt'))},
+        experts_final={'tcpdiag.event.data_retransmission': [19, 26, 31, 40], 'tcpdiag.diag.pmtu_black_hole': [40]},
+        experts_single={'tcpdiag.event.data_retransmission': [19, 26, 31, 40]},
+        summary={0: ["The server's segments of 1428 bytes were sent again 4 times", 'the client answered (frame 18) after a 860-byte segment', 'likely a path-MTU black hole']},
+    ),
+    # the ICMP arrives: the server resends at 1228 bytes and the transfer completes
+    "pmtu-icmp.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-17 E E established; 18 E E established r1; 19-29 E E established; 30 F1 E closing; 31 F2 LA closing; 32 TW CL closed",
+        convs={0: conv('closed', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADadtFf'))},
+        experts_final={'tcpdiag.event.icmp_too_big': [7, 9, 11, 13, 15], 'tcpdiag.event.data_retransmission': [18]},
+        experts_single={'tcpdiag.event.icmp_too_big': [7, 9, 11, 13, 15], 'tcpdiag.event.data_retransmission': [18]},
+        summary={0: ['18 bytes from the client, 8000 from the server; closed gracefully', "an ICMP fragmentation needed about the server's segments (frame 7) named a path MTU of 1280: the server lowered its segments from 1448 to 1228 bytes"]},
+    ),
+    # ICMPv6 packet too big arrives: 1208-byte segments
+    "pmtu-icmp-v6.pcapng": dict(
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-17 E E established; 18 E E established r1; 19-29 E E established; 30 F1 E closing; 31 F2 LA closing; 32 TW CL closed",
+        convs={0: conv('closed', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADadtFf'))},
+        experts_final={'tcpdiag.event.icmp_too_big': [7, 9, 11, 13, 15], 'tcpdiag.event.data_retransmission': [18]},
+        experts_single={'tcpdiag.event.icmp_too_big': [7, 9, 11, 13, 15], 'tcpdiag.event.data_retransmission': [18]},
+        summary={0: ['8000 from the server', "an ICMP packet too big about the server's segments (frame 7) named a path MTU of 1280: the server lowered its segments from 1428 to 1208 bytes"]},
+    ),
 }
 
 _expert_fields = []

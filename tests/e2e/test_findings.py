@@ -45,6 +45,17 @@ FINDINGS = {
         "198.51.100.2:80 were never answered"])},
     "syn-dropped-router-v6.pcapng": {"ping-no-tcp": ("2001:db8:2::2", 1, [
         "but 1 connection attempts to [2001:db8:2::2]:80 were never answered"])},
+    # listen(1) and late accept(): the 3rd and 5th clients' ACKs not taken;
+    # the 4th client's SYNs (later answered) and the 6th's (never) dropped
+    # while the listener answered others
+    "accept-queue-full.pcapng": {"accept-queue-full": ("198.51.100.2:80", 4, [
+        "Listener 198.51.100.2:80: accept queue full: 2 connections whose handshake ACK it did "
+        "not take", "and 2 connection attempts whose SYNs went unanswered or had to be sent again "
+        "while it answered other clients'"])},
+    # the same with tcp_abort_on_overflow=1: the listener resets two ACKs
+    "accept-queue-abort.pcapng": {"accept-queue-full": ("198.51.100.2:80", 4, [
+        "2 connections whose handshake ACK it did not take (its SYN-ACK sent again, or the "
+        "listener's reset), and 2 connection attempts"])},
 }
 
 

@@ -70,6 +70,30 @@ RSTS = {
     "abort-after-timeout.pcapng": {
         6: ("client", "genuine", "", "1", "genuine"),
     },
+    # Race injection (issue 11): the forged reset wins, the real answer
+    # follows.  A reset to the SYN answered a moment later by the server's
+    # own SYN-ACK for the same SYN: decisive, whatever the TTL says.
+    "inject-race-synack.pcapng": {
+        2: ("server", "likely-forged", "answers-segment,answered-after-rst", "1", "genuine"),
+        4: ("client", "genuine", "answers-segment", "1", "genuine"),
+    },
+    # A reset to the request with the request's IP ID; the server's real
+    # ACK and response follow, the client's kernel resets both.
+    "inject-race-response.pcapng": {
+        5: ("server", "likely-forged", "continued-after-rst,ttl-differs,too-soon,ipid-copies-trigger",
+            "1", "in-path-device"),
+        7: ("client", "genuine", "answers-segment,linux-no-socket", "1", "genuine"),
+        9: ("client", "genuine", "answers-segment,linux-no-socket", "1", "genuine"),
+    },
+    # The same with RST+PSH+ACK: flags no stack sets on a reset make it
+    # forged already in a single pass.
+    "inject-race-odd-flags.pcapng": {
+        5: ("server", "likely-forged",
+            "continued-after-rst,ttl-differs,too-soon,ipid-copies-trigger,odd-flags", "1",
+            "likely-forged"),
+        7: ("client", "genuine", "answers-segment,linux-no-socket", "1", "genuine"),
+        9: ("client", "genuine", "answers-segment,linux-no-socket", "1", "genuine"),
+    },
 }
 
 # capture: {tcp.stream: (outcome, client errno, Zeek conn_state, history)}, from -2
@@ -83,6 +107,10 @@ OUTCOMES = {
     "middlebox-reject-reset.pcapng": {0: ("reset-unread-data", "ECONNRESET", "RSTR", "ShADr")},
     "challenge-ack.pcapng": {0: ("reset", "", "RSTO", "ShADadRR")},
     "abort-after-timeout.pcapng": {0: ("reset", "", "RSTO", "ShADaR")},
+    # the client took the forged reset: connect() failed
+    "inject-race-synack.pcapng": {0: ("refused", "ECONNREFUSED", "REJ", "SrhR")},
+    "inject-race-response.pcapng": {0: ("reset-unread-data", "ECONNRESET", "RSTR", "ShADraRd")},
+    "inject-race-odd-flags.pcapng": {0: ("reset-unread-data", "ECONNRESET", "RSTR", "ShADraRd")},
 }
 
 
@@ -104,7 +132,9 @@ BENIGN = ["abort-linger-client.pcapng", "abort-unread-data.pcapng", "refused-no-
           "refused-reject-tcp-reset-v6.pcapng", "rst-after-fin.pcapng",
           "fin-wait2-expired.pcapng", "client-aborted.pcapng",
           "reset-after-handshake-client.pcapng", "reset-after-handshake-server.pcapng",
-          "challenge-ack.pcapng", "abort-after-timeout.pcapng"]
+          "challenge-ack.pcapng", "abort-after-timeout.pcapng",
+          # after the handshake (issue 11): the kernel's own resets
+          "keepalive-dead-peer.pcapng", "accept-queue-abort.pcapng"]
 
 
 def rst_rows(tshark, capture, two_pass):
