@@ -322,6 +322,14 @@ setup_topology() {
 			nsx "$ns" sysctl -q -w net.ipv4.tcp_syn_linear_timeouts=0 >/dev/null
 		done
 	fi
+	# Every scenario starts from the kernel's defaults, whatever ran before
+	# it: no RTT, RTT variance or ssthresh remembered per destination
+	# (tcp_metrics).  Without this, the retransmission timer of
+	# dead-peer-server-data started from what an earlier scenario's
+	# connection had left (tcpi_rto 6 s after two retransmissions).
+	for ns in "${NS_ALL[@]}"; do
+		nsx "$ns" sysctl -q -w net.ipv4.tcp_no_metrics_save=1 >/dev/null
+	done
 
 	# no ICMP rate limiting, so every REJECT really produces its error
 	for ns in "$NS_R" "$NS_S"; do
