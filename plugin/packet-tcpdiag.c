@@ -1259,11 +1259,14 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
             proto_item_set_generated(ti);
         }
-        if (w->experts && st->event == TD_EV_ICMP_TOO_BIG)
+        if (w->experts && st->event == TD_EV_ICMP_TOO_BIG && st->count)
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_TOO_BIG],
-                                   "%s: MTU %u, about the %s's segments of TCP stream %u",
-                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, c->too_big_mtu,
-                                   td_role_word(c, c->too_big_about > 1 ? 0 : c->too_big_about), stream);
+                                   "%s: MTU %u, about TCP stream %u",
+                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, st->count, stream);
+        else if (w->experts && st->event == TD_EV_ICMP_TOO_BIG)
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_TOO_BIG],
+                                   "%s: no MTU named (a router from before RFC 1191), about TCP stream %u",
+                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, stream);
         else if (w->experts)
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_ERROR],
                                    "ICMP error about TCP stream %u (first SYN in frame %u): %s",
@@ -1409,8 +1412,7 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     const gint avail = n->len;
     address qsrc, qdst;
     guint16 sport, dport;
-    guint32 stream, qseq = 0;
-    gboolean have_qseq = FALSE;
+    guint32 stream;
 
     if (!td_icmp_is_error(b[0], v6))
         return FALSE;
@@ -1425,10 +1427,6 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         set_address(&qdst, AT_IPv4, 4, q + 16);
         sport = td_ntoh16(q + ihl);
         dport = td_ntoh16(q + ihl + 2);
-        if (avail >= 8 + ihl + 8) {
-            qseq = td_ntoh32(q + ihl + 4);
-            have_qseq = TRUE;
-        }
     } else {
         if (avail < 8 + 40 + 4 || (q[0] >> 4) != 6 || q[6] != 6)
             return TRUE;
@@ -1436,10 +1434,6 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         set_address(&qdst, AT_IPv6, 16, q + 24);
         sport = td_ntoh16(q + 40);
         dport = td_ntoh16(q + 42);
-        if (avail >= 8 + 40 + 8) {
-            qseq = td_ntoh32(q + 44);
-            have_qseq = TRUE;
-        }
     }
 
     conversation_t *cv = find_conversation(pinfo->num, &qsrc, &qdst, CONVERSATION_TCP, sport, dport, 0);
@@ -1460,8 +1454,6 @@ static gboolean icmp_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * low half of its second word (RFC 1191 4), ICMPv6 packet too big in
      * the whole word (RFC 4443 3.2). */
     m.mtu = v6 ? (guint16)MIN(td_ntoh32(b + 4), G_MAXUINT16) : td_ntoh16(b + 6);
-    m.quoted_seq = qseq;
-    m.have_quoted_seq = have_qseq;
     conv_state *cs = conv_state_of(cr);
     if (!(cs->conv.flags & TD_C_STARTED))
         return TRUE;
@@ -1755,14 +1747,32 @@ static listener_seen *listener_seen_of(GHashTable *h, const char *key)
     return l;
 }
 
-/* A SYN of [first, last] unanswered while the listener answered another
- * conversation's SYN at most a second before or after. */
+static int cmp_double(gconstpointer a, gconstpointer b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* SYNs from `first` to `last` unanswered (or answered late) while the
+ * listener answered another conversation's SYN at most a second before or
+ * after.  l->answers is sorted. */
 static gboolean answered_others_meanwhile(const listener_seen *l, double first, double last,
                                           double own)
 {
-    for (guint i = 0; i < l->answers->len; i++) {
+    guint lo = 0, hi = l->answers->len;
+
+    while (lo < hi) {   /* the first answer at or after first - 1 s */
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index(l->answers, double, mid) < first - 1.0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (guint i = lo; i < l->answers->len; i++) {
         double t = g_array_index(l->answers, double, i);
-        if (t != own && t >= first - 1.0 && t <= last + 1.0)
+        if (t > last + 1.0)
+            break;
+        if (t != own)
             return TRUE;
     }
     return FALSE;
@@ -1879,7 +1889,9 @@ static void compute_findings(void)
                 group *g = group_of(aq, listener);
                 group_add(g, cr, c->first_ts, client);
                 g->a++;
-            } else if (ce->syn_count > 1 || v.outcome == TD_OUT_SYN_UNANSWERED) {
+            } else if (ce->syn_count > 1) {
+                /* Linux clients send a SYN again that a full queue dropped:
+                 * a single SYN is a scanner's or an impatient client's. */
                 g_ptr_array_add(l->dropped, cr);
             }
         }
@@ -1983,13 +1995,26 @@ static void compute_findings(void)
     g_hash_table_iter_init(&it, aq);
     while (g_hash_table_iter_next(&it, &k, &val)) {
         group *g = (group *)val;
-        const listener_seen *l = (const listener_seen *)g_hash_table_lookup(seen, k);
+        listener_seen *l = (listener_seen *)g_hash_table_lookup(seen, k);
+        /* Only while the queue is shown full: from the first conversation
+         * it did not take to the last one's end, a second either side. */
+        double span_lo = G_MAXDOUBLE, span_hi = -G_MAXDOUBLE;
+        for (guint i = 0; i < g->convs->len; i++) {
+            td_conv scratch;
+            const td_conv *c = conv_view((conv_rec *)g_ptr_array_index(g->convs, i), &scratch);
+            span_lo = MIN(span_lo, c->first_ts - 1.0);
+            span_hi = MAX(span_hi, c->last_ts + 1.0);
+        }
+        if (l)
+            g_array_sort(l->answers, cmp_double);
         for (guint i = 0; l && i < l->dropped->len; i++) {
             conv_rec *cr = (conv_rec *)g_ptr_array_index(l->dropped, i);
             td_conv scratch;
             const td_conv *c = conv_view(cr, &scratch);
-            double last = c->ep[c->client].syn_count > 1 ? c->last_syn_ts : c->syn_ts[0];
-            if (answered_others_meanwhile(l, c->syn_ts[0], last, c->synack_frame ? c->synack_ts : -1.0)) {
+            const double first = c->syn_ts[0], last = c->last_syn_ts;
+            if (last < span_lo || first > span_hi)
+                continue;
+            if (answered_others_meanwhile(l, first, last, c->synack_frame ? c->synack_ts : -1.0)) {
                 const address ca = conv_addr(cr, c->client);
                 char *client = address_to_str(NULL, &ca);
                 group_add(g, cr, c->first_ts, client);

@@ -1132,7 +1132,7 @@ class WindowSampler:
 def serve_after_mode(conn, mode, anchor):
     """keepalive-until-release  answer every keep-alive request on the
                              connection until server-release.mark exists
-                             (at most 20 s), EOF or an error; then close()
+                             (at most 60 s), EOF or an error; then close()
                              with SO_LINGER {1,0}, so that nothing of the
                              connection is left behind.
     stall-read:SECS:RCVBUF   (SO_RCVBUF RCVBUF set on the listener) read
@@ -1148,7 +1148,7 @@ def serve_after_mode(conn, mode, anchor):
 
     if name == "keepalive-until-release":
         release = sync_path(anchor, "server-release.mark")
-        deadline = t0 + 20
+        deadline = t0 + 60   # longer than the longest idle-then-request
         buf = b""
         n = 0
         what = None

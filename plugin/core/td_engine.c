@@ -60,6 +60,11 @@ void td_prefs_default(td_prefs *p)
     p->answer_wait = 3.0;
 }
 
+/* Linux sends a SYN-ACK again after 1 s (TCP_TIMEOUT_INIT), then
+ * doubling: a copy sooner is the answer to a SYN sent again, or a
+ * duplicate. */
+#define SYNACK_TIMER_S 0.9
+
 /* An acknowledgement `ack` covers sequence number `s` (it is s+1 or later,
  * but not absurdly far: a quarter of the sequence space). */
 static bool ack_covers(uint32_t ack, uint32_t s)
@@ -278,15 +283,20 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
     td_endpoint *e = &c->ep[s->sender];
 
     if ((c->flags & TD_C_HANDSHAKE) && s->sender != c->client && !c->late_open_frame &&
-        (e->know & TD_K_SENT_SYN) && s->seq == e->isn &&
-        s->ack == c->ep[c->client].isn + 1) {
-        /* The same SYN-ACK again after the client's ACK completed the
-         * handshake: the server is still in SYN_RECV, it did not take that
-         * ACK (Linux tcp_check_req(): the listener's accept queue is full,
-         * tcp_abort_on_overflow = 0).  Its own segments now decide. */
-        if (c->synack_after_hs++ == 0)
+        !(c->flags & TD_C_SERVER_SPOKE) && (e->know & TD_K_SENT_SYN) && s->seq == e->isn &&
+        s->ack == c->ep[c->client].isn + 1 && s->ts - c->last_synack_ts >= SYNACK_TIMER_S &&
+        !(c->last_syn_ts > c->last_synack_ts)) {
+        /* The same SYN-ACK again, on the server's own timer (not the answer
+         * to a SYN sent again, not a copy), after the client's ACK completed
+         * the handshake and before the server sent anything else: it is
+         * still in SYN_RECV, it did not take that ACK (Linux
+         * tcp_check_req(): the listener's accept queue is full and
+         * tcp_abort_on_overflow = 0; or the ACK was lost after the capture
+         * point).  Its own segments now decide. */
+        if (c->synack_after_hs == 0)
             c->synack_after_hs_frame = s->frame;
-        c->synack_after_hs_last_ts = s->ts;
+        if (c->synack_after_hs < UINT16_MAX)
+            c->synack_after_hs++;
         e->know &= (uint16_t)~TD_K_SYN_ACKED;
         c->flags |= TD_C_ACK_NOT_TAKEN;
     }
@@ -338,6 +348,8 @@ static void on_ack(td_conv *c, const td_segment *s)
         c->late_open_frame = s->frame;
         c->late_open_ts = s->ts;
     }
+    if ((c->flags & TD_C_HANDSHAKE) && s->sender != c->client && !(s->flags & TD_TH_SYN))
+        c->flags |= TD_C_SERVER_SPOKE;
     if ((p->know & TD_K_SENT_SYN) && !(p->know & TD_K_SYN_ACKED) &&
         !((c->flags & TD_C_ACK_NOT_TAKEN) && s->sender == c->client) &&
         acks_syn(p, s->ack)) {
@@ -500,12 +512,23 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             /* Bytes counted once: what a retransmission sends again is not
              * new (its data ends at or before the highest sent so far). */
             uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u);
-            const bool first = me->bytes == 0 && me->snd_end == 0;
+            bool first = me->bytes == 0 && me->snd_end == 0;
+            if (first && (me->know & TD_K_SENT_SYN) && !(fl & TD_TH_SYN) &&
+                td_seq_gt(end, me->isn + 1) && td_seq_ge(s->seq, me->isn + 1)) {
+                /* Counted from the first byte after its SYN: data the
+                 * capture missed or saw out of order was sent all the same. */
+                me->snd_end = me->isn + 1;
+                first = false;
+            }
+            /* Everything up to its highest byte was sent, also what the
+             * capture missed. */
             uint32_t fresh = s->payload_len;
-            if (!first && td_seq_le(end, me->snd_end))
-                fresh = 0;
-            else if (!first && td_seq_gt(me->snd_end, end - s->payload_len))
-                fresh = end - me->snd_end;
+            if (!first)
+                fresh = td_seq_gt(end, me->snd_end) ? end - me->snd_end : 0;
+            /* ... but for its FIN's sequence number, if data came past it. */
+            if (fresh && (me->know & TD_K_SENT_FIN) && td_seq_ge(me->fin_seq, me->snd_end) &&
+                td_seq_lt(me->fin_seq, end))
+                fresh--;
             me->bytes += fresh;
             if (first || td_seq_gt(end, me->snd_end))
                 me->snd_end = end;
@@ -888,8 +911,10 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
             v.key_frame = c->simopen_frame;
             return v;
         }
-        if (!td_flow_verdict(c, now, p, &v))
+        if (!td_flow_verdict(c, now, p, &v)) {
             close_verdict(c, now, p, &v);
+            td_flow_late_open(c, &v);
+        }
         return v;
     }
 

@@ -91,45 +91,41 @@ typedef struct {
  * endpoint as a sender (and its window as a receiver), td_flow.c. */
 #define TD_MAX_RTX_TIMES 8
 typedef struct {
-    /* Segment sizes: the largest it sent, and the largest the peer is
-     * proven to have received (an acknowledgement that moved by at least
-     * that much while no larger segment had been sent). */
+    /* Segment sizes: the largest it sent, and the most the peer
+     * acknowledged at once while nothing larger had been sent. */
     uint32_t max_len, max_len_acked;
-    /* Its oldest unacknowledged data was first sent then (the flight began
-     * with nothing outstanding), after the conversation had been silent
-     * for `flight_idle` seconds. */
-    double   flight_ts, flight_idle;
-    uint32_t flight_frame;
-    uint32_t flight_min_len;         /* its smallest data segment since */
-    /* Data retransmissions: all of them, and the latest episode (the same
+    /* Its oldest unacknowledged data: when it was first sent (flight_frame
+     * 0: not known, a partial acknowledgement moved it), after how much
+     * silence, and the smallest segment of the flight. */
+    double   flight_ts, flight_idle, flight_min_ts;
+    uint32_t flight_frame, flight_min_len;
+    /* The peer's latest pure duplicate ACK while data was outstanding:
+     * something later than the oldest unacknowledged byte arrived. */
+    double   dupack_ts;
+    uint32_t dupack_frame;
+    /* Data retransmissions: all of them, and the latest episode (the oldest
      * unacknowledged data sent again, until the peer acknowledges it). */
     uint32_t rtx_total;
-    uint32_t rtx_seq, rtx_len;       /* first byte sent again; its largest payload */
-    uint32_t rtx_frame, rtx_last_frame;
+    uint32_t rtx_seq, rtx_len;       /* the data sent again; the largest payload */
+    uint32_t rtx_frame, rtx_last_frame, rtx_orig_frame;
     uint16_t rtx_count;              /* retransmissions in the episode */
     bool     rtx_open;               /* not acknowledged since */
-    bool     rtx_after_idle;         /* its flight began after an idle spell */
-    double   rtx_orig_ts;            /* the flight's first segment */
-    double   rtx_idle;               /* the silence before that flight */
-    uint32_t rtx_orig_frame;
+    bool     rtx_orig_known;         /* rtx_orig_ts is its first transmission */
+    double   rtx_orig_ts;            /* its first transmission, else its first retransmission */
+    double   rtx_idle;               /* the silence before its flight */
+    double   rtx_prev_ts, rtx_last_ts;
     float    rtx_at[TD_MAX_RTX_TIMES]; /* retransmissions' offsets from rtx_orig_ts */
-    double   rtx_last_ts;
     /* Keepalive probes (RFC 9293 3.8.4: a segment one below what the peer
      * acknowledged, no data or one byte), and those not answered since. */
     uint16_t ka_total, ka_unanswered;
     uint32_t ka_first_frame;
-    double   ka_first_ts, ka_last_ts;
+    double   ka_first_ts, ka_prev_ts, ka_last_ts;
     /* Its window as a receiver: zero-window spells (the current one, and
-     * the longest) and the peer's probes in them. */
-    uint16_t win;                    /* raw window of its latest segment */
+     * the longest that ended) and the peer's probes in them. */
     bool     zw_open;
-    uint16_t zw_probes;
-    uint32_t zw_frame, zw_episodes;
-    double   zw_start_ts;
-    double   zw_longest;             /* the longest spell that ended */
-    uint32_t zw_longest_frame;
-    uint16_t zw_longest_probes;
-    double   zw_longest_end_ts;
+    uint16_t zw_probes, zw_longest_probes;
+    uint32_t zw_frame, zw_episodes, zw_longest_frame;
+    double   zw_start_ts, zw_longest;
 } td_flow;
 
 typedef struct {
@@ -169,7 +165,8 @@ enum {
     TD_C_SIMOPEN     = 1u << 2,
     TD_C_HANDSHAKE   = 1u << 3, /* three-way (or simultaneous) handshake completed */
     TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4, /* client re-sent SYN after a SYN-ACK passed */
-    TD_C_ACK_NOT_TAKEN = 1u << 5 /* the server sent its SYN-ACK again after the handshake ACK, and has not shown it took one since */
+    TD_C_ACK_NOT_TAKEN = 1u << 5, /* the server sent its SYN-ACK again after the handshake ACK, and has not shown it took one since */
+    TD_C_SERVER_SPOKE = 1u << 6   /* the server sent a segment other than a SYN-ACK after the handshake */
 };
 
 typedef struct {
@@ -178,8 +175,6 @@ typedef struct {
     bool     from_destination; /* sent by the host the segment was addressed to */
     uint8_t  about;            /* endpoint index whose segment it quotes */
     uint16_t mtu;              /* fragmentation needed / packet too big: the MTU it names */
-    uint32_t quoted_seq;       /* sequence number of the quoted segment */
-    bool     have_quoted_seq;
 } td_icmp;
 
 /* One reset, what was known when it passed and what came after it. */
@@ -205,6 +200,7 @@ typedef struct {
     double   peer_nxt_ts;
     uint32_t trig_frame, trig_ack, trig_end; /* the peer's last segment before it */
     uint8_t  trig_flags;
+    bool     has_data;                 /* it carries payload (RFC 9293 allows it) */
     uint16_t trig_ip_id;               /* and that segment's IPv4 identification */
     uint32_t answered_frame;           /* the sender's own SYN-ACK to the SYN it reset, after it */
     double   answered_ts;
@@ -263,13 +259,13 @@ typedef struct {
     /* What the first reset's sender had been doing (td_flow.c). */
     uint16_t rst_ka_unanswered;        /* keepalive probes unanswered before it */
     double   rst_ka_first_ts;
+    double   rst_ka_gap, rst_ka_interval; /* since the last probe; between the last two */
     uint32_t rst_ka_first_frame;
     double   rst_trigger_idle;         /* the peer's segment it answers came after this silence */
     /* The server sent its SYN-ACK again after the client's ACK completed
      * the handshake: it had not taken that ACK (accept queue full). */
     uint16_t synack_after_hs;
     uint32_t synack_after_hs_frame;
-    double   synack_after_hs_last_ts;
     uint32_t late_open_frame;          /* the server's first segment after that, other than a SYN-ACK */
     double   late_open_ts;
     /* ICMP fragmentation needed / packet too big about this conversation. */
@@ -433,6 +429,7 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
 void td_flow_on_rst(td_conv *c, const td_segment *s);
 void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st);
 bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v);
+void td_flow_late_open(const td_conv *c, td_verdict *v);
 bool td_flow_reset_verdict(const td_conv *c, td_verdict *v);
 size_t td_flow_summary(const td_conv *c, const td_verdict *v, double now, bool final,
                        char *buf, size_t n);

@@ -23,15 +23,23 @@
 #include "td_engine.h"
 #include "td_words.h"
 
-/* Silence before a flight after which a cut reads as a path device's idle
- * timeout (NAT and firewall timeouts are minutes; 3 s keeps a dead peer
- * that answered a moment before from being called one). */
-#define IDLE_MIN_S 3.0
-/* A zero window held at least this long while the peer probed it. */
-#define ZERO_WINDOW_MIN_S 1.0
-/* Segments at least this large can be dropped for their size: below the
- * 576-byte IPv4 minimum datagram every path carries them (RFC 791). */
-#define PMTU_MIN_LEN 536u
+/* Silence before a flight after which data never answered reads as a
+ * path device's idle timeout: NAT, firewall and load-balancer timeouts are
+ * minutes (Linux conntrack 5 days, cloud NAT gateways about 350 s); a
+ * shorter silence fits a peer that died meanwhile as well. */
+#define IDLE_MIN_S 30.0
+/* With a reset from a device in the path the device is proven; the
+ * silence only has to be more than a pause between two requests. */
+#define IDLE_RESET_MIN_S 3.0
+/* A zero window held at least this long while the peer probed it at
+ * least twice: shorter spells are ordinary flow control. */
+#define ZERO_WINDOW_MIN_S 2.0
+#define ZERO_WINDOW_MIN_PROBES 2
+/* Segments at least this large can be dropped for their size: every IPv4
+ * path carries 576-byte datagrams (RFC 791), every IPv6 path 1280 (RFC
+ * 8200 5), headers included. */
+#define PMTU_MIN_LEN_V4 536u
+#define PMTU_MIN_LEN_V6 1220u
 /* A copy of a segment sooner than this after it was captured twice, not
  * sent twice (Linux's minimum RTO is 200 ms, TCP_RTO_MIN). */
 #define DUPLICATE_S 0.0005
@@ -43,6 +51,9 @@
  * answers (tens of microseconds); an application that accepted and then
  * aborted takes a scheduler round at least. */
 #define LISTENER_RESET_S 0.001
+/* Linux resets after its last keepalive probe one probe interval later
+ * (tcp_keepalive_timer()); 0.8 of it allows for timer slack. */
+#define KEEPALIVE_GAP 0.8
 
 static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
 {
@@ -50,6 +61,8 @@ static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
     f->flight_frame = s->frame;
     f->flight_idle = prev_ts >= 0.0 ? s->ts - prev_ts : 0.0;
     f->flight_min_len = s->payload_len;
+    f->flight_min_ts = s->ts;
+    f->dupack_ts = 0.0;
 }
 
 /* e acknowledged up to s->ack: what that proves about the peer's data. */
@@ -57,7 +70,19 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
 {
     td_flow *pf = &p->fl;
 
-    if (!(s->flags & TD_TH_ACK) || !e->have_acked || !td_seq_gt(s->ack, e->acked))
+    if (!(s->flags & TD_TH_ACK) || !e->have_acked)
+        return;
+    if (s->ack == e->acked) {
+        /* A pure duplicate ACK while the peer's data is outstanding: a
+         * later segment of it arrived (RFC 5681 2). */
+        if (s->payload_len == 0 && !(s->flags & (TD_TH_FIN | TD_TH_SYN)) && p->have_nxt &&
+            td_seq_lt(s->ack, p->nxt)) {
+            pf->dupack_ts = s->ts;
+            pf->dupack_frame = s->frame;
+        }
+        return;
+    }
+    if (!td_seq_gt(s->ack, e->acked))
         return;
     uint32_t moved = s->ack - e->acked;
     uint32_t proven = moved < pf->max_len ? moved : pf->max_len;
@@ -65,10 +90,11 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
         pf->max_len_acked = proven;
     if (pf->rtx_open && td_seq_gt(s->ack, pf->rtx_seq))
         pf->rtx_open = false;
-    /* Data still outstanding: the oldest of it was sent before now. */
+    /* Data still outstanding: the oldest of it was sent before now, when
+     * is not known. */
     if (p->have_nxt && td_seq_lt(s->ack, p->nxt)) {
         pf->flight_ts = s->ts;
-        pf->flight_frame = s->frame;
+        pf->flight_frame = 0;
         pf->flight_idle = 0.0;
     }
 }
@@ -78,8 +104,11 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
  * sends both kinds this way). */
 static bool is_probe(const td_endpoint *p, const td_segment *s)
 {
-    return s->payload_len <= 1 && !(s->flags & TD_TH_FIN) && p->have_acked &&
-           s->seq == p->acked - 1;
+    if (s->payload_len > 1 || (s->flags & TD_TH_FIN) || !p->have_acked)
+        return false;
+    /* BSD, macOS and Windows probe a closed window with one byte of new
+     * data at the acknowledged point instead, and send it again. */
+    return s->seq == p->acked - 1 || (p->fl.zw_open && s->payload_len == 1 && s->seq == p->acked);
 }
 
 static void on_window(td_flow *f, const td_segment *s, td_step *st)
@@ -103,7 +132,6 @@ static void on_window(td_flow *f, const td_segment *s, td_step *st)
             f->zw_longest = d;
             f->zw_longest_frame = f->zw_frame;
             f->zw_longest_probes = f->zw_probes;
-            f->zw_longest_end_ts = s->ts;
         }
         if (st->event == TD_EV_NONE) {
             st->event = TD_EV_WINDOW_OPENED;
@@ -111,31 +139,36 @@ static void on_window(td_flow *f, const td_segment *s, td_step *st)
             st->interval = d;
         }
     }
-    f->win = s->window;
 }
 
-static void on_retransmission(td_endpoint *e, const td_segment *s, td_step *st)
+/* e sends data again.  The episode follows the oldest unacknowledged
+ * byte (what the peer's acknowledgement points at): a tail loss probe
+ * sends the last segment first (RFC 8985 7), fast recovery others after
+ * the first; those count, the episode's times are the oldest byte's. */
+static void on_retransmission(td_endpoint *e, const td_endpoint *p, const td_segment *s,
+                              td_step *st)
 {
     td_flow *f = &e->fl;
+    const bool head = !p->have_acked || td_seq_le(s->seq, p->acked);
 
     if (f->rtx_total < UINT32_MAX)
         f->rtx_total++;
-    if (!f->rtx_open) {
+    if (!head) {
+        if (f->rtx_open && s->payload_len > f->rtx_len)
+            f->rtx_len = s->payload_len;
+        return;
+    }
+    if (!f->rtx_open || s->seq != f->rtx_seq) {
         f->rtx_open = true;
         f->rtx_seq = s->seq;
         f->rtx_len = s->payload_len;
         f->rtx_count = 0;
         f->rtx_frame = s->frame;
-        f->rtx_orig_ts = f->flight_frame ? f->flight_ts : s->ts;
+        f->rtx_orig_known = f->flight_frame != 0;
+        f->rtx_orig_ts = f->rtx_orig_known ? f->flight_ts : s->ts;
         f->rtx_orig_frame = f->flight_frame;
-        f->rtx_idle = f->flight_frame ? f->flight_idle : 0.0;
+        f->rtx_idle = f->rtx_orig_known ? f->flight_idle : 0.0;
         f->rtx_last_ts = f->rtx_orig_ts;
-    } else if (s->seq != f->rtx_seq) {
-        /* Later data of the same flight sent again: the episode is the
-         * head's. */
-        if (s->payload_len > f->rtx_len)
-            f->rtx_len = s->payload_len;
-        return;
     }
     if (s->payload_len > f->rtx_len)
         f->rtx_len = s->payload_len;
@@ -148,6 +181,7 @@ static void on_retransmission(td_endpoint *e, const td_segment *s, td_step *st)
         st->count = f->rtx_count;
         st->interval = s->ts - f->rtx_last_ts;
     }
+    f->rtx_prev_ts = f->rtx_last_ts;
     f->rtx_last_ts = s->ts;
     f->rtx_last_frame = s->frame;
 }
@@ -186,6 +220,7 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
                 st->count = f->ka_unanswered;
                 st->interval = f->ka_unanswered > 1 ? s->ts - f->ka_last_ts : 0.0;
             }
+            f->ka_prev_ts = f->ka_unanswered > 1 ? f->ka_last_ts : s->ts;
             f->ka_last_ts = s->ts;
         }
         return;
@@ -205,14 +240,23 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
             return;
         if (end == e->last_seq_end && s->ts - e->last_nr_ts < DUPLICATE_S && s->ts >= e->last_nr_ts)
             return;
-        on_retransmission(e, s, st);
+        /* Out of order on the way to the capture point, not sent again:
+         * sooner after the highest segment than a round trip from here to
+         * the sender, with nothing from the peer since that could have
+         * asked for it (RFC 5681 3.2, RFC 6298). */
+        const double rtt = td_conv_rtt_via(c, s->sender);
+        if (rtt > 0.0 && s->ts - e->nxt_ts < rtt && p->last_nr_ts < e->nxt_ts)
+            return;
+        on_retransmission(e, p, s, st);
         return;
     }
     /* New data.  Nothing outstanding before it: a flight begins. */
     if (!e->have_nxt || !p->have_acked || !td_seq_lt(p->acked, e->nxt) || !f->flight_frame)
         open_flight(f, s, prev_ts);
-    else if (s->payload_len < f->flight_min_len)
+    else if (s->payload_len < f->flight_min_len) {
         f->flight_min_len = s->payload_len;
+        f->flight_min_ts = s->ts;
+    }
     if (s->payload_len > f->max_len)
         f->max_len = s->payload_len;
 }
@@ -224,6 +268,8 @@ void td_flow_on_rst(td_conv *c, const td_segment *s)
     c->rst_ka_unanswered = e->fl.ka_unanswered;
     c->rst_ka_first_ts = e->fl.ka_first_ts;
     c->rst_ka_first_frame = e->fl.ka_first_frame;
+    c->rst_ka_gap = s->ts - e->fl.ka_last_ts;
+    c->rst_ka_interval = e->fl.ka_last_ts - e->fl.ka_prev_ts;
     /* The peer's data it answers: outstanding, its flight begun after a
      * silence, and nothing from the reset's sender since. */
     c->rst_trigger_idle = 0.0;
@@ -241,7 +287,7 @@ void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st)
     st->event = TD_EV_ICMP_TOO_BIG;
     if (c->too_big_count < UINT16_MAX)
         c->too_big_count++;
-    st->count = c->too_big_count;
+    st->count = m->mtu; /* this message's, shown on its packet */
     if (!c->too_big_frame) {
         c->too_big_frame = frame;
         c->too_big_mtu = m->mtu;
@@ -276,10 +322,13 @@ size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n)
     buf[0] = '\0';
     if (f->rtx_count == 0)
         return 0;
+    /* From the first transmission when it is known, else from the first
+     * retransmission (its offset is 0). */
+    const unsigned o = f->rtx_orig_known ? 1u : 0u;
     t[0] = 0.0;
     for (unsigned j = 0; j < k; j++)
-        t[j + 1] = f->rtx_at[j];
-    td_put_schedule(&tx, t, k + 1, (unsigned)f->rtx_count + 1, f->rtx_last_ts - f->rtx_orig_ts, 3);
+        t[j + o] = f->rtx_at[j];
+    td_put_schedule(&tx, t, k + o, (unsigned)f->rtx_count + o, f->rtx_last_ts - f->rtx_orig_ts, 3);
     return tx.len;
 }
 
@@ -307,9 +356,7 @@ static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
  * have come after twice the last interval (RFC 6298 5.5). */
 static bool rtx_gave_up(const td_flow *f, double now, const td_prefs *p)
 {
-    double last = f->rtx_count >= 2 && f->rtx_count <= TD_MAX_RTX_TIMES
-                  ? f->rtx_at[f->rtx_count - 1] - f->rtx_at[f->rtx_count - 2]
-                  : f->rtx_count == 1 ? f->rtx_at[0] : 0.0;
+    double last = f->rtx_last_ts - f->rtx_prev_ts;
     double wait = 2.0 * last * 1.1 + 0.05;
 
     if (wait < p->answer_wait)
@@ -327,28 +374,57 @@ static bool peer_heard_after(const td_conv *c, int i, double ts)
  * the peer acknowledged smaller segments, or answered after a smaller
  * one of the same flight was sent (its duplicate ACK says a later
  * segment arrived), or an ICMP too-big about them passed here. */
-static bool pmtu_suspect(const td_conv *c, int i, bool heard)
+static bool pmtu_suspect(const td_conv *c, int i)
 {
-    const td_flow *f = &c->ep[i].fl;
+    const td_endpoint *e = &c->ep[i];
+    const td_flow *f = &e->fl;
+    const bool v6 = e->base.ip == 6;
 
-    if (f->rtx_len < PMTU_MIN_LEN || f->rtx_len <= f->max_len_acked)
+    if (f->rtx_len < (v6 ? PMTU_MIN_LEN_V6 : PMTU_MIN_LEN_V4) || f->rtx_len <= f->max_len_acked)
         return false;
-    if (c->too_big_frame && c->too_big_about == i)
+    /* An ICMP too-big about these segments that the sender did not heed. */
+    if (c->too_big_frame && c->too_big_about == i && c->too_big_mtu &&
+        f->rtx_len + (v6 ? 60u : 40u) > c->too_big_mtu)
         return true;
-    return heard && (f->max_len_acked > 0 || f->flight_min_len < f->rtx_len);
+    /* A duplicate ACK after a smaller segment of the same flight: that one
+     * arrived, the larger one before it did not. */
+    return f->dupack_ts > 0.0 && f->flight_min_len < f->rtx_len && f->dupack_ts > f->flight_min_ts;
+}
+
+/* The server sent its SYN-ACK again after the handshake's ACK while the
+ * client's data went unacknowledged and was sent again: a full accept
+ * queue drops both.  (A lost ACK alone, or TCP_DEFER_ACCEPT, lets the
+ * client's data in.) */
+static bool accept_queue_seen(const td_conv *c)
+{
+    return c->synack_after_hs > 0 && c->ep[c->client].fl.rtx_total > 0;
+}
+
+/* Opened late and then fine: the late open is the diagnosis; a later
+ * problem (a close that hangs, a reset) is named instead. */
+void td_flow_late_open(const td_conv *c, td_verdict *v)
+{
+    if (!accept_queue_seen(c) || !c->late_open_frame)
+        return;
+    if (v->outcome != TD_OUT_ESTABLISHED && v->outcome != TD_OUT_CLOSING &&
+        v->outcome != TD_OUT_CLOSED)
+        return;
+    v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
+    v->key_frame = c->synack_after_hs_frame;
+    v->subject = (uint8_t)(c->client + 1);
 }
 
 bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict *v)
 {
     const int cli = c->client;
 
-    if (c->synack_after_hs) {
+    if (accept_queue_seen(c) && !c->late_open_frame) {
         v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
         v->key_frame = c->synack_after_hs_frame;
         const td_flow *cf = &c->ep[cli].fl;
         v->subject = (uint8_t)(cli + 1);
         v->gave_up = cf->rtx_open && cf->rtx_count && rtx_gave_up(cf, now, p);
-        if (!c->late_open_frame && v->gave_up)
+        if (v->gave_up)
             v->client_error = TD_ERR_ETIMEDOUT;
         return true;
     }
@@ -356,7 +432,7 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
     if (i >= 0) {
         const td_flow *f = &c->ep[i].fl;
         const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
-        if (pmtu_suspect(c, i, heard))
+        if (pmtu_suspect(c, i))
             v->outcome = TD_OUT_PMTU_BLACK_HOLE;
         else if (f->rtx_idle >= IDLE_MIN_S && !heard)
             v->outcome = TD_OUT_IDLE_TIMEOUT;
@@ -374,7 +450,7 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
         double d = td_flow_zero_window(c, r, now, &recovered);
         const td_flow *f = &c->ep[r].fl;
         uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
-        if (d >= ZERO_WINDOW_MIN_S && probes > 0) {
+        if (d >= ZERO_WINDOW_MIN_S && probes >= ZERO_WINDOW_MIN_PROBES) {
             v->outcome = TD_OUT_ZERO_WINDOW;
             v->key_frame = recovered ? f->zw_longest_frame : f->zw_frame;
             v->subject = (uint8_t)(r + 1);
@@ -399,8 +475,10 @@ static bool listener_reset(const td_conv *c)
     if (k < 0 || c->rst_by != srv || sv->bytes != 0)
         return false;
     const td_rst *r = &c->rsts[k];
+    /* From a capture away from the server the ACK's round trip to it adds. */
+    const double rtt = td_conv_rtt_via(c, srv);
     return !(r->flags & TD_TH_ACK) && r->trig_frame == c->hs_ack_frame &&
-           r->seq == sv->isn + 1 && r->ts - c->hs_ack_ts < LISTENER_RESET_S &&
+           r->seq == sv->isn + 1 && r->ts - c->hs_ack_ts - (rtt > 0.0 ? rtt : 0.0) < LISTENER_RESET_S &&
            (r->trig_flags & TD_TH_ACK) && r->trig_ack == sv->isn + 1;
 }
 
@@ -415,13 +493,16 @@ bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
         return true;
     }
 
-    if (c->synack_after_hs && !c->late_open_frame && c->rst_by == srv) {
+    if (accept_queue_seen(c) && !c->late_open_frame && c->rst_by == srv) {
         v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
         v->key_frame = c->rst_frame;
         v->client_error = TD_ERR_ECONNRESET;
         return true;
     }
-    if (c->rst_ka_unanswered > 0) {
+    /* Several probes unanswered, and the reset one probe interval after the
+     * last: the kernel's timer, not an application that happened to abort. */
+    if (c->rst_ka_unanswered >= 2 && c->rst_ka_interval > 0.0 &&
+        c->rst_ka_gap >= KEEPALIVE_GAP * c->rst_ka_interval) {
         v->outcome = TD_OUT_KEEPALIVE_TIMEOUT;
         v->key_frame = c->rst_frame;
         /* recv() on the prober's socket fails with ETIMEDOUT
@@ -430,7 +511,7 @@ bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
             v->client_error = TD_ERR_ETIMEDOUT;
         return true;
     }
-    if (c->rst_trigger_idle >= IDLE_MIN_S) {
+    if (c->rst_trigger_idle >= IDLE_RESET_MIN_S) {
         int k = td_conv_rst_index(c, c->rst_frame);
         if (k >= 0 && td_rst_level_of(c, (uint32_t)k) == TD_RST_IN_PATH_DEVICE) {
             v->outcome = TD_OUT_IDLE_TIMEOUT;
@@ -467,7 +548,10 @@ static void put_rtx(td_text *t, const td_conv *c, int i)
     td_put(t, " over ");
     td_put_duration(t, f->rtx_last_ts - f->rtx_orig_ts);
     td_flow_rtx_schedule(c, i, sched, sizeof sched);
-    td_put(t, " (at %s s after it was first sent)", sched);
+    if (f->rtx_orig_known)
+        td_put(t, " (at %s s after it was first sent)", sched);
+    else
+        td_put(t, " (at %s s after the first retransmission, frame %u)", sched, f->rtx_frame);
 }
 
 static void put_gave_up(td_text *t, const td_conv *c, int i, double now, const td_verdict *v)
@@ -544,16 +628,13 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         td_put(t, "The %s's segments of %u bytes were ", role(c, i), f->rtx_len);
         put_rtx(t, c, i);
         td_put(t, " and never acknowledged");
+        if (f->dupack_frame && f->dupack_ts > f->flight_min_ts && f->flight_min_len < f->rtx_len)
+            td_put(t, ", while the %s answered a %u-byte segment of the same flight with a duplicate "
+                      "ACK (frame %u): that smaller segment reached it", role(c, j),
+                   f->flight_min_len, f->dupack_frame);
         if (f->max_len_acked > 0)
-            td_put(t, ", while the %s acknowledged segments of up to %u bytes", role(c, j),
+            td_put(t, "; the %s had acknowledged up to %u bytes at once before", role(c, j),
                    f->max_len_acked);
-        if (heard && f->flight_min_len < f->rtx_len)
-            td_put(t, "%s the %s answered (frame %u) after a %u-byte segment of the same flight: "
-                      "smaller segments reached it", f->max_len_acked > 0 ? "; and" : ", while",
-                   role(c, j), pe->last_frame, f->flight_min_len);
-        else if (heard)
-            td_put(t, "; the %s went on sending (frame %u), so it was reachable", role(c, j),
-                   pe->last_frame);
         td_put(t, ": likely a path-MTU black hole: a link on the path has a smaller MTU and its ICMP "
                   "fragmentation-needed (IPv6: packet too big) never reached the %s", role(c, i));
         if (c->too_big_frame && c->too_big_about == i)
@@ -578,8 +659,10 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         td_put(t, "; keepalives more frequent than that timeout keep the path's state alive");
         return;
     }
-    td_put(t, "The %s's data (frame %u) was ", role(c, i), f->rtx_orig_frame ? f->rtx_orig_frame
-                                                                         : f->rtx_frame);
+    if (f->rtx_orig_known)
+        td_put(t, "The %s's data (frame %u) was ", role(c, i), f->rtx_orig_frame);
+    else
+        td_put(t, "The %s's oldest unacknowledged data was ", role(c, i));
     put_rtx(t, c, i);
     td_put(t, " and never acknowledged");
     if (heard)
@@ -589,6 +672,12 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         td_put(t, "; nothing came back from the %s after it (its last packet: frame %u): the %s "
                   "vanished (crashed, powered off, unplugged) or the path drops everything",
                role(c, j), pe->last_frame, role(c, j));
+    if (f->rtx_orig_known && f->rtx_idle >= IDLE_RESET_MIN_S && !heard) {
+        td_put(t, " (the connection had been idle for ");
+        td_put_duration(t, f->rtx_idle);
+        td_put(t, " before: a device on the path that forgets idle connections sooner would "
+                  "look the same)");
+    }
     put_gave_up(t, c, i, now, v);
 }
 
@@ -628,7 +717,7 @@ static void put_zero_window(td_text *t, const td_conv *c, double now, bool final
         const double d = td_flow_zero_window(c, r, now, &recovered);
         const td_flow *f = &c->ep[r].fl;
         const uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
-        if (d < ZERO_WINDOW_MIN_S || probes == 0)
+        if (d < ZERO_WINDOW_MIN_S || probes < ZERO_WINDOW_MIN_PROBES)
             continue;
         td_put(t, "The %s advertised a zero window for ", role(c, r));
         td_put_duration(t, d);

@@ -226,6 +226,7 @@ td_rst *td_rst_record(td_conv *c, const td_segment *s)
     r->trig_end = p->last_seq_end;
     r->trig_flags = p->last_nr_flags;
     r->trig_ip_id = p->last_ip_id;
+    r->has_data = s->payload_len > 0;
     return r;
 }
 
@@ -417,7 +418,10 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
         say(out, TD_RF_ANSWERED,
             "the %s answered the same SYN with its own SYN-ACK %.1f ms after this reset (frame %u)",
             who, (r->answered_ts - r->ts) * 1e3, r->answered_frame);
-    if (r->flags & (TD_TH_PSH | TD_TH_URG | TD_TH_FIN | TD_TH_SYN))
+    /* A reset may carry data (RFC 9293 3.10.7.1 allows a diagnostic text),
+     * and PSH with it; without data PSH and URG mean nothing. */
+    if ((r->flags & (TD_TH_FIN | TD_TH_SYN)) ||
+        (!r->has_data && (r->flags & (TD_TH_PSH | TD_TH_URG))))
         say(out, TD_RF_ODD_FLAGS, "carries %s%s%s%s with RST, which no TCP stack sets on a reset",
             (r->flags & TD_TH_SYN) ? "SYN " : "", (r->flags & TD_TH_FIN) ? "FIN " : "",
             (r->flags & TD_TH_PSH) ? "PSH " : "", (r->flags & TD_TH_URG) ? "URG " : "");
