@@ -361,7 +361,7 @@ static void test_icmp(void)
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         td_conv c;
-        td_icmp m = { cases[i].type, cases[i].code, cases[i].v6, false, C, 0, 0, false };
+        td_icmp m = { cases[i].type, cases[i].code, cases[i].v6, false, C, 0 };
         start(&c, "icmp");
         seg(&c, 0.0, C, SYN, 1000, 0, 0);
         td_step st = td_conv_on_icmp(&c, 2, 0.002, &m);
@@ -374,7 +374,7 @@ static void test_icmp(void)
         CHECK_EQ_INT(v.answer_frame, 2);
     }
     td_conv c;
-    td_icmp m = { 3, 13, false, false, C, 0, 0, false };
+    td_icmp m = { 3, 13, false, false, C, 0 };
     start(&c, "icmp-summary");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     td_conv_on_icmp(&c, 2, 0.0005, &m);
@@ -549,7 +549,7 @@ static void test_review_sequences(void)
     /* ICMP fragmentation needed does not end the connect. */
     start(&c, "frag-needed");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
-    td_icmp m = { 3, 4, false, false, C, 0, 0, false };
+    td_icmp m = { 3, 4, false, false, C, 0 };
     td_conv_on_icmp(&c, 2, 0.001, &m);
     CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
     seg(&c, 1.0, C, SYN, 1000, 0, 0);
@@ -560,7 +560,7 @@ static void test_review_sequences(void)
     /* A client that retries after a host-unreachable (Linux soft error
      * while connect() held the socket) and is rejected again. */
     start(&c, "icmp-twice");
-    td_icmp h = { 3, 1, false, false, C, 0, 0, false };
+    td_icmp h = { 3, 1, false, false, C, 0 };
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     td_conv_on_icmp(&c, 2, 0.001, &h);
     seg(&c, 1.0, C, SYN, 1000, 0, 0);
@@ -862,7 +862,7 @@ static void test_random_sequences(void)
             uint32_t base = (x >> 20) & 3;
             seg(&c, i * 0.1, (int)((x >> 16) & 1), fl, 1000 + base, 5000 + ((x >> 3) & 3), (x >> 24) & 7);
             if ((x & 0xff) == 7) {
-                td_icmp m = { 3, (uint8_t)(x >> 9) & 15, false, false, (uint8_t)((x >> 5) & 1), 0, 0, false };
+                td_icmp m = { 3, (uint8_t)(x >> 9) & 15, false, false, (uint8_t)((x >> 5) & 1), 0 };
                 td_conv_on_icmp(&c, ++frame_no, i * 0.1, &m);
             }
             if (c.ep[0].state >= TD_STATE_COUNT || c.ep[1].state >= TD_STATE_COUNT)
