@@ -361,13 +361,13 @@ CASES = {
         experts_single={'tcpdiag.event.syn_retransmission': [20, 21, 22, 34, 36, 41]},
         summary={2: ['The client completed the handshake (ACK in frame 14) and the listener on port 80 answered that ACK 48 us later with a reset from no connection (frame 15', "most likely the listener's accept queue was full and net.ipv4.tcp_abort_on_overflow = 1", 'the client reports Connection reset by peer'], 5: ['(ACK in frame 46)', 'answered that ACK 42 us later']},
     ),
-    # conntrack on the router forgets the connection after 4 s; the request after 6 s idle is dropped and retransmitted (TLP, then RTO doubling)
+    # conntrack on the router forgets the connection after 30 s; the request after 32 s idle is dropped and retransmitted (TLP, then RTO doubling)
     "idle-timeout-drop.pcapng": dict(
         frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-8 E E established; 9 E E established r1; 10 E E established r2; 11 E E idle-timeout r3; 12 E E idle-timeout r4; 13 E E idle-timeout r5",
         convs={0: conv('idle-timeout', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADadT'))},
         experts_final={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13], 'tcpdiag.diag.idle_timeout': [13]},
         experts_single={'tcpdiag.event.data_retransmission': [9, 10, 11, 12, 13]},
-        summary={0: ["The connection sat idle for 6.0 s; the client's next data (frame 8) was sent again 5 times over 3.3 s (at 0.000, 0.210, 0.422, 0.842, 1.670, 3.339 s after it was first sent) and never answered", 'forgot the connection after an idle timeout shorter than 6.0 s', 'too soon to tell whether the client gave up']},
+        summary={0: ["The connection sat idle for 32.0 s; the client's next data (frame 8) was sent again 5 times over 3.3 s (at 0.000, 0.210, 0.418, 0.834, 1.667, 3.334 s after it was first sent) and never answered", 'forgot the connection after an idle timeout shorter than 32.0 s', 'too soon to tell whether the client gave up']},
     ),
     # the same firewall rejects it with tcp-reset: TTL 64 where the server's packets have 63
     "idle-timeout-reset.pcapng": dict(
@@ -379,7 +379,7 @@ CASES = {
     ),
     # the server reads nothing for 5 s: window 0 at frame 10, four probes (seq = ack - 1, no data), window update at frame 18
     "zero-window-recovered.pcapng": dict(
-        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-13 E E established; 14-224 E E zero-window; 225 F1 E zero-window; 226 F2 LA zero-window; 227 TW CL zero-window",
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-15 E E established; 16-224 E E zero-window; 225 F1 E zero-window; 226 F2 LA zero-window; 227 TW CL zero-window",
         convs={0: conv('zero-window', '', '', '1', '1', '1', '2', 'syn', zeek=('SF', 'ShADawdFf'))},
         experts_final={'tcpdiag.diag.zero_window': [10], 'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16], 'tcpdiag.event.window_opened': [18]},
         experts_single={'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16], 'tcpdiag.event.window_opened': [18]},
@@ -387,7 +387,7 @@ CASES = {
     ),
     # the server never reads again while the capture runs: five probes
     "zero-window-stalled.pcapng": dict(
-        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-13 E E established; 14-19 E E zero-window",
+        frames="1 SS CL syn-pending; 2 SS SR synack-pending; 3-15 E E established; 16-19 E E zero-window",
         convs={0: conv('zero-window', '', '', '1', '1', '1', '2', 'syn', zeek=('S1', 'ShADaw'))},
         experts_final={'tcpdiag.diag.zero_window': [10], 'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16, 18]},
         experts_single={'tcpdiag.event.zero_window': [10], 'tcpdiag.event.zero_window_probe': [11, 13, 14, 16, 18]},
@@ -439,7 +439,7 @@ CASES = {
         convs={0: conv('pmtu-black-hole', '', '', '1', '1', '9', '10', 'syn', zeek=('S1', 'ShADadt'))},
         experts_final={'tcpdiag.event.data_retransmission': [21, 30, 35, 44], 'tcpdiag.diag.pmtu_black_hole': [44]},
         experts_single={'tcpdiag.event.data_retransmission': [21, 30, 35, 44]},
-        summary={0: ["The server's segments of 1448 bytes were sent again 4 times over 1.5 s (at 0.000, 0.004, 0.216, 0.628, 1.465 s after it was first sent) and never acknowledged", 'the client answered (frame 20) after a 760-byte segment of the same flight', 'likely a path-MTU black hole', '(none in the capture: filtered on the way)']},
+        summary={0: ["The server's segments of 1448 bytes were sent again 4 times over 1.5 s (at 0.000, 0.004, 0.216, 0.628, 1.465 s after it was first sent) and never acknowledged", 'while the client answered a 760-byte segment of the same flight with a duplicate ACK (frame 20)', 'likely a path-MTU black hole', '(none in the capture: filtered on the way)']},
     ),
     # the same over IPv6 (1428-byte segments, 860-byte tail)
     "pmtu-blackhole-v6.pcapng": dict(
@@ -447,7 +447,7 @@ CASES = {
         convs={0: conv('pmtu-black-hole', '', '', '1', '1', '7', '8', 'syn', zeek=('S1', 'ShADadt'))},
         experts_final={'tcpdiag.event.data_retransmission': [19, 26, 31, 40], 'tcpdiag.diag.pmtu_black_hole': [40]},
         experts_single={'tcpdiag.event.data_retransmission': [19, 26, 31, 40]},
-        summary={0: ["The server's segments of 1428 bytes were sent again 4 times", 'the client answered (frame 18) after a 860-byte segment', 'likely a path-MTU black hole']},
+        summary={0: ["The server's segments of 1428 bytes were sent again 4 times", 'answered a 860-byte segment of the same flight with a duplicate ACK (frame 18)', 'likely a path-MTU black hole']},
     ),
     # the ICMP arrives: the server resends at 1228 bytes and the transfer completes
     "pmtu-icmp.pcapng": dict(
