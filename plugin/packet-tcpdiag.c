@@ -156,6 +156,7 @@ typedef struct {
     address  src, dst;     /* the IP addresses, their bytes in addr */
     guint8   addr[2][16];
     guint8   th[20];       /* TCP: the fixed header (16 bytes at least) */
+    guint32  sack_left, sack_right; /* TCP: the first SACK block (RFC 2018), if sack_left != sack_right */
     guint32  payload_len;
     guint8   ip, ttl, df;  /* the enclosing IP header (ip: 4, 6, 0 unknown) */
     guint16  ip_id;
@@ -1156,11 +1157,10 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             add_string(dt, hf_retransmission_schedule, tvb, sched);
         }
         if (v.outcome == TD_OUT_ZERO_WINDOW && v.subject >= 1 && v.subject <= 2) {
-            gboolean recovered;
-            bool rec;
+            bool recovered = false;
             const td_flow *zf = &c->ep[v.subject - 1].fl;
-            add_reltime(dt, hf_zero_window_for, tvb, td_flow_zero_window(c, v.subject - 1, now, &rec));
-            recovered = rec;
+            add_reltime(dt, hf_zero_window_for, tvb,
+                        td_flow_zero_window(c, v.subject - 1, now, &recovered));
             add_uint(dt, hf_zero_window_probes, tvb, recovered ? zf->zw_longest_probes : zf->zw_probes);
         }
         if (cl->fl.ka_total + sv->fl.ka_total)
@@ -1171,7 +1171,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
                         : v.subject >= 1 && v.subject <= 2 ? c->ep[v.subject - 1].fl.rtx_idle : 0.0);
         if (c->too_big_frame)
             add_uint(dt, hf_path_mtu, tvb, c->too_big_mtu);
-        if (c->late_open_frame && c->synack_after_hs)
+        if (v.outcome == TD_OUT_ACCEPT_QUEUE_FULL && c->late_open_frame)
             add_reltime(dt, hf_opened_late_by, tvb, c->late_open_ts - c->hs_ack_ts);
 
         /* Each endpoint's IP baseline, and the resets' forensics. */
@@ -1307,6 +1307,33 @@ static gboolean note_addresses(layer_note *n, const packet_info *pinfo)
  * identification and DF bit (RFC 791 3.1, RFC 8200 3).  The last segment
  * of a frame wins (the innermost of a tunnel).
  */
+/* The first SACK block of an ACK's options (RFC 2018 3; RFC 9293 3.1 for
+ * the option list): kind 5, length 2 + 8n.  Bounded by the header. */
+static void note_sack(tvbuff_t *tvb, guint hlen, layer_note *n)
+{
+    guint8 opt[40];
+    const guint olen = hlen - 20;
+
+    tvb_memcpy(tvb, opt, 20, olen);
+    for (guint i = 0; i < olen;) {
+        const guint8 kind = opt[i];
+        if (kind == 0)
+            return;            /* end of option list */
+        if (kind == 1) {
+            i++;               /* no-operation */
+            continue;
+        }
+        if (i + 1 >= olen || opt[i + 1] < 2 || i + opt[i + 1] > olen)
+            return;            /* malformed: stop */
+        if (kind == 5 && opt[i + 1] >= 10) {
+            n->sack_left = td_ntoh32(opt + i + 2);
+            n->sack_right = td_ntoh32(opt + i + 6);
+            return;
+        }
+        i += opt[i + 1];
+    }
+}
+
 static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
 {
     layer_note *n = &tcp_note;
@@ -1319,6 +1346,9 @@ static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
         return; /* a header too short to read: nothing to follow */
     tvb_memcpy(tvb, n->th, 0, caplen < 20 ? caplen : 20);
     const guint hlen = (guint)(n->th[12] >> 4) * 4;
+    n->sack_left = n->sack_right = 0;
+    if (hlen > 20 && (n->th[13] & 0x10) && caplen >= (gint)hlen)
+        note_sack(tvb, hlen, n);
     const guint reported = tvb_reported_length(tvb);
     /* As TCP computes tcp.len: also under a bogus header length (< 20),
      * and not for an IP fragment it is not given whole. */
@@ -2002,8 +2032,12 @@ static void compute_findings(void)
         for (guint i = 0; i < g->convs->len; i++) {
             td_conv scratch;
             const td_conv *c = conv_view((conv_rec *)g_ptr_array_index(g->convs, i), &scratch);
+            /* The queue was shown full until the server took it, reset
+             * it, or last sent its SYN-ACK again. */
+            double until = c->late_open_frame ? c->late_open_ts
+                           : c->rst_frame ? c->rst_ts : c->last_synack_ts;
             span_lo = MIN(span_lo, c->first_ts - 1.0);
-            span_hi = MAX(span_hi, c->last_ts + 1.0);
+            span_hi = MAX(span_hi, until + 1.0);
         }
         if (l)
             g_array_sort(l->answers, cmp_double);
@@ -2132,6 +2166,8 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.payload_len = n->payload_len;
     seg.flags = (guint8)(n->th[13] & 0x3f);  /* FIN SYN RST PSH ACK URG */
     seg.window = td_ntoh16(n->th + 14);
+    seg.sack_left = n->sack_left;
+    seg.sack_right = n->sack_right;
     seg.sender = (guint8)sender;
     seg.ip = n->ip;
     seg.ttl = n->ttl;

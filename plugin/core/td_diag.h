@@ -210,7 +210,7 @@ typedef enum {
     X(IPID_COPY,   "ipid-copies-trigger", TD_RK_PATH, \
       "IPv4 identification copied from the peer's segment that triggered the reset, as on-path injectors do") \
     X(ODD_FLAGS,   "odd-flags",           TD_RK_FORGERY, \
-      "TCP flags no TCP stack sets on a reset (PSH, URG, FIN or SYN with RST)")
+      "TCP flags no TCP stack sets on a reset: FIN or SYN with RST, or PSH or URG on a reset without data")
 
 #define TD_RST_FINDING_ENUM(id, tok, kind, meaning) TD_RF_##id,
 typedef enum { TD_RST_FINDINGS(TD_RST_FINDING_ENUM) TD_RF_COUNT } td_rst_finding;

@@ -64,6 +64,10 @@ void td_prefs_default(td_prefs *p)
  * doubling: a copy sooner is the answer to a SYN sent again, or a
  * duplicate. */
 #define SYNACK_TIMER_S 0.9
+/* Data the capture did not show counts as sent up to this much (a
+ * window's worth, 2^24 bytes with window scaling); a larger jump is
+ * rather a bogus sequence number. */
+#define MAX_UNSEEN_BYTES (1u << 24)
 
 /* An acknowledgement `ack` covers sequence number `s` (it is s+1 or later,
  * but not absurdly far: a quarter of the sequence space). */
@@ -524,7 +528,9 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
              * capture missed. */
             uint32_t fresh = s->payload_len;
             if (!first)
-                fresh = td_seq_gt(end, me->snd_end) ? end - me->snd_end : 0;
+                fresh = !td_seq_gt(end, me->snd_end) ? 0
+                      : end - me->snd_end <= MAX_UNSEEN_BYTES + s->payload_len ? end - me->snd_end
+                      : s->payload_len;
             /* ... but for its FIN's sequence number, if data came past it. */
             if (fresh && (me->know & TD_K_SENT_FIN) && td_seq_ge(me->fin_seq, me->snd_end) &&
                 td_seq_lt(me->fin_seq, end))

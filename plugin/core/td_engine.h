@@ -98,11 +98,14 @@ typedef struct {
      * 0: not known, a partial acknowledgement moved it), after how much
      * silence, and the smallest segment of the flight. */
     double   flight_ts, flight_idle, flight_min_ts;
-    uint32_t flight_frame, flight_min_len;
+    uint32_t flight_frame, flight_min_len, flight_min_seq;
+    bool     flight_known;           /* flight_ts/flight_frame are that first transmission */
+    uint16_t win;                    /* raw window of its latest ACK */
     /* The peer's latest pure duplicate ACK while data was outstanding:
      * something later than the oldest unacknowledged byte arrived. */
     double   dupack_ts;
     uint32_t dupack_frame;
+    bool     dupack_sacked;          /* it was a SACK of the smallest segment */
     /* Data retransmissions: all of them, and the latest episode (the oldest
      * unacknowledged data sent again, until the peer acknowledges it). */
     uint32_t rtx_total;
@@ -283,6 +286,7 @@ typedef struct {
     uint32_t seq, ack;     /* raw, not relative */
     uint32_t payload_len;
     uint16_t window;       /* raw window field, unscaled */
+    uint32_t sack_left, sack_right; /* its first SACK block; equal: none */
     uint8_t  flags;        /* TD_TH_* */
     uint8_t  sender;       /* endpoint index 0 or 1 */
     /* The IP header carrying it (ip == 0: not known). */

@@ -59,8 +59,10 @@ static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
 {
     f->flight_ts = s->ts;
     f->flight_frame = s->frame;
+    f->flight_known = true;
     f->flight_idle = prev_ts >= 0.0 ? s->ts - prev_ts : 0.0;
     f->flight_min_len = s->payload_len;
+    f->flight_min_seq = s->seq;
     f->flight_min_ts = s->ts;
     f->dupack_ts = 0.0;
 }
@@ -73,12 +75,20 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
     if (!(s->flags & TD_TH_ACK) || !e->have_acked)
         return;
     if (s->ack == e->acked) {
-        /* A pure duplicate ACK while the peer's data is outstanding: a
-         * later segment of it arrived (RFC 5681 2). */
-        if (s->payload_len == 0 && !(s->flags & (TD_TH_FIN | TD_TH_SYN)) && p->have_nxt &&
-            td_seq_lt(s->ack, p->nxt)) {
+        /* Proof that the peer's smallest segment of the flight arrived
+         * while older data had not: a SACK block that covers it (RFC 2018),
+         * or, from a peer without SACK, a duplicate ACK after it (no data,
+         * no window change, not a probe: RFC 5681 2). */
+        const bool sacked = s->sack_left != s->sack_right && pf->flight_min_len &&
+                            td_seq_le(s->sack_left, pf->flight_min_seq) &&
+                            td_seq_ge(s->sack_right, pf->flight_min_seq + pf->flight_min_len);
+        const bool dupack = s->sack_left == s->sack_right && s->payload_len == 0 &&
+                            !(s->flags & (TD_TH_FIN | TD_TH_SYN)) && s->window == e->fl.win &&
+                            e->have_nxt && s->seq == e->nxt;
+        if (p->have_nxt && td_seq_lt(s->ack, p->nxt) && (sacked || dupack)) {
             pf->dupack_ts = s->ts;
             pf->dupack_frame = s->frame;
+            pf->dupack_sacked = sacked;
         }
         return;
     }
@@ -94,7 +104,7 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
      * is not known. */
     if (p->have_nxt && td_seq_lt(s->ack, p->nxt)) {
         pf->flight_ts = s->ts;
-        pf->flight_frame = 0;
+        pf->flight_known = false;
         pf->flight_idle = 0.0;
     }
 }
@@ -115,6 +125,7 @@ static void on_window(td_flow *f, const td_segment *s, td_step *st)
 {
     if (!(s->flags & TD_TH_ACK))
         return;
+    f->win = s->window;
     if (s->window == 0 && !f->zw_open) {
         f->zw_open = true;
         f->zw_start_ts = s->ts;
@@ -164,7 +175,7 @@ static void on_retransmission(td_endpoint *e, const td_endpoint *p, const td_seg
         f->rtx_len = s->payload_len;
         f->rtx_count = 0;
         f->rtx_frame = s->frame;
-        f->rtx_orig_known = f->flight_frame != 0;
+        f->rtx_orig_known = f->flight_known;
         f->rtx_orig_ts = f->rtx_orig_known ? f->flight_ts : s->ts;
         f->rtx_orig_frame = f->flight_frame;
         f->rtx_idle = f->rtx_orig_known ? f->flight_idle : 0.0;
@@ -245,16 +256,18 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
          * the sender, with nothing from the peer since that could have
          * asked for it (RFC 5681 3.2, RFC 6298). */
         const double rtt = td_conv_rtt_via(c, s->sender);
-        if (rtt > 0.0 && s->ts - e->nxt_ts < rtt && p->last_nr_ts < e->nxt_ts)
+        if (rtt > 0.0 && s->ts - e->nxt_ts < rtt &&
+            (p->last_nr_ts < e->nxt_ts || s->ts - p->last_nr_ts < rtt))
             return;
         on_retransmission(e, p, s, st);
         return;
     }
     /* New data.  Nothing outstanding before it: a flight begins. */
     if (!e->have_nxt || !p->have_acked || !td_seq_lt(p->acked, e->nxt) || !f->flight_frame)
-        open_flight(f, s, prev_ts);
+        open_flight(f, s, prev_ts);   /* nothing outstanding, or the first flight */
     else if (s->payload_len < f->flight_min_len) {
         f->flight_min_len = s->payload_len;
+        f->flight_min_seq = s->seq;
         f->flight_min_ts = s->ts;
     }
     if (s->payload_len > f->max_len)
@@ -381,6 +394,10 @@ static bool pmtu_suspect(const td_conv *c, int i)
     const bool v6 = e->base.ip == 6;
 
     if (f->rtx_len < (v6 ? PMTU_MIN_LEN_V6 : PMTU_MIN_LEN_V4) || f->rtx_len <= f->max_len_acked)
+        return false;
+    /* After an ICMP too-big the sender sent segments that fit: it heeded
+     * it, and what is lost after that is lost for another reason. */
+    if (c->too_big_frame && c->too_big_about == i && c->too_big_len_after)
         return false;
     /* An ICMP too-big about these segments that the sender did not heed. */
     if (c->too_big_frame && c->too_big_about == i && c->too_big_mtu &&
@@ -629,9 +646,12 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         put_rtx(t, c, i);
         td_put(t, " and never acknowledged");
         if (f->dupack_frame && f->dupack_ts > f->flight_min_ts && f->flight_min_len < f->rtx_len)
-            td_put(t, ", while the %s answered a %u-byte segment of the same flight with a duplicate "
-                      "ACK (frame %u): that smaller segment reached it", role(c, j),
-                   f->flight_min_len, f->dupack_frame);
+            td_put(t, f->dupack_sacked
+                      ? ", while the %s acknowledged a %u-byte segment of the same flight selectively "
+                        "(SACK, frame %u): that smaller segment reached it"
+                      : ", while the %s answered a %u-byte segment of the same flight with a duplicate "
+                        "ACK (frame %u): that smaller segment reached it",
+                   role(c, j), f->flight_min_len, f->dupack_frame);
         if (f->max_len_acked > 0)
             td_put(t, "; the %s had acknowledged up to %u bytes at once before", role(c, j),
                    f->max_len_acked);

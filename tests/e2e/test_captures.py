@@ -439,7 +439,7 @@ CASES = {
         convs={0: conv('pmtu-black-hole', '', '', '1', '1', '9', '10', 'syn', zeek=('S1', 'ShADadt'))},
         experts_final={'tcpdiag.event.data_retransmission': [21, 30, 35, 44], 'tcpdiag.diag.pmtu_black_hole': [44]},
         experts_single={'tcpdiag.event.data_retransmission': [21, 30, 35, 44]},
-        summary={0: ["The server's segments of 1448 bytes were sent again 4 times over 1.5 s (at 0.000, 0.004, 0.216, 0.628, 1.465 s after it was first sent) and never acknowledged", 'while the client answered a 760-byte segment of the same flight with a duplicate ACK (frame 20)', 'likely a path-MTU black hole', '(none in the capture: filtered on the way)']},
+        summary={0: ["The server's segments of 1448 bytes were sent again 4 times over 1.5 s (at 0.000, 0.004, 0.216, 0.628, 1.465 s after it was first sent) and never acknowledged", 'while the client acknowledged a 760-byte segment of the same flight selectively (SACK, frame 20)', 'likely a path-MTU black hole', '(none in the capture: filtered on the way)']},
     ),
     # the same over IPv6 (1428-byte segments, 860-byte tail)
     "pmtu-blackhole-v6.pcapng": dict(
@@ -447,7 +447,7 @@ CASES = {
         convs={0: conv('pmtu-black-hole', '', '', '1', '1', '7', '8', 'syn', zeek=('S1', 'ShADadt'))},
         experts_final={'tcpdiag.event.data_retransmission': [19, 26, 31, 40], 'tcpdiag.diag.pmtu_black_hole': [40]},
         experts_single={'tcpdiag.event.data_retransmission': [19, 26, 31, 40]},
-        summary={0: ["The server's segments of 1428 bytes were sent again 4 times", 'answered a 860-byte segment of the same flight with a duplicate ACK (frame 18)', 'likely a path-MTU black hole']},
+        summary={0: ["The server's segments of 1428 bytes were sent again 4 times", 'acknowledged a 860-byte segment of the same flight selectively (SACK, frame 18)', 'likely a path-MTU black hole']},
     ),
     # the ICMP arrives: the server resends at 1228 bytes and the transfer completes
     "pmtu-icmp.pcapng": dict(

@@ -237,6 +237,47 @@ static void test_pmtu(void)
     CHECK_CONTAINS(buf, "likely a path-MTU black hole");
 
     td_conv_free(&c);
+    td_conv_free(&c);
+    start(&c, "PMTU black hole: the tail acknowledged selectively, the window grew");
+    handshake(&c, 0.0);
+    seg(&c, 0.030, C, ACK, 1001, 5001, 18);
+    seg(&c, 0.031, S, ACK, 5001, 1019, 0);
+    seg(&c, 0.032, S, ACK, 5001, 1019, 1428);
+    seg(&c, 0.033, S, ACK, 6429, 1019, 860);
+    td_segment sk;
+    memset(&sk, 0, sizeof sk);
+    sk.frame = ++frame_no;
+    sk.ts = 0.0331;
+    sk.seq = 1019;
+    sk.ack = 5001;
+    sk.flags = ACK;
+    sk.window = 65000;
+    sk.sender = C;
+    sk.sack_left = 6429;
+    sk.sack_right = 7289;
+    td_conv_on_segment(&c, &sk);
+    seg(&c, 0.240, S, ACK, 5001, 1019, 1428);
+    seg(&c, 0.650, S, ACK, 5001, 1019, 1428);
+    seg(&c, 1.470, S, ACK, 5001, 1019, 1428);
+    CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_PMTU_BLACK_HOLE);
+    summary_of(&c, 1.470, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "while the client acknowledged a 860-byte segment of the same flight "
+                        "selectively (SACK, frame 8)");
+
+    td_conv_free(&c);
+    start(&c, "control: a window update crossing the flight is no evidence");
+    handshake(&c, 0.0);
+    seg(&c, 0.030, C, ACK, 1001, 5001, 18);
+    seg(&c, 0.031, S, ACK, 5001, 1019, 0);
+    seg(&c, 0.032, S, ACK, 5001, 1019, 1448);
+    seg(&c, 0.033, S, ACK, 6449, 1019, 1448);
+    seg(&c, 0.034, S, ACK, 7897, 1019, 200);
+    segw(&c, 0.0341, C, ACK, 1019, 5001, 0, 64000);   /* window 64240 before */
+    seg(&c, 0.240, S, ACK, 5001, 1019, 1448);
+    seg(&c, 0.650, S, ACK, 5001, 1019, 1448);
+    seg(&c, 1.470, S, ACK, 5001, 1019, 1448);
+    CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_RETRANS_TIMEOUT);
+
     start(&c, "control: the same without any answer from the client is a dead peer");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
