@@ -1315,6 +1315,15 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         put_client_error(&t, v);
         break;
     case TD_OUT_CLIENT_ABORTED:
+        if (!c->syn_frame) {
+            /* Only the SYN-ACK was captured: no SYN time to count from. */
+            td_put(&t, "The client answered the server's SYN-ACK (its SYN was not captured) with "
+                       "a reset ");
+            td_put_duration(&t, c->rst_ts - c->synack_ts);
+            td_put(&t, " later: it had no connection attempt for it any more (its application "
+                       "gave up, a reset it took ended the attempt, or a SYN scanner probed the port)");
+            break;
+        }
         td_put(&t, "The client reset its own connection attempt ");
         td_put_duration(&t, c->rst_ts - c->syn_ts[0]);
         td_put(&t, " after its first SYN");
