@@ -72,8 +72,9 @@ static inline void check_contains(const char *hay, const char *needle, int line)
 
 static uint32_t frame_no;
 
-static inline td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq,
-                   uint32_t ack, uint32_t len)
+/* The next frame's segment (window 64240, no IP header); callers set more. */
+static inline td_segment make_seg(double ts, int sender, uint8_t flags, uint32_t seq,
+                                  uint32_t ack, uint32_t len)
 {
     td_segment s;
     memset(&s, 0, sizeof s);
@@ -85,6 +86,13 @@ static inline td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint
     s.flags = flags;
     s.window = 64240;
     s.sender = (uint8_t)sender;
+    return s;
+}
+
+static inline td_step seg(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq,
+                   uint32_t ack, uint32_t len)
+{
+    td_segment s = make_seg(ts, sender, flags, seq, ack, len);
     return td_conv_on_segment(c, &s);
 }
 

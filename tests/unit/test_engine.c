@@ -889,16 +889,7 @@ static void test_random_sequences(void)
 static td_step segip(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq,
                      uint32_t ack, uint32_t len, uint8_t ip, uint8_t ttl, uint16_t id, bool df)
 {
-    td_segment s;
-    memset(&s, 0, sizeof s);
-    s.frame = ++frame_no;
-    s.ts = ts;
-    s.seq = seq;
-    s.ack = ack;
-    s.payload_len = len;
-    s.flags = flags;
-    s.window = 64240;
-    s.sender = (uint8_t)sender;
+    td_segment s = make_seg(ts, sender, flags, seq, ack, len);
     s.ip = ip;
     s.ttl = ttl;
     s.ip_id = id;

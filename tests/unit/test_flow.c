@@ -11,16 +11,8 @@
 static td_step segw(td_conv *c, double ts, int sender, uint8_t flags, uint32_t seq, uint32_t ack,
                     uint32_t len, uint16_t window)
 {
-    td_segment s;
-    memset(&s, 0, sizeof s);
-    s.frame = ++frame_no;
-    s.ts = ts;
-    s.seq = seq;
-    s.ack = ack;
-    s.payload_len = len;
-    s.flags = flags;
+    td_segment s = make_seg(ts, sender, flags, seq, ack, len);
     s.window = window;
-    s.sender = (uint8_t)sender;
     s.ip = 4;
     s.ttl = sender == C ? 64 : 63;
     s.df = true;
@@ -190,13 +182,7 @@ static void test_idle_timeout(void)
     segw(&c, 0.033, S, ACK, 5081, 1039, 0, 502);
     segw(&c, 0.034, C, ACK, 1039, 5081, 0, 502);
     segw(&c, 10.034, C, ACK, 1039, 5081, 38, 502);
-    td_segment r;
-    memset(&r, 0, sizeof r);
-    r.frame = ++frame_no;
-    r.ts = 10.0341;
-    r.seq = 5081;
-    r.flags = RST;
-    r.sender = S;
+    td_segment r = make_seg(10.0341, S, RST, 5081, 0, 0);
     r.ip = 4;
     r.ttl = 64;
     r.df = true;
@@ -244,15 +230,8 @@ static void test_pmtu(void)
     seg(&c, 0.031, S, ACK, 5001, 1019, 0);
     seg(&c, 0.032, S, ACK, 5001, 1019, 1428);
     seg(&c, 0.033, S, ACK, 6429, 1019, 860);
-    td_segment sk;
-    memset(&sk, 0, sizeof sk);
-    sk.frame = ++frame_no;
-    sk.ts = 0.0331;
-    sk.seq = 1019;
-    sk.ack = 5001;
-    sk.flags = ACK;
+    td_segment sk = make_seg(0.0331, C, ACK, 1019, 5001, 0);
     sk.window = 65000;
-    sk.sender = C;
     sk.sack_left = 6429;
     sk.sack_right = 7289;
     td_conv_on_segment(&c, &sk);
@@ -593,14 +572,7 @@ static void test_race_injection(void)
     start(&c, "race: a reset with PSH, its IP ID copied from the request");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK | TD_TH_PSH, 1001, 5001, 18, 502);
-    td_segment r;
-    memset(&r, 0, sizeof r);
-    r.frame = ++frame_no;
-    r.ts = 0.032;
-    r.seq = 5001;
-    r.ack = 1019;
-    r.flags = RST | ACK | TD_TH_PSH;
-    r.sender = S;
+    td_segment r = make_seg(0.032, S, RST | ACK | TD_TH_PSH, 5001, 1019, 0);
     r.ip = 4;
     r.ttl = 64;
     r.ip_id = (uint16_t)(100 + 4);   /* the request's */
