@@ -43,11 +43,6 @@ bool td_zeek_likely_server_port(uint16_t port)
 void td_zeek_init(td_zeek *z)
 {
     memset(z, 0, sizeof *z);
-    for (int i = 0; i < 2; i++) {
-        z->ep[i].rxmit_thresh = 1;
-        z->ep[i].win0_thresh = 1;
-        z->ep[i].gap_thresh = 1;
-    }
 }
 
 static void append(td_zeek *z, char c)
@@ -76,13 +71,17 @@ static bool check_history(td_zeek *z, uint8_t sender, uint32_t mask, char upper)
     return false;
 }
 
-/* Session::ScaledHistoryEntry: the 1st, 10th, 100th ... occurrence. */
-static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint32_t *thresh)
+/* Session::ScaledHistoryEntry: the 1st, 10th, 100th ... occurrence (up to
+ * the 10^9th, the last power of ten a 32-bit count reaches). */
+static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint8_t *next)
 {
-    if (++*count == *thresh) {
+    static const uint32_t pow10[] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
+                                      10000000u, 100000000u, 1000000000u };
+
+    if (++*count == pow10[*next]) {
         append(z, role_case(z, sender, upper));
-        if (*thresh <= UINT32_MAX / 10)
-            *thresh *= 10;
+        if (*next < 9)
+            (*next)++;
     }
 }
 
@@ -272,7 +271,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
 
     /* update_window: a zero window, not on a reset, the peer not closed. */
     if (window == 0 && !(flags & TH_RST) && p->state != TD_ZK_CLOSED && e->state != TD_ZK_RESET)
-        scaled(z, sender, 'W', &e->win0, &e->win0_thresh);
+        scaled(z, sender, 'W', &e->win0, &e->win0_next);
 
     /* ACK bookkeeping: the highest acknowledgement of the peer's data. */
     if ((flags & TH_ACK) && !(flags & TH_RST) && p->init &&
@@ -287,7 +286,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
         if ((int32_t)(upto - p->contig) > 0) {
             if ((e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
                 (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
-                scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_thresh);
+                scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_next);
             p->contig = upto;
         }
         p->ack_seq = ack;
@@ -307,7 +306,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
         else if (delta > 0)
             e->last_seq = end;
         else if (len > 0 && (!first_of_endpoint || (flags & TH_SYN)))
-            scaled(z, sender, 'T', &e->rxmit, &e->rxmit_thresh);
+            scaled(z, sender, 'T', &e->rxmit, &e->rxmit_next);
     }
 
     update_state_machine(z, sender, flags, seq, len);

@@ -32,14 +32,15 @@ typedef enum {
 typedef struct {
     uint32_t start_seq, last_seq, ack_seq;
     uint32_t last_syn, last_fin, last_rst;  /* relative sequence numbers */
-    uint32_t rxmit, rxmit_thresh;           /* 'T' scaling */
-    uint32_t win0, win0_thresh;             /* 'W' scaling */
-    uint32_t gap, gap_thresh;               /* 'G' scaling */
+    /* 'T', 'W', 'G' scaling: occurrences, and the next one that adds a
+     * letter, 10 to the power *_next (1, 10, 100, ...). */
+    uint32_t rxmit, win0, gap;
     uint32_t contig;                        /* end of the contiguous payload seen */
     uint32_t fin_seq;                       /* sequence number of its FIN */
     uint16_t fin_cnt;
     uint8_t  state, prev_state;
     bool     init;
+    uint8_t  rxmit_next, win0_next, gap_next;
 } td_zeek_ep;
 
 typedef struct {
