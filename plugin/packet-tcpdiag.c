@@ -186,6 +186,17 @@ typedef struct {
     float   interval;
 } frame_rec;
 
+/* The end-of-capture verdict of a conversation, kept for later passes
+ * (allocated on the first of them: a single pass has none). */
+typedef struct {
+    double     now;
+    td_verdict verdict;
+    char      *summary;
+    td_span   *lines;           /* its lines, once a visible tree showed them */
+    guint32    nlines;
+    td_rst_level rst_worst;
+} verdict_cache;
+
 /* A conversation past its opening: the engine's state and what the glue
  * keeps beside it. */
 typedef struct {
@@ -193,13 +204,7 @@ typedef struct {
     frame_rec *recs;
     guint32    nrecs, caprecs;
     char      *icmp_source; /* who sent the ICMP error, as text */
-    /* Cache of the end-of-capture verdict (later passes). */
-    double     cached_now;
-    td_verdict cached_verdict;
-    char      *cached_summary;
-    td_span   *cached_lines;    /* its lines, once a visible tree showed them */
-    guint32    ncached_lines;
-    td_rst_level cached_rst_worst;
+    verdict_cache *cache;
     /* First pass: the worst reset assessment an expert item has shown. */
     td_rst_level rst_shown;
 } conv_state;
@@ -227,6 +232,11 @@ typedef struct {
 /* The sizes the README gives ("How it reads packets, and what it costs"). */
 G_STATIC_ASSERT(sizeof(conv_rec) == 56);
 G_STATIC_ASSERT(sizeof(frame_rec) == 16);
+G_STATIC_ASSERT(sizeof(td_conv) == 840);
+G_STATIC_ASSERT(sizeof(conv_state) == 880);
+G_STATIC_ASSERT(sizeof(verdict_cache) == 56);
+G_STATIC_ASSERT(sizeof(td_more) == 432);
+G_STATIC_ASSERT(sizeof(td_rst) == 168);
 #endif
 
 /* The origins (td_origin) of the few conversations that reuse an earlier
@@ -365,7 +375,6 @@ static conv_state *conv_state_of(conv_rec *cr)
         conv_replay(cr, cr->nlog, &cs->conv, steps);
         for (guint32 i = 0; i < cr->nlog; i++)
             record_step(cs, cr->u.log[i].frame, &steps[i]);
-        cs->cached_now = -1.0;
         g_free(cr->u.log);
         cr->u.state = cs;
         cr->full = TRUE;
@@ -461,8 +470,11 @@ static void conv_free(conv_rec *cr)
         td_conv_free(&cs->conv);
         g_free(cs->recs);
         g_free(cs->icmp_source);
-        g_free(cs->cached_summary);
-        g_free(cs->cached_lines);
+        if (cs->cache) {
+            g_free(cs->cache->summary);
+            g_free(cs->cache->lines);
+            g_free(cs->cache);
+        }
         g_free(cs);
     } else {
         g_free(cr->u.log);
@@ -1014,22 +1026,30 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     proto_tree *dt = NULL;
 
     td_rst_level rst_worst;
-    if (final && cs && cs->cached_now == now) {
-        v = cs->cached_verdict;
-        summary = cs->cached_summary;
-        rst_worst = cs->cached_rst_worst;
+    verdict_cache *vc = NULL;
+    if (final && cs) {
+        if (!cs->cache) {
+            cs->cache = g_new0(verdict_cache, 1);
+            cs->cache->now = -1.0;
+        }
+        vc = cs->cache;
+    }
+    if (vc && vc->now == now) {
+        v = vc->verdict;
+        summary = vc->summary;
+        rst_worst = vc->rst_worst;
     } else {
         v = shown_verdict(cr, c, now, final);
         rst_worst = c->nrsts ? td_conv_rst_worst(c, NULL) : TD_RST_GENUINE;
-        if (final && cs) {
-            cs->cached_now = now;
-            cs->cached_verdict = v;
-            cs->cached_rst_worst = rst_worst;
-            g_free(cs->cached_summary);
-            cs->cached_summary = NULL;
-            g_free(cs->cached_lines);
-            cs->cached_lines = NULL;
-            cs->ncached_lines = 0;
+        if (vc) {
+            vc->now = now;
+            vc->verdict = v;
+            vc->rst_worst = rst_worst;
+            g_free(vc->summary);
+            vc->summary = NULL;
+            g_free(vc->lines);
+            vc->lines = NULL;
+            vc->nlines = 0;
         }
     }
 
@@ -1042,9 +1062,9 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     if (want_summary && !summary) {
         char buf[2048];
         td_conv_summary(c, &v, now, final, cs ? cs->icmp_source : NULL, buf, sizeof buf);
-        if (final && cs) {
-            cs->cached_summary = g_strdup(buf);
-            summary = cs->cached_summary;
+        if (vc) {
+            vc->summary = g_strdup(buf);
+            summary = vc->summary;
         } else {
             summary = wmem_strdup(pinfo->pool, buf);
         }
@@ -1069,15 +1089,15 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (summary) {
             /* After the first pass the summary is the same on every packet of
              * the conversation: so are its lines. */
-            const gboolean cached = final && cs && summary == cs->cached_summary;
-            if (cached && !cs->cached_lines && tree_visible(dt) && strlen(summary) > TEXT_LINE_MAX) {
+            const gboolean cached = vc && summary == vc->summary;
+            if (cached && !vc->lines && tree_visible(dt) && strlen(summary) > TEXT_LINE_MAX) {
                 size_t n;
-                cs->cached_lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
-                cs->ncached_lines = (guint32)n;
+                vc->lines = text_lines(summary, NULL, &n);  /* g_malloc'd */
+                vc->nlines = (guint32)n;
             }
-            if (cached && cs->cached_lines)
-                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, cs->cached_lines,
-                              cs->ncached_lines);
+            if (cached && vc->lines)
+                add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, vc->lines,
+                              vc->nlines);
             else
                 add_long_text(dt, hf_summary, tvb, pinfo, summary, oi->headline, NULL, 0);
         }
@@ -1146,31 +1166,33 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
 
         /* After the handshake. */
-        if (cl->fl.rtx_total)
-            add_uint(dt, hf_client_retransmissions, tvb, cl->fl.rtx_total);
-        if (sv->fl.rtx_total)
-            add_uint(dt, hf_server_retransmissions, tvb, sv->fl.rtx_total);
+        const td_more *more = td_more_of(c);
+        const td_flow_more *clm = &more->ep[c->client], *svm = &more->ep[1 - c->client];
+        if (clm->rtx_total)
+            add_uint(dt, hf_client_retransmissions, tvb, clm->rtx_total);
+        if (svm->rtx_total)
+            add_uint(dt, hf_server_retransmissions, tvb, svm->rtx_total);
         if (v.subject >= 1 && v.subject <= 2 && v.outcome != TD_OUT_ZERO_WINDOW &&
-            c->ep[v.subject - 1].fl.rtx_count && proto_field_is_referenced(dt, hf_retransmission_schedule)) {
+            more->ep[v.subject - 1].rtx_count && proto_field_is_referenced(dt, hf_retransmission_schedule)) {
             char sched[160];
             td_flow_rtx_schedule(c, v.subject - 1, sched, sizeof sched);
             add_string(dt, hf_retransmission_schedule, tvb, sched);
         }
         if (v.outcome == TD_OUT_ZERO_WINDOW && v.subject >= 1 && v.subject <= 2) {
             bool recovered = false;
-            const td_flow *zf = &c->ep[v.subject - 1].fl;
+            const td_flow_more *zf = &more->ep[v.subject - 1];
             add_reltime(dt, hf_zero_window_for, tvb,
                         td_flow_zero_window(c, v.subject - 1, now, &recovered));
             add_uint(dt, hf_zero_window_probes, tvb, recovered ? zf->zw_longest_probes : zf->zw_probes);
         }
-        if (cl->fl.ka_total + sv->fl.ka_total)
-            add_uint(dt, hf_keepalives, tvb, (guint32)cl->fl.ka_total + sv->fl.ka_total);
+        if (clm->ka_total + svm->ka_total)
+            add_uint(dt, hf_keepalives, tvb, (guint32)clm->ka_total + svm->ka_total);
         if (v.outcome == TD_OUT_IDLE_TIMEOUT)
             add_reltime(dt, hf_idle_before_cut, tvb,
-                        c->rst_frame && c->rst_frame == v.key_frame ? c->rst_trigger_idle
-                        : v.subject >= 1 && v.subject <= 2 ? c->ep[v.subject - 1].fl.rtx_idle : 0.0);
-        if (c->too_big_frame)
-            add_uint(dt, hf_path_mtu, tvb, c->too_big_mtu);
+                        c->rst_frame && c->rst_frame == v.key_frame ? more->rst_trigger_idle
+                        : v.subject >= 1 && v.subject <= 2 ? more->ep[v.subject - 1].rtx_idle : 0.0);
+        if (more->too_big_frame)
+            add_uint(dt, hf_path_mtu, tvb, more->too_big_mtu);
         if (v.outcome == TD_OUT_ACCEPT_QUEUE_FULL && c->late_open_frame)
             add_reltime(dt, hf_opened_late_by, tvb, c->late_open_ts - c->hs_ack_ts);
 
@@ -2045,7 +2067,7 @@ static void compute_findings(void)
             conv_rec *cr = (conv_rec *)g_ptr_array_index(l->dropped, i);
             td_conv scratch;
             const td_conv *c = conv_view(cr, &scratch);
-            const double first = c->syn_ts[0], last = c->last_syn_ts;
+            const double first = c->syn0_ts, last = c->last_syn_ts;
             if (last < span_lo || first > span_hi)
                 continue;
             if (answered_others_meanwhile(l, first, last, c->synack_frame ? c->synack_ts : -1.0)) {

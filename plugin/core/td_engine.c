@@ -102,11 +102,22 @@ void td_conv_set_reuse(td_conv *c, const td_conv *prev, uint32_t prev_stream)
     c->reuse_time_wait = time_wait_mask(prev);
 }
 
+const td_more td_more_none;
+
+td_more *td_more_get(td_conv *c)
+{
+    if (!c->more)
+        c->more = (td_more *)calloc(1, sizeof *c->more);
+    return c->more;
+}
+
 void td_conv_free(td_conv *c)
 {
     free(c->rsts);
     c->rsts = NULL;
     c->nrsts = 0;
+    free(c->more);
+    c->more = NULL;
 }
 
 void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
@@ -274,8 +285,10 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
         if (e->syn_count == 1) {
             c->syn_frame = s->frame;
         }
-        if (e->syn_count <= TD_MAX_SYN_TIMES)
-            c->syn_ts[e->syn_count - 1] = s->ts;
+        if (e->syn_count == 1)
+            c->syn0_ts = s->ts;
+        else if (e->syn_count <= TD_MAX_SYN_TIMES)
+            c->syn_at[e->syn_count - 2] = (float)(s->ts - c->syn0_ts);
         c->prev_syn_ts = c->last_syn_ts;
         c->last_syn_ts = s->ts;
         c->last_syn_frame = s->frame;
@@ -744,12 +757,12 @@ bool td_conv_syn_limit_reached(const td_conv *c)
 
     if (cl->syn_count != 7)
         return false;
-    double first = c->syn_ts[1] - c->syn_ts[0];
+    double first = td_conv_syn_ts(c, 1) - td_conv_syn_ts(c, 0);
     if (first < 0.8 || first > 1.5)
         return false;
-    for (int i = 2; i < 7; i++) {
-        double prev = c->syn_ts[i - 1] - c->syn_ts[i - 2];
-        double cur = c->syn_ts[i] - c->syn_ts[i - 1];
+    for (unsigned i = 2; i < 7; i++) {
+        double prev = td_conv_syn_ts(c, i - 1) - td_conv_syn_ts(c, i - 2);
+        double cur = td_conv_syn_ts(c, i) - td_conv_syn_ts(c, i - 1);
         if (cur < prev * 1.7 || cur > prev * 2.3)
             return false;
     }
@@ -1016,11 +1029,14 @@ size_t td_conv_syn_schedule(const td_conv *c, char *buf, size_t n)
     td_text t = { buf, n, 0 };
     const td_endpoint *cl = &c->ep[c->client];
     unsigned k = cl->syn_count < TD_MAX_SYN_TIMES ? cl->syn_count : TD_MAX_SYN_TIMES;
+    double ts[TD_MAX_SYN_TIMES];
 
     if (n == 0)
         return 0;
     buf[0] = '\0';
-    td_put_schedule(&t, c->syn_ts, k, cl->syn_count, c->last_syn_ts, 2);
+    for (unsigned i = 0; i < k; i++)
+        ts[i] = td_conv_syn_ts(c, i);
+    td_put_schedule(&t, ts, k, cl->syn_count, c->last_syn_ts, 2);
     return t.len;
 }
 
@@ -1171,17 +1187,18 @@ static void put_reuse(td_text *t, const td_conv *c)
 /* An ICMP too-big about this conversation, and what its sender did. */
 static void put_path_mtu(td_text *t, const td_conv *c)
 {
-    const int i = c->too_big_about > 1 ? 0 : c->too_big_about;
+    const td_more *m = td_more_of(c);
+    const int i = m->too_big_about > 1 ? 0 : m->too_big_about;
 
     td_put(t, "; an ICMP %s about the %s's segments (frame %u) named a path MTU of %u",
            c->ep[i].base.ip == 6 ? "packet too big" : "fragmentation needed",
-           td_role_word(c, i), c->too_big_frame, c->too_big_mtu);
-    if (c->too_big_len_after && c->too_big_len_after < c->too_big_len_before)
+           td_role_word(c, i), m->too_big_frame, m->too_big_mtu);
+    if (m->too_big_len_after && m->too_big_len_after < m->too_big_len_before)
         td_put(t, ": the %s lowered its segments from %u to %u bytes and went on",
-               td_role_word(c, i), c->too_big_len_before, c->too_big_len_after);
-    else if (c->too_big_len_after)
+               td_role_word(c, i), m->too_big_len_before, m->too_big_len_after);
+    else if (m->too_big_len_after)
         td_put(t, "; the %s's segments after it were up to %u bytes", td_role_word(c, i),
-               c->too_big_len_after);
+               m->too_big_len_after);
 }
 
 size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool final,
@@ -1222,7 +1239,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         td_put_times(&t, cl->syn_count);
         if (cl->syn_count > 1) {
             td_put(&t, " over ");
-            td_put_duration(&t, c->last_syn_ts - c->syn_ts[0]);
+            td_put_duration(&t, c->last_syn_ts - c->syn0_ts);
             td_put(&t, " (at %s s)", sched);
         }
         if (v->listener_busy)
@@ -1325,7 +1342,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
             break;
         }
         td_put(&t, "The client reset its own connection attempt ");
-        td_put_duration(&t, c->rst_ts - c->syn_ts[0]);
+        td_put_duration(&t, c->rst_ts - c->syn0_ts);
         td_put(&t, " after its first SYN");
         if (sv->synack_count > 0)
             td_put(&t, ", answering the server's SYN-ACK with RST: the client application "
@@ -1426,7 +1443,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
     }
     if (c->reuse_of)
         put_reuse(&t, c);
-    if (c->too_big_frame && v->outcome != TD_OUT_PMTU_BLACK_HOLE)
+    if (td_more_of(c)->too_big_frame && v->outcome != TD_OUT_PMTU_BLACK_HOLE)
         put_path_mtu(&t, c);
     return t.len;
 }

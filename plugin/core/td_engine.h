@@ -87,9 +87,9 @@ typedef struct {
     uint32_t id_step1, id_small;  /* steps between non-zero ones: +1, +2..+1024 */
 } td_baseline;
 
-/* After the handshake: retransmissions, keepalives and windows of one
- * endpoint as a sender (and its window as a receiver), td_flow.c. */
-#define TD_MAX_RTX_TIMES 8
+/* After the handshake: what every data segment of one endpoint updates,
+ * as a sender, td_flow.c.  The rest (td_flow_more) is kept only for
+ * conversations that need it. */
 typedef struct {
     /* Segment sizes: the largest it sent, and the most the peer
      * acknowledged at once while nothing larger had been sent. */
@@ -101,6 +101,12 @@ typedef struct {
     uint32_t flight_frame, flight_min_len, flight_min_seq;
     bool     flight_known;           /* flight_ts/flight_frame are that first transmission */
     uint16_t win;                    /* raw window of its latest ACK */
+} td_flow;
+
+/* The rarer part of one endpoint's td_flow: retransmissions, keepalives,
+ * zero windows, duplicate ACKs.  Zero until one happens. */
+#define TD_MAX_RTX_TIMES 8
+typedef struct {
     /* The peer's latest pure duplicate ACK while data was outstanding:
      * something later than the oldest unacknowledged byte arrived. */
     double   dupack_ts;
@@ -129,7 +135,24 @@ typedef struct {
     uint16_t zw_probes, zw_longest_probes;
     uint32_t zw_frame, zw_episodes, zw_longest_frame;
     double   zw_start_ts, zw_longest;
-} td_flow;
+} td_flow_more;
+
+/* What only some conversations need, allocated on first need (td_conv.more). */
+typedef struct {
+    td_flow_more ep[2];
+    /* What the first reset's sender had been doing. */
+    uint16_t rst_ka_unanswered;        /* keepalive probes unanswered before it */
+    uint32_t rst_ka_first_frame;
+    double   rst_ka_first_ts;
+    double   rst_ka_gap, rst_ka_interval; /* since the last probe; between the last two */
+    double   rst_trigger_idle;         /* the peer's segment it answers came after this silence */
+    /* ICMP fragmentation needed / packet too big about this conversation. */
+    uint16_t too_big_count, too_big_mtu;
+    uint32_t too_big_frame;
+    uint8_t  too_big_about;
+    uint32_t too_big_len_before;       /* largest payload its sender had sent before it */
+    uint32_t too_big_len_after;        /* largest payload its sender sent after it that fits that MTU */
+} td_more;
 
 typedef struct {
     uint64_t bytes;          /* payload bytes sent */
@@ -222,7 +245,9 @@ typedef struct {
 typedef struct {
     td_endpoint ep[2];
     double   first_ts, last_ts;
-    double   syn_ts[TD_MAX_SYN_TIMES]; /* client SYN times (first 8) */
+    double   syn0_ts;                  /* the client's first SYN */
+    float    syn_at[TD_MAX_SYN_TIMES - 1]; /* its next SYNs (up to 7): seconds after the first */
+    uint32_t packets;
     double   last_syn_ts, prev_syn_ts;  /* last client SYN, and the one before */
     double   synack_ts, last_synack_ts;
     double   hs_syn_ts;                /* the SYN the first SYN-ACK answered */
@@ -231,11 +256,10 @@ typedef struct {
     uint32_t first_frame, syn_frame, last_syn_frame;
     uint32_t synack_frame, last_synack_frame, hs_ack_frame;
     uint32_t rst_frame, icmp_frame, simopen_frame;
-    uint32_t packets;
     uint64_t bytes_at_rst;             /* payload bytes both ways before the first reset */
     uint64_t rst_sender_bytes;         /* what the reset's sender had sent */
-    uint8_t  rst_trigger_flags;        /* the peer's segment before the reset */
-    uint32_t rst_trigger_len;
+    uint32_t rst_trigger_len;          /* the peer's segment before the reset */
+    uint8_t  rst_trigger_flags;
     bool     rst_acks_less;            /* the reset acknowledged less than the peer sent */
     uint8_t  first_fin_by;             /* endpoint index, 0xff if none */
     uint16_t port[2];                  /* ports of endpoints 0 and 1 */
@@ -246,38 +270,44 @@ typedef struct {
     uint8_t  rst_by;                   /* endpoint index of the first reset's sender */
     uint8_t  rst_state;                /* its state before that reset */
     uint8_t  rst_peer_state;           /* the receiver's state before it */
+    uint8_t  reuse_time_wait;          /* port reuse: who held TIME_WAIT: 0 none, 1 client, 2 server, 3 both */
     td_icmp  icmp;                     /* first ICMP error (valid if icmp_frame) */
     td_zeek  zeek;                     /* Zeek's view: conn_state, history */
     /* An earlier conversation on the same addresses and ports. */
     uint32_t reuse_of;                 /* its tcp.stream + 1, 0 if none */
-    double   reuse_prev_last_ts;       /* its last packet */
-    uint8_t  reuse_time_wait;          /* who held TIME_WAIT: 0 none, 1 client, 2 server, 3 both */
     uint32_t ack_to_syn_frame;         /* a bare ACK answered the SYN (TIME-WAIT's challenge) */
+    double   reuse_prev_last_ts;       /* its last packet */
     /* Every reset (the first TD_MAX_RSTS), for forensics.  Allocated on the
      * first reset; td_conv_free() releases it. */
     td_rst  *rsts;
     uint32_t nrsts, rsts_seen;
-    uint8_t  rst_pending_follow;       /* the reset being recorded answers this one (index + 1) */
-    bool     hs_ack_bare;              /* the handshake was completed by a bare ACK */
-    /* What the first reset's sender had been doing (td_flow.c). */
-    uint16_t rst_ka_unanswered;        /* keepalive probes unanswered before it */
-    double   rst_ka_first_ts;
-    double   rst_ka_gap, rst_ka_interval; /* since the last probe; between the last two */
-    uint32_t rst_ka_first_frame;
-    double   rst_trigger_idle;         /* the peer's segment it answers came after this silence */
+    /* After the handshake, the rarer part (td_flow.c): allocated when
+     * first needed, never for a conversation kept as its opening segments
+     * (td_log.h); td_conv_free() releases it.  Read it with td_more_of(). */
+    td_more *more;
     /* The server sent its SYN-ACK again after the client's ACK completed
      * the handshake: it had not taken that ACK (accept queue full). */
-    uint16_t synack_after_hs;
+    double   late_open_ts;
     uint32_t synack_after_hs_frame;
     uint32_t late_open_frame;          /* the server's first segment after that, other than a SYN-ACK */
-    double   late_open_ts;
-    /* ICMP fragmentation needed / packet too big about this conversation. */
-    uint16_t too_big_count, too_big_mtu;
-    uint32_t too_big_frame;
-    uint8_t  too_big_about;
-    uint32_t too_big_len_before;       /* largest payload its sender had sent before it */
-    uint32_t too_big_len_after;        /* largest payload its sender sent after it that fits that MTU */
+    uint16_t synack_after_hs;
+    uint8_t  rst_pending_follow;       /* the reset being recorded answers this one (index + 1) */
+    bool     hs_ack_bare;              /* the handshake was completed by a bare ACK */
 } td_conv;
+
+/* The time of the client's SYN i (0: the first; i < TD_MAX_SYN_TIMES). */
+static inline double td_conv_syn_ts(const td_conv *c, unsigned i)
+{
+    return i == 0 ? c->syn0_ts : c->syn0_ts + (double)c->syn_at[i - 1];
+}
+
+/* The td_more of a conversation that has none: all zero. */
+extern const td_more td_more_none;
+
+static inline const td_more *td_more_of(const td_conv *c)
+{
+    return c->more ? c->more : &td_more_none;
+}
 
 /* One segment as seen at the capture point. */
 typedef struct {
@@ -429,6 +459,7 @@ double td_flow_zero_window(const td_conv *c, int i, double now, bool *recovered)
 size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n);
 
 /* Engine internals, shared by td_engine.c, td_rst.c and td_flow.c. */
+td_more *td_more_get(td_conv *c); /* allocated on first call; NULL if out of memory */
 void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double prev_ts);
 void td_flow_on_rst(td_conv *c, const td_segment *s);
 void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st);

@@ -55,7 +55,7 @@
  * (tcp_keepalive_timer()); 0.8 of it allows for timer slack. */
 #define KEEPALIVE_GAP 0.8
 
-static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
+static void open_flight(td_conv *c, td_flow *f, const td_segment *s, double prev_ts)
 {
     f->flight_ts = s->ts;
     f->flight_frame = s->frame;
@@ -64,12 +64,14 @@ static void open_flight(td_flow *f, const td_segment *s, double prev_ts)
     f->flight_min_len = s->payload_len;
     f->flight_min_seq = s->seq;
     f->flight_min_ts = s->ts;
-    f->dupack_ts = 0.0;
+    if (c->more)
+        c->more->ep[s->sender].dupack_ts = 0.0;
 }
 
 /* e acknowledged up to s->ack: what that proves about the peer's data. */
-static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment *s)
+static void on_peer_data_acked(td_conv *c, const td_segment *s)
 {
+    td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
     td_flow *pf = &p->fl;
 
     if (!(s->flags & TD_TH_ACK) || !e->have_acked)
@@ -85,10 +87,12 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
         const bool dupack = s->sack_left == s->sack_right && s->payload_len == 0 &&
                             !(s->flags & (TD_TH_FIN | TD_TH_SYN)) && s->window == e->fl.win &&
                             e->have_nxt && s->seq == e->nxt;
-        if (p->have_nxt && td_seq_lt(s->ack, p->nxt) && (sacked || dupack)) {
-            pf->dupack_ts = s->ts;
-            pf->dupack_frame = s->frame;
-            pf->dupack_sacked = sacked;
+        td_more *m;
+        if (p->have_nxt && td_seq_lt(s->ack, p->nxt) && (sacked || dupack) && (m = td_more_get(c))) {
+            td_flow_more *pm = &m->ep[1 - s->sender];
+            pm->dupack_ts = s->ts;
+            pm->dupack_frame = s->frame;
+            pm->dupack_sacked = sacked;
         }
         return;
     }
@@ -98,8 +102,11 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
     uint32_t proven = moved < pf->max_len ? moved : pf->max_len;
     if (proven > pf->max_len_acked)
         pf->max_len_acked = proven;
-    if (pf->rtx_open && td_seq_gt(s->ack, pf->rtx_seq))
-        pf->rtx_open = false;
+    if (c->more) {
+        td_flow_more *pm = &c->more->ep[1 - s->sender];
+        if (pm->rtx_open && td_seq_gt(s->ack, pm->rtx_seq))
+            pm->rtx_open = false;
+    }
     /* Data still outstanding: the oldest of it was sent before now, when
      * is not known. */
     if (p->have_nxt && td_seq_lt(s->ack, p->nxt)) {
@@ -112,21 +119,29 @@ static void on_peer_data_acked(td_endpoint *e, td_endpoint *p, const td_segment 
 /* A keepalive or zero-window probe: no data (or one byte, as some stacks
  * send), one below what the peer acknowledged (Linux tcp_xmit_probe_skb()
  * sends both kinds this way). */
-static bool is_probe(const td_endpoint *p, const td_segment *s)
+static bool is_probe(const td_conv *c, const td_segment *s)
 {
+    const td_endpoint *p = &c->ep[1 - s->sender];
+
     if (s->payload_len > 1 || (s->flags & TD_TH_FIN) || !p->have_acked)
         return false;
     /* BSD, macOS and Windows probe a closed window with one byte of new
      * data at the acknowledged point instead, and send it again. */
-    return s->seq == p->acked - 1 || (p->fl.zw_open && s->payload_len == 1 && s->seq == p->acked);
+    return s->seq == p->acked - 1 ||
+           (td_more_of(c)->ep[1 - s->sender].zw_open && s->payload_len == 1 && s->seq == p->acked);
 }
 
-static void on_window(td_flow *f, const td_segment *s, td_step *st)
+static void on_window(td_conv *c, const td_segment *s, td_step *st)
 {
     if (!(s->flags & TD_TH_ACK))
         return;
-    f->win = s->window;
-    if (s->window == 0 && !f->zw_open) {
+    c->ep[s->sender].fl.win = s->window;
+    const bool closed = td_more_of(c)->ep[s->sender].zw_open;
+    if (s->window == 0 && !closed) {
+        td_more *m = td_more_get(c);
+        if (!m)
+            return;
+        td_flow_more *f = &m->ep[s->sender];
         f->zw_open = true;
         f->zw_start_ts = s->ts;
         f->zw_frame = s->frame;
@@ -136,7 +151,8 @@ static void on_window(td_flow *f, const td_segment *s, td_step *st)
             st->event = TD_EV_ZERO_WINDOW;
             st->count = f->zw_episodes;
         }
-    } else if (s->window != 0 && f->zw_open) {
+    } else if (s->window != 0 && closed) {
+        td_flow_more *f = &c->more->ep[s->sender];
         double d = s->ts - f->zw_start_ts;
         f->zw_open = false;
         if (d >= f->zw_longest) {
@@ -156,11 +172,15 @@ static void on_window(td_flow *f, const td_segment *s, td_step *st)
  * byte (what the peer's acknowledgement points at): a tail loss probe
  * sends the last segment first (RFC 8985 7), fast recovery others after
  * the first; those count, the episode's times are the oldest byte's. */
-static void on_retransmission(td_endpoint *e, const td_endpoint *p, const td_segment *s,
-                              td_step *st)
+static void on_retransmission(td_conv *c, const td_segment *s, td_step *st)
 {
-    td_flow *f = &e->fl;
+    const td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
     const bool head = !p->have_acked || td_seq_le(s->seq, p->acked);
+    td_more *m = td_more_get(c);
+
+    if (!m)
+        return;
+    td_flow_more *f = &m->ep[s->sender];
 
     if (f->rtx_total < UINT32_MAX)
         f->rtx_total++;
@@ -175,10 +195,10 @@ static void on_retransmission(td_endpoint *e, const td_endpoint *p, const td_seg
         f->rtx_len = s->payload_len;
         f->rtx_count = 0;
         f->rtx_frame = s->frame;
-        f->rtx_orig_known = f->flight_known;
-        f->rtx_orig_ts = f->rtx_orig_known ? f->flight_ts : s->ts;
-        f->rtx_orig_frame = f->flight_frame;
-        f->rtx_idle = f->rtx_orig_known ? f->flight_idle : 0.0;
+        f->rtx_orig_known = e->fl.flight_known;
+        f->rtx_orig_ts = f->rtx_orig_known ? e->fl.flight_ts : s->ts;
+        f->rtx_orig_frame = e->fl.flight_frame;
+        f->rtx_idle = f->rtx_orig_known ? e->fl.flight_idle : 0.0;
         f->rtx_last_ts = f->rtx_orig_ts;
     }
     if (s->payload_len > f->rtx_len)
@@ -205,34 +225,40 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
     if (s->flags & (TD_TH_SYN | TD_TH_RST))
         return;
     /* Anything from it answers the peer's keepalive probes. */
-    p->fl.ka_unanswered = 0;
-    on_peer_data_acked(e, p, s);
-    on_window(f, s, st);
+    if (c->more)
+        c->more->ep[1 - s->sender].ka_unanswered = 0;
+    on_peer_data_acked(c, s);
+    on_window(c, s, st);
 
-    if (is_probe(p, s) && e->have_nxt) {
-        if (p->fl.zw_open) {
-            if (p->fl.zw_probes < UINT16_MAX)
-                p->fl.zw_probes++;
+    if (is_probe(c, s) && e->have_nxt) {
+        td_more *m = td_more_get(c);
+        if (!m)
+            return;
+        td_flow_more *pm = &m->ep[1 - s->sender];
+        if (pm->zw_open) {
+            if (pm->zw_probes < UINT16_MAX)
+                pm->zw_probes++;
             if (st->event == TD_EV_NONE) {
                 st->event = TD_EV_ZERO_WINDOW_PROBE;
-                st->count = p->fl.zw_probes;
+                st->count = pm->zw_probes;
             }
         } else {
-            if (f->ka_unanswered == 0) {
-                f->ka_first_frame = s->frame;
-                f->ka_first_ts = s->ts;
+            td_flow_more *k = &m->ep[s->sender];
+            if (k->ka_unanswered == 0) {
+                k->ka_first_frame = s->frame;
+                k->ka_first_ts = s->ts;
             }
-            if (f->ka_unanswered < UINT16_MAX)
-                f->ka_unanswered++;
-            if (f->ka_total < UINT16_MAX)
-                f->ka_total++;
+            if (k->ka_unanswered < UINT16_MAX)
+                k->ka_unanswered++;
+            if (k->ka_total < UINT16_MAX)
+                k->ka_total++;
             if (st->event == TD_EV_NONE) {
                 st->event = TD_EV_KEEPALIVE;
-                st->count = f->ka_unanswered;
-                st->interval = f->ka_unanswered > 1 ? s->ts - f->ka_last_ts : 0.0;
+                st->count = k->ka_unanswered;
+                st->interval = k->ka_unanswered > 1 ? s->ts - k->ka_last_ts : 0.0;
             }
-            f->ka_prev_ts = f->ka_unanswered > 1 ? f->ka_last_ts : s->ts;
-            f->ka_last_ts = s->ts;
+            k->ka_prev_ts = k->ka_unanswered > 1 ? k->ka_last_ts : s->ts;
+            k->ka_last_ts = s->ts;
         }
         return;
     }
@@ -240,9 +266,10 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
         return;
     /* After an ICMP too-big: the largest segment that fits the MTU it
      * named (IPv4 and TCP headers 40 bytes, IPv6 and TCP 60). */
-    if (c->too_big_frame && s->sender == c->too_big_about && s->payload_len > c->too_big_len_after &&
-        s->payload_len + (s->ip == 6 ? 60u : 40u) <= c->too_big_mtu)
-        c->too_big_len_after = s->payload_len;
+    td_more *m = c->more;
+    if (m && m->too_big_frame && s->sender == m->too_big_about && s->payload_len > m->too_big_len_after &&
+        s->payload_len + (s->ip == 6 ? 60u : 40u) <= m->too_big_mtu)
+        m->too_big_len_after = s->payload_len;
     const uint32_t end = s->seq + s->payload_len;
     if (e->have_nxt && td_seq_lt(s->seq, e->nxt)) {
         /* Data it had sent before.  Already acknowledged: a spurious copy;
@@ -259,12 +286,12 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
         if (rtt > 0.0 && s->ts - e->nxt_ts < rtt &&
             (p->last_nr_ts < e->nxt_ts || s->ts - p->last_nr_ts < rtt))
             return;
-        on_retransmission(e, p, s, st);
+        on_retransmission(c, s, st);
         return;
     }
     /* New data.  Nothing outstanding before it: a flight begins. */
     if (!e->have_nxt || !p->have_acked || !td_seq_lt(p->acked, e->nxt) || !f->flight_frame)
-        open_flight(f, s, prev_ts);   /* nothing outstanding, or the first flight */
+        open_flight(c, f, s, prev_ts);   /* nothing outstanding, or the first flight */
     else if (s->payload_len < f->flight_min_len) {
         f->flight_min_len = s->payload_len;
         f->flight_min_seq = s->seq;
@@ -277,18 +304,24 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
 void td_flow_on_rst(td_conv *c, const td_segment *s)
 {
     const td_endpoint *e = &c->ep[s->sender], *p = &c->ep[1 - s->sender];
-
-    c->rst_ka_unanswered = e->fl.ka_unanswered;
-    c->rst_ka_first_ts = e->fl.ka_first_ts;
-    c->rst_ka_first_frame = e->fl.ka_first_frame;
-    c->rst_ka_gap = s->ts - e->fl.ka_last_ts;
-    c->rst_ka_interval = e->fl.ka_last_ts - e->fl.ka_prev_ts;
     /* The peer's data it answers: outstanding, its flight begun after a
      * silence, and nothing from the reset's sender since. */
-    c->rst_trigger_idle = 0.0;
-    if (p->fl.flight_frame && p->have_nxt && e->have_acked && td_seq_lt(e->acked, p->nxt) &&
-        e->last_nr_ts < p->fl.flight_ts)
-        c->rst_trigger_idle = p->fl.flight_idle;
+    const double idle = p->fl.flight_frame && p->have_nxt && e->have_acked &&
+                        td_seq_lt(e->acked, p->nxt) && e->last_nr_ts < p->fl.flight_ts
+                        ? p->fl.flight_idle : 0.0;
+
+    if (!c->more && idle == 0.0)
+        return; /* no keepalive probes either: nothing to keep */
+    td_more *m = td_more_get(c);
+    if (!m)
+        return;
+    const td_flow_more *f = &m->ep[s->sender];
+    m->rst_ka_unanswered = f->ka_unanswered;
+    m->rst_ka_first_ts = f->ka_first_ts;
+    m->rst_ka_first_frame = f->ka_first_frame;
+    m->rst_ka_gap = s->ts - f->ka_last_ts;
+    m->rst_ka_interval = f->ka_last_ts - f->ka_prev_ts;
+    m->rst_trigger_idle = idle;
 }
 
 void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st)
@@ -298,50 +331,53 @@ void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st)
     if (!too_big)
         return;
     st->event = TD_EV_ICMP_TOO_BIG;
-    if (c->too_big_count < UINT16_MAX)
-        c->too_big_count++;
     st->count = m->mtu; /* this message's, shown on its packet */
-    if (!c->too_big_frame) {
-        c->too_big_frame = frame;
-        c->too_big_mtu = m->mtu;
-        c->too_big_about = m->about;
-        c->too_big_len_before = c->ep[m->about].fl.max_len;
+    td_more *x = td_more_get(c);
+    if (!x)
+        return;
+    if (x->too_big_count < UINT16_MAX)
+        x->too_big_count++;
+    if (!x->too_big_frame) {
+        x->too_big_frame = frame;
+        x->too_big_mtu = m->mtu;
+        x->too_big_about = m->about;
+        x->too_big_len_before = c->ep[m->about].fl.max_len;
     }
 }
 
 double td_flow_zero_window(const td_conv *c, int i, double now, bool *recovered)
 {
-    const td_flow *f = &c->ep[i].fl;
+    const td_flow_more *x = &td_more_of(c)->ep[i];
 
-    if (f->zw_open && now - f->zw_start_ts > f->zw_longest) {
+    if (x->zw_open && now - x->zw_start_ts > x->zw_longest) {
         if (recovered)
             *recovered = false;
-        return now - f->zw_start_ts;
+        return now - x->zw_start_ts;
     }
     if (recovered)
         *recovered = true;
-    return f->zw_longest;
+    return x->zw_longest;
 }
 
 size_t td_flow_rtx_schedule(const td_conv *c, int i, char *buf, size_t n)
 {
-    const td_flow *f = &c->ep[i].fl;
+    const td_flow_more *x = &td_more_of(c)->ep[i];
     double t[TD_MAX_RTX_TIMES + 1];
-    unsigned k = f->rtx_count < TD_MAX_RTX_TIMES ? f->rtx_count : TD_MAX_RTX_TIMES;
+    unsigned k = x->rtx_count < TD_MAX_RTX_TIMES ? x->rtx_count : TD_MAX_RTX_TIMES;
     td_text tx = { buf, n, 0 };
 
     if (n == 0)
         return 0;
     buf[0] = '\0';
-    if (f->rtx_count == 0)
+    if (x->rtx_count == 0)
         return 0;
     /* From the first transmission when it is known, else from the first
      * retransmission (its offset is 0). */
-    const unsigned o = f->rtx_orig_known ? 1u : 0u;
+    const unsigned o = x->rtx_orig_known ? 1u : 0u;
     t[0] = 0.0;
     for (unsigned j = 0; j < k; j++)
-        t[j + o] = f->rtx_at[j];
-    td_put_schedule(&tx, t, k + o, (unsigned)f->rtx_count + o, f->rtx_last_ts - f->rtx_orig_ts, 3);
+        t[j + o] = x->rtx_at[j];
+    td_put_schedule(&tx, t, k + o, (unsigned)x->rtx_count + o, x->rtx_last_ts - x->rtx_orig_ts, 3);
     return tx.len;
 }
 
@@ -354,12 +390,12 @@ static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
     int best = -1;
 
     for (int i = 0; i < 2; i++) {
-        const td_flow *f = &c->ep[i].fl;
-        if (!f->rtx_open || f->rtx_count == 0)
+        const td_flow_more *x = &td_more_of(c)->ep[i];
+        if (!x->rtx_open || x->rtx_count == 0)
             continue;
-        if (f->rtx_count < STUCK_RTX && now - f->rtx_last_ts < p->answer_wait)
+        if (x->rtx_count < STUCK_RTX && now - x->rtx_last_ts < p->answer_wait)
             continue;
-        if (best < 0 || f->rtx_orig_ts < c->ep[best].fl.rtx_orig_ts)
+        if (best < 0 || x->rtx_orig_ts < td_more_of(c)->ep[best].rtx_orig_ts)
             best = i;
     }
     return best;
@@ -367,14 +403,14 @@ static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
 
 /* Has the sender stopped retransmitting?  The next retransmission would
  * have come after twice the last interval (RFC 6298 5.5). */
-static bool rtx_gave_up(const td_flow *f, double now, const td_prefs *p)
+static bool rtx_gave_up(const td_flow_more *x, double now, const td_prefs *p)
 {
-    double last = f->rtx_last_ts - f->rtx_prev_ts;
+    double last = x->rtx_last_ts - x->rtx_prev_ts;
     double wait = 2.0 * last * 1.1 + 0.05;
 
     if (wait < p->answer_wait)
         wait = p->answer_wait;
-    return now - f->rtx_last_ts >= wait;
+    return now - x->rtx_last_ts >= wait;
 }
 
 static bool peer_heard_after(const td_conv *c, int i, double ts)
@@ -391,21 +427,23 @@ static bool pmtu_suspect(const td_conv *c, int i)
 {
     const td_endpoint *e = &c->ep[i];
     const td_flow *f = &e->fl;
+    const td_more *m = td_more_of(c);
+    const td_flow_more *x = &m->ep[i];
     const bool v6 = e->base.ip == 6;
 
-    if (f->rtx_len < (v6 ? PMTU_MIN_LEN_V6 : PMTU_MIN_LEN_V4) || f->rtx_len <= f->max_len_acked)
+    if (x->rtx_len < (v6 ? PMTU_MIN_LEN_V6 : PMTU_MIN_LEN_V4) || x->rtx_len <= f->max_len_acked)
         return false;
     /* After an ICMP too-big the sender sent segments that fit: it heeded
      * it, and what is lost after that is lost for another reason. */
-    if (c->too_big_frame && c->too_big_about == i && c->too_big_len_after)
+    if (m->too_big_frame && m->too_big_about == i && m->too_big_len_after)
         return false;
     /* An ICMP too-big about these segments that the sender did not heed. */
-    if (c->too_big_frame && c->too_big_about == i && c->too_big_mtu &&
-        f->rtx_len + (v6 ? 60u : 40u) > c->too_big_mtu)
+    if (m->too_big_frame && m->too_big_about == i && m->too_big_mtu &&
+        x->rtx_len + (v6 ? 60u : 40u) > m->too_big_mtu)
         return true;
     /* A duplicate ACK after a smaller segment of the same flight: that one
      * arrived, the larger one before it did not. */
-    return f->dupack_ts > 0.0 && f->flight_min_len < f->rtx_len && f->dupack_ts > f->flight_min_ts;
+    return x->dupack_ts > 0.0 && f->flight_min_len < x->rtx_len && x->dupack_ts > f->flight_min_ts;
 }
 
 /* The server sent its SYN-ACK again after the handshake's ACK while the
@@ -414,7 +452,7 @@ static bool pmtu_suspect(const td_conv *c, int i)
  * client's data in.) */
 static bool accept_queue_seen(const td_conv *c)
 {
-    return c->synack_after_hs > 0 && c->ep[c->client].fl.rtx_total > 0;
+    return c->synack_after_hs > 0 && td_more_of(c)->ep[c->client].rtx_total > 0;
 }
 
 /* Opened late and then fine: the late open is the diagnosis; a later
@@ -438,26 +476,26 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
     if (accept_queue_seen(c) && !c->late_open_frame) {
         v->outcome = TD_OUT_ACCEPT_QUEUE_FULL;
         v->key_frame = c->synack_after_hs_frame;
-        const td_flow *cf = &c->ep[cli].fl;
+        const td_flow_more *cx = &td_more_of(c)->ep[cli];
         v->subject = (uint8_t)(cli + 1);
-        v->gave_up = cf->rtx_open && cf->rtx_count && rtx_gave_up(cf, now, p);
+        v->gave_up = cx->rtx_open && cx->rtx_count && rtx_gave_up(cx, now, p);
         if (v->gave_up)
             v->client_error = TD_ERR_ETIMEDOUT;
         return true;
     }
     int i = stuck_sender(c, now, p);
     if (i >= 0) {
-        const td_flow *f = &c->ep[i].fl;
-        const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
+        const td_flow_more *x = &td_more_of(c)->ep[i];
+        const bool heard = peer_heard_after(c, i, x->rtx_orig_ts);
         if (pmtu_suspect(c, i))
             v->outcome = TD_OUT_PMTU_BLACK_HOLE;
-        else if (f->rtx_idle >= IDLE_MIN_S && !heard)
+        else if (x->rtx_idle >= IDLE_MIN_S && !heard)
             v->outcome = TD_OUT_IDLE_TIMEOUT;
         else
             v->outcome = TD_OUT_RETRANS_TIMEOUT;
-        v->key_frame = f->rtx_last_frame;
+        v->key_frame = x->rtx_last_frame;
         v->subject = (uint8_t)(i + 1);
-        v->gave_up = rtx_gave_up(f, now, p);
+        v->gave_up = rtx_gave_up(x, now, p);
         if (i == cli && v->gave_up)
             v->client_error = TD_ERR_ETIMEDOUT;
         return true;
@@ -465,11 +503,11 @@ bool td_flow_verdict(const td_conv *c, double now, const td_prefs *p, td_verdict
     for (int r = 0; r < 2; r++) {
         bool recovered;
         double d = td_flow_zero_window(c, r, now, &recovered);
-        const td_flow *f = &c->ep[r].fl;
-        uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
+        const td_flow_more *x = &td_more_of(c)->ep[r];
+        uint16_t probes = recovered ? x->zw_longest_probes : x->zw_probes;
         if (d >= ZERO_WINDOW_MIN_S && probes >= ZERO_WINDOW_MIN_PROBES) {
             v->outcome = TD_OUT_ZERO_WINDOW;
-            v->key_frame = recovered ? f->zw_longest_frame : f->zw_frame;
+            v->key_frame = recovered ? x->zw_longest_frame : x->zw_frame;
             v->subject = (uint8_t)(r + 1);
             return true;
         }
@@ -518,8 +556,9 @@ bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
     }
     /* Several probes unanswered, and the reset one probe interval after the
      * last: the kernel's timer, not an application that happened to abort. */
-    if (c->rst_ka_unanswered >= 2 && c->rst_ka_interval > 0.0 &&
-        c->rst_ka_gap >= KEEPALIVE_GAP * c->rst_ka_interval) {
+    const td_more *m = td_more_of(c);
+    if (m->rst_ka_unanswered >= 2 && m->rst_ka_interval > 0.0 &&
+        m->rst_ka_gap >= KEEPALIVE_GAP * m->rst_ka_interval) {
         v->outcome = TD_OUT_KEEPALIVE_TIMEOUT;
         v->key_frame = c->rst_frame;
         /* recv() on the prober's socket fails with ETIMEDOUT
@@ -528,7 +567,7 @@ bool td_flow_reset_verdict(const td_conv *c, td_verdict *v)
             v->client_error = TD_ERR_ETIMEDOUT;
         return true;
     }
-    if (c->rst_trigger_idle >= IDLE_RESET_MIN_S) {
+    if (m->rst_trigger_idle >= IDLE_RESET_MIN_S) {
         int k = td_conv_rst_index(c, c->rst_frame);
         if (k >= 0 && td_rst_level_of(c, (uint32_t)k) == TD_RST_IN_PATH_DEVICE) {
             v->outcome = TD_OUT_IDLE_TIMEOUT;
@@ -557,32 +596,32 @@ static void put_client_error(td_text *t, const td_verdict *v)
 /* "sent again 5 times over 3.1 s (at 0, 0.21, 0.63, 1.47, 3.10 s)" */
 static void put_rtx(td_text *t, const td_conv *c, int i)
 {
-    const td_flow *f = &c->ep[i].fl;
+    const td_flow_more *x = &td_more_of(c)->ep[i];
     char sched[160];
 
     td_put(t, "sent again ");
-    td_put_times(t, f->rtx_count);
+    td_put_times(t, x->rtx_count);
     td_put(t, " over ");
-    td_put_duration(t, f->rtx_last_ts - f->rtx_orig_ts);
+    td_put_duration(t, x->rtx_last_ts - x->rtx_orig_ts);
     td_flow_rtx_schedule(c, i, sched, sizeof sched);
-    if (f->rtx_orig_known)
+    if (x->rtx_orig_known)
         td_put(t, " (at %s s after it was first sent)", sched);
     else
-        td_put(t, " (at %s s after the first retransmission, frame %u)", sched, f->rtx_frame);
+        td_put(t, " (at %s s after the first retransmission, frame %u)", sched, x->rtx_frame);
 }
 
 static void put_gave_up(td_text *t, const td_conv *c, int i, double now, const td_verdict *v)
 {
-    const td_flow *f = &c->ep[i].fl;
+    const td_flow_more *x = &td_more_of(c)->ep[i];
 
     if (v->gave_up) {
         td_put(t, "; the %s sent nothing more in the ", role(c, i));
-        td_put_duration(t, now - f->rtx_last_ts);
+        td_put_duration(t, now - x->rtx_last_ts);
         td_put(t, " after the last: it gave up (Linux: net.ipv4.tcp_retries2 or TCP_USER_TIMEOUT), "
                   "its application gets Connection timed out");
     } else {
         td_put(t, "; the capture ended ");
-        td_put_duration(t, now - f->rtx_last_ts);
+        td_put_duration(t, now - x->rtx_last_ts);
         td_put(t, " after the last retransmission: too soon to tell whether the %s gave up (Linux gives up without a packet, after net.ipv4.tcp_retries2, "
                   "about 15 minutes by default, or TCP_USER_TIMEOUT, and the application gets "
                   "Connection timed out)", role(c, i));
@@ -592,7 +631,7 @@ static void put_gave_up(td_text *t, const td_conv *c, int i, double now, const t
 static void put_accept_queue(td_text *t, const td_conv *c, const td_verdict *v, double now)
 {
     const int cli = c->client, srv = 1 - c->client;
-    const td_flow *cf = &c->ep[cli].fl;
+    const td_flow_more *cx = &td_more_of(c)->ep[cli];
 
     if (listener_reset(c)) {
         td_put(t, "The client completed the handshake (ACK in frame %u) and the listener on port %u "
@@ -613,9 +652,9 @@ static void put_accept_queue(td_text *t, const td_conv *c, const td_verdict *v, 
               "ACK when the listener's accept queue is full (net.ipv4.tcp_abort_on_overflow = 0): "
               "the application does not call accept() fast enough (the ACK may also have been lost "
               "after the capture point)", c->synack_after_hs_frame);
-    if (cf->rtx_total)
+    if (cx->rtx_total)
         td_put(t, "; meanwhile the client, ESTABLISHED, sent its data again %u time%s",
-               cf->rtx_total, cf->rtx_total == 1 ? "" : "s");
+               cx->rtx_total, cx->rtx_total == 1 ? "" : "s");
     if (c->late_open_frame) {
         td_put(t, "; the server took the connection ");
         td_put_duration(t, c->late_open_ts - c->hs_ack_ts);
@@ -637,29 +676,31 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         return;
     const int i = v->subject - 1;
     const int j = 1 - i;
+    const td_more *m = td_more_of(c);
     const td_flow *f = &c->ep[i].fl;
+    const td_flow_more *x = &m->ep[i];
     const td_endpoint *pe = &c->ep[j];
-    const bool heard = peer_heard_after(c, i, f->rtx_orig_ts);
+    const bool heard = peer_heard_after(c, i, x->rtx_orig_ts);
 
     if (v->outcome == TD_OUT_PMTU_BLACK_HOLE) {
-        td_put(t, "The %s's segments of %u bytes were ", role(c, i), f->rtx_len);
+        td_put(t, "The %s's segments of %u bytes were ", role(c, i), x->rtx_len);
         put_rtx(t, c, i);
         td_put(t, " and never acknowledged");
-        if (f->dupack_frame && f->dupack_ts > f->flight_min_ts && f->flight_min_len < f->rtx_len)
-            td_put(t, f->dupack_sacked
+        if (x->dupack_frame && x->dupack_ts > f->flight_min_ts && f->flight_min_len < x->rtx_len)
+            td_put(t, x->dupack_sacked
                       ? ", while the %s acknowledged a %u-byte segment of the same flight selectively "
                         "(SACK, frame %u): that smaller segment reached it"
                       : ", while the %s answered a %u-byte segment of the same flight with a duplicate "
                         "ACK (frame %u): that smaller segment reached it",
-                   role(c, j), f->flight_min_len, f->dupack_frame);
+                   role(c, j), f->flight_min_len, x->dupack_frame);
         if (f->max_len_acked > 0)
             td_put(t, "; the %s had acknowledged up to %u bytes at once before", role(c, j),
                    f->max_len_acked);
         td_put(t, ": likely a path-MTU black hole: a link on the path has a smaller MTU and its ICMP "
                   "fragmentation-needed (IPv6: packet too big) never reached the %s", role(c, i));
-        if (c->too_big_frame && c->too_big_about == i)
+        if (m->too_big_frame && m->too_big_about == i)
             td_put(t, " (one passed the capture point in frame %u naming MTU %u, yet the %s did not "
-                      "lower its segments)", c->too_big_frame, c->too_big_mtu, role(c, i));
+                      "lower its segments)", m->too_big_frame, m->too_big_mtu, role(c, i));
         else
             td_put(t, " (none in the capture: filtered on the way)");
         put_gave_up(t, c, i, now, v);
@@ -668,19 +709,19 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
     }
     if (v->outcome == TD_OUT_IDLE_TIMEOUT) {
         td_put(t, "The connection sat idle for ");
-        td_put_duration(t, f->rtx_idle);
-        td_put(t, "; the %s's next data (frame %u) was ", role(c, i), f->rtx_orig_frame);
+        td_put_duration(t, x->rtx_idle);
+        td_put(t, "; the %s's next data (frame %u) was ", role(c, i), x->rtx_orig_frame);
         put_rtx(t, c, i);
         td_put(t, " and never answered: most likely a NAT, firewall or load balancer on the path "
                   "forgot the connection after an idle timeout shorter than ");
-        td_put_duration(t, f->rtx_idle);
+        td_put_duration(t, x->rtx_idle);
         td_put(t, " and drops what comes after (or the %s vanished while it was idle)", role(c, j));
         put_gave_up(t, c, i, now, v);
         td_put(t, "; keepalives more frequent than that timeout keep the path's state alive");
         return;
     }
-    if (f->rtx_orig_known)
-        td_put(t, "The %s's data (frame %u) was ", role(c, i), f->rtx_orig_frame);
+    if (x->rtx_orig_known)
+        td_put(t, "The %s's data (frame %u) was ", role(c, i), x->rtx_orig_frame);
     else
         td_put(t, "The %s's oldest unacknowledged data was ", role(c, i));
     put_rtx(t, c, i);
@@ -692,9 +733,9 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
         td_put(t, "; nothing came back from the %s after it (its last packet: frame %u): the %s "
                   "vanished (crashed, powered off, unplugged) or the path drops everything",
                role(c, j), pe->last_frame, role(c, j));
-    if (f->rtx_orig_known && f->rtx_idle >= IDLE_RESET_MIN_S && !heard) {
+    if (x->rtx_orig_known && x->rtx_idle >= IDLE_RESET_MIN_S && !heard) {
         td_put(t, " (the connection had been idle for ");
-        td_put_duration(t, f->rtx_idle);
+        td_put_duration(t, x->rtx_idle);
         td_put(t, " before: a device on the path that forgets idle connections sooner would "
                   "look the same)");
     }
@@ -704,11 +745,12 @@ static void put_stuck(td_text *t, const td_conv *c, const td_verdict *v, double 
 static void put_keepalive(td_text *t, const td_conv *c)
 {
     const int i = c->rst_by > 1 ? 0 : c->rst_by, j = 1 - i;
+    const td_more *m = td_more_of(c);
 
     td_put(t, "The connection was idle; the %s sent %u keepalive probe%s from frame %u, none answered, "
-              "and its kernel reset the connection (frame %u) ", role(c, i), c->rst_ka_unanswered,
-           c->rst_ka_unanswered == 1 ? "" : "s", c->rst_ka_first_frame, c->rst_frame);
-    td_put_duration(t, c->rst_ts - c->rst_ka_first_ts);
+              "and its kernel reset the connection (frame %u) ", role(c, i), m->rst_ka_unanswered,
+           m->rst_ka_unanswered == 1 ? "" : "s", m->rst_ka_first_frame, c->rst_frame);
+    td_put_duration(t, c->rst_ts - m->rst_ka_first_ts);
     td_put(t, " after the first: Linux gives up after net.ipv4.tcp_keepalive_probes (TCP_KEEPCNT) "
               "unanswered probes, resets, and fails the %s application's next call with Connection "
               "timed out; the %s vanished or the path went dead (nothing came back from it)",
@@ -718,15 +760,16 @@ static void put_keepalive(td_text *t, const td_conv *c)
 static void put_idle_reset(td_text *t, const td_conv *c)
 {
     const int i = c->rst_by > 1 ? 0 : c->rst_by, j = 1 - i;
+    const double idle = td_more_of(c)->rst_trigger_idle;
 
     td_put(t, "The connection sat idle for ");
-    td_put_duration(t, c->rst_trigger_idle);
+    td_put_duration(t, idle);
     td_put(t, "; the %s's next segment was answered ", role(c, j));
     td_put_duration(t, c->rst_ts - c->ep[j].fl.flight_ts);
     td_put(t, " later by a reset claiming to come from the %s (frame %u) that a device in the path "
               "made: a firewall, NAT or load balancer had forgotten the connection after an idle "
               "timeout shorter than ", role(c, i), c->rst_frame);
-    td_put_duration(t, c->rst_trigger_idle);
+    td_put_duration(t, idle);
     td_put(t, " and rejected it on the %s's behalf", role(c, i));
 }
 
@@ -735,14 +778,14 @@ static void put_zero_window(td_text *t, const td_conv *c, double now, bool final
     for (int r = 0; r < 2; r++) {
         bool recovered;
         const double d = td_flow_zero_window(c, r, now, &recovered);
-        const td_flow *f = &c->ep[r].fl;
-        const uint16_t probes = recovered ? f->zw_longest_probes : f->zw_probes;
+        const td_flow_more *x = &td_more_of(c)->ep[r];
+        const uint16_t probes = recovered ? x->zw_longest_probes : x->zw_probes;
         if (d < ZERO_WINDOW_MIN_S || probes < ZERO_WINDOW_MIN_PROBES)
             continue;
         td_put(t, "The %s advertised a zero window for ", role(c, r));
         td_put_duration(t, d);
         td_put(t, " (from frame %u) while the %s had data to send and probed it ",
-               recovered ? f->zw_longest_frame : f->zw_frame, role(c, 1 - r));
+               recovered ? x->zw_longest_frame : x->zw_frame, role(c, 1 - r));
         td_put_times(t, probes);
         td_put(t, ": the %s application stopped reading (its receive buffer is full)", role(c, r));
         if (recovered)
@@ -750,8 +793,8 @@ static void put_zero_window(td_text *t, const td_conv *c, double now, bool final
         else
             td_put(t, "; the window was still closed %s", final ? "when the capture ended"
                                                                : "at this packet");
-        if (f->zw_episodes > 1)
-            td_put(t, " (%u zero-window spells in all)", f->zw_episodes);
+        if (x->zw_episodes > 1)
+            td_put(t, " (%u zero-window spells in all)", x->zw_episodes);
         return;
     }
 }

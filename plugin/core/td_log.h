@@ -7,7 +7,7 @@
  * a SYN flood or a scan never get past a SYN and a SYN-ACK or two, so
  * while a conversation has seen only a few segments, all of them SYNs or
  * SYN-ACKs without payload, it is kept as those segments (28 bytes each)
- * instead of a td_conv (about 700 bytes), and rebuilt when asked for.
+ * instead of a td_conv (840 bytes), and rebuilt when asked for.
  * The first segment that is not an opening one (or one too many) makes it
  * a td_conv for good.
  */

@@ -85,7 +85,7 @@ static void test_dead_peer(void)
     seg(&c, 1.300, C, ACK, 1039, 5081, 38);
     seg(&c, 1.301, S, ACK, 5081, 1077, 0);
     CHECK_EQ_INT(verdict(&c, 20.0).outcome, TD_OUT_ESTABLISHED);
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 3);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 3);
 
     td_conv_free(&c);
     start(&c, "a tail loss probe first, then the head again and again");
@@ -100,7 +100,7 @@ static void test_dead_peer(void)
     seg(&c, 2.180, C, ACK, 1039, 5081, 1448);
     st = seg(&c, 3.860, C, ACK, 1039, 5081, 1448);
     CHECK_EQ_INT(st.count, 4);
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 5);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 5);
     v = verdict(&c, 4.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_RETRANS_TIMEOUT);
     CHECK(!v.gave_up);
@@ -129,7 +129,7 @@ static void test_dead_peer(void)
     seg(&c, 0.030, C, ACK, 2449, 5001, 1448);
     st = seg(&c, 0.0301, C, ACK, 1001, 5001, 1448);
     CHECK_EQ_INT(st.event, TD_EV_NONE);
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 0);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     CHECK_EQ_INT(c.ep[C].bytes, 2896);
 
     td_conv_free(&c);
@@ -138,7 +138,7 @@ static void test_dead_peer(void)
     seg(&c, 0.500, C, ACK, 1039, 5081, 38);
     st = seg(&c, 0.5001, C, ACK, 1039, 5081, 38);
     CHECK_EQ_INT(st.event, TD_EV_NONE);
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 0);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     td_conv_free(&c);
 }
 
@@ -321,9 +321,9 @@ static void test_pmtu(void)
     seg(&c, 0.035, S, ACK, 6229, 1019, 1228);
     seg(&c, 0.036, S, ACK, 7457, 1019, 440);
     seg(&c, 0.037, C, ACK, 1019, 7897, 0);
-    CHECK_EQ_INT(c.too_big_mtu, 1280);
-    CHECK_EQ_INT(c.too_big_len_before, 1448);
-    CHECK_EQ_INT(c.too_big_len_after, 1228);
+    CHECK_EQ_INT(td_more_of(&c)->too_big_mtu, 1280);
+    CHECK_EQ_INT(td_more_of(&c)->too_big_len_before, 1448);
+    CHECK_EQ_INT(td_more_of(&c)->too_big_len_after, 1228);
     CHECK_EQ_INT(verdict(&c, 0.037).outcome, TD_OUT_ESTABLISHED);
     summary_of(&c, 0.037, buf, sizeof buf);
     CHECK_CONTAINS(buf, "named a path MTU of 1280: the server lowered its segments from 1448 to 1228 bytes");
@@ -345,7 +345,7 @@ static void test_keepalive(void)
     seg(&c, 2.032, C, ACK, 1038, 5081, 0);
     st = seg(&c, 3.032, C, ACK, 1038, 5081, 0);
     CHECK_EQ_INT(st.count, 3);
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 0);   /* probes are not retransmissions */
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);   /* probes are not retransmissions */
     seg(&c, 4.032, C, RST | ACK, 1039, 5081, 0);
     td_verdict v = verdict(&c, 5.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_KEEPALIVE_TIMEOUT);
@@ -371,7 +371,7 @@ static void test_keepalive(void)
     seg(&c, 2.033, S, ACK, 5081, 1039, 0);
     seg(&c, 3.000, C, RST | ACK, 1039, 5081, 0);
     CHECK_EQ_INT(verdict(&c, 5.0).outcome, TD_OUT_RESET);
-    CHECK_EQ_INT(c.ep[C].fl.ka_total, 2);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].ka_total, 2);
     td_conv_free(&c);
 }
 
@@ -390,7 +390,7 @@ static void test_zero_window(void)
     st = segw(&c, 0.250, C, ACK, 3896, 5001, 0, 502);
     CHECK_EQ_INT(st.event, TD_EV_ZERO_WINDOW_PROBE);
     CHECK_EQ_INT(st.count, 1);
-    CHECK_EQ_INT(c.ep[C].fl.ka_total, 0);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].ka_total, 0);
     segw(&c, 0.650, C, ACK, 3896, 5001, 0, 502);
     segw(&c, 1.450, C, ACK, 3896, 5001, 0, 502);
     CHECK_EQ_INT(verdict(&c, 1.450).outcome, TD_OUT_ESTABLISHED);   /* 1.4 s: not yet */
@@ -422,7 +422,7 @@ static void test_zero_window(void)
         CHECK_EQ_INT(st.event, TD_EV_ZERO_WINDOW_PROBE);
         segw(&c, 0.2501 + 0.5 * (1 << i), S, ACK, 5001, 2449, 0, 0);
     }
-    CHECK_EQ_INT(c.ep[C].fl.rtx_total, 0);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     CHECK_EQ_INT(verdict(&c, 17.0).outcome, TD_OUT_ZERO_WINDOW);
 
     td_conv_free(&c);
@@ -584,6 +584,32 @@ static void test_race_injection(void)
     td_conv_free(&c);
 }
 
+/* The rarer state (td_conv.more) is allocated only when something rare
+ * happens: an ordinary exchange and close keeps none. */
+static void test_lazy_state(void)
+{
+    td_conv c = { 0 };
+
+    start(&c, "an ordinary exchange keeps no rarer state");
+    exchange(&c);
+    seg(&c, 0.040, C, ACK | FIN, 1039, 5081, 0);
+    seg(&c, 0.041, S, ACK | FIN, 5081, 1040, 0);
+    seg(&c, 0.042, C, ACK, 1040, 5082, 0);
+    CHECK(c.more == NULL);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
+    CHECK_EQ_INT(verdict(&c, 0.05).outcome, TD_OUT_CLOSED);
+
+    td_conv_free(&c);
+    start(&c, "a retransmission allocates it, td_conv_free releases it");
+    exchange(&c);
+    seg(&c, 0.500, C, ACK, 1039, 5081, 38);
+    seg(&c, 0.700, C, ACK, 1039, 5081, 38);
+    CHECK(c.more != NULL);
+    CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 1);
+    td_conv_free(&c);
+    CHECK(c.more == NULL);
+}
+
 int main(void)
 {
     td_prefs_default(&prefs);
@@ -594,6 +620,7 @@ int main(void)
     test_zero_window();
     test_accept_queue();
     test_race_injection();
+    test_lazy_state();
     printf("flow: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
