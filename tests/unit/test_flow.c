@@ -257,6 +257,7 @@ static void test_pmtu(void)
     seg(&c, 1.470, S, ACK, 5001, 1019, 1448);
     CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_RETRANS_TIMEOUT);
 
+    td_conv_free(&c);
     start(&c, "control: the same without any answer from the client is a dead peer");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
