@@ -13,7 +13,7 @@
 
 static void test_refused(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "refused");
     td_step st = seg(&c, 0.0, C, SYN, 1000, 0, 0);
     CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
@@ -37,7 +37,7 @@ static void test_refused(void)
 
 static void test_rst_with_wrong_ack_is_ignored(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "rst-wrong-ack");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, RST | ACK, 0, 7777, 0); /* does not acknowledge the SYN */
@@ -48,7 +48,7 @@ static void test_rst_with_wrong_ack_is_ignored(void)
 
 static void test_syn_unanswered(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "syn-unanswered");
     seg(&c, 100.0, C, SYN, 1000, 0, 0);
     td_step st = seg(&c, 101.0, C, SYN, 1000, 0, 0);
@@ -89,7 +89,7 @@ static void test_syn_unanswered(void)
 
 static void test_single_syn(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "single-syn");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     CHECK_EQ_INT(verdict(&c, 0.3).outcome, TD_OUT_SYN_PENDING);
@@ -108,7 +108,7 @@ static void test_single_syn(void)
 static void test_many_syns(void)
 {
     /* Linux default: 1 + tcp_syn_retries(6) SYNs at 0,1,3,7,15,31,63 s. */
-    td_conv c;
+    TEST_CONV(c);
     static const double at[] = { 0, 1, 3, 7, 15, 31, 63, 127, 255 };
     start(&c, "many-syns");
     for (unsigned i = 0; i < sizeof at / sizeof at[0]; i++)
@@ -126,7 +126,7 @@ static void test_many_syns(void)
 
 static void test_graceful_close_client_first(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "close-client-first");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
@@ -161,7 +161,7 @@ static void test_graceful_close_client_first(void)
 
 static void test_three_way_close_server_first(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "close-server-first-3way");
     handshake(&c, 0.0);
     seg(&c, 0.1, S, ACK | FIN, 5001, 1001, 0);
@@ -180,7 +180,7 @@ static void test_three_way_close_server_first(void)
 
 static void test_simultaneous_close(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "simultaneous-close");
     handshake(&c, 0.0);
     seg(&c, 0.1, C, ACK | FIN, 1001, 5001, 0);
@@ -195,7 +195,7 @@ static void test_simultaneous_close(void)
 
 static void test_synack_unanswered(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "synack-unanswered");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
@@ -226,7 +226,7 @@ static void test_synack_unanswered(void)
 
 static void test_synack_single_pending(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "synack-single-pending");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
@@ -237,7 +237,7 @@ static void test_synack_single_pending(void)
 static void test_linux_syn_limit(void)
 {
     /* Seed 002: 7 SYNs over 63 s, the capture stops at the last one. */
-    td_conv c;
+    TEST_CONV(c);
     static const double at[] = { 0, 1.01, 3.03, 7.07, 15.1, 31.2, 63.5 };
     start(&c, "linux-syn-limit");
     for (unsigned i = 0; i < 7; i++)
@@ -262,7 +262,7 @@ static void test_linux_syn_limit(void)
 static void test_synack_unanswered_spoofed(void)
 {
     /* A SYN from a source that never answers (SYN flood style). */
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "synack-unanswered-spoofed");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
@@ -274,7 +274,7 @@ static void test_synack_unanswered_spoofed(void)
 
 static void test_client_aborted(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "client-aborted");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 1.0, C, SYN, 1000, 0, 0);
@@ -291,7 +291,7 @@ static void test_client_aborted(void)
 
 static void test_reset_after_handshake(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "reset-after-handshake-server");
     handshake(&c, 0.0);
     seg(&c, 0.03, S, RST | ACK, 5001, 1001, 0);
@@ -360,7 +360,7 @@ static void test_icmp(void)
         { 1, 4, true, TD_ERR_ECONNREFUSED },
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        td_conv c;
+        TEST_CONV(c);
         td_icmp m = { cases[i].type, cases[i].code, cases[i].v6, false, C, 0 };
         start(&c, "icmp");
         seg(&c, 0.0, C, SYN, 1000, 0, 0);
@@ -373,7 +373,7 @@ static void test_icmp(void)
         CHECK_EQ_INT(v.key_frame, 2);
         CHECK_EQ_INT(v.answer_frame, 2);
     }
-    td_conv c;
+    TEST_CONV(c);
     td_icmp m = { 3, 13, false, false, C, 0 };
     start(&c, "icmp-summary");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
@@ -393,18 +393,18 @@ static void test_icmp(void)
     CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_ESTABLISHED);
 
     /* An error for a conversation never started is ignored. */
-    td_conv_init(&c, 1, 2);
+    conv_reset(&c, 1, 2);
     td_conv_on_icmp(&c, 1, 0.0, &m);
     CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_NONE);
 }
 
 static void test_midstream(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     /* First packet is the server's data: port 80 is the server anyway. */
     current = "midstream";
     frame_no = 0;
-    td_conv_init(&c, 80, 40000);
+    conv_reset(&c, 80, 40000);
     seg(&c, 0.0, 0, ACK | TD_TH_PSH, 5000, 1000, 100);
     CHECK_EQ_INT(c.client, 1);
     CHECK_EQ_INT(c.role_basis, TD_ROLE_PORT);
@@ -424,20 +424,20 @@ static void test_midstream(void)
     CHECK_CONTAINS(buf, "port 80 by its port number");
 
     /* Two ephemeral ports: the lower one is taken for the server. */
-    td_conv_init(&c, 50000, 40000);
+    conv_reset(&c, 50000, 40000);
     seg(&c, 0.0, 0, ACK, 1, 1, 10);
     CHECK_EQ_INT(c.client, 0);
     /* 8080 facing an ephemeral port is the service. */
-    td_conv_init(&c, 8080, 45000);
+    conv_reset(&c, 8080, 45000);
     seg(&c, 0.0, 0, ACK, 1, 1, 10);
     CHECK_EQ_INT(c.client, 1);
     /* Same port both ends: first sender is the client. */
-    td_conv_init(&c, 179, 179);
+    conv_reset(&c, 179, 179);
     seg(&c, 0.0, 1, ACK, 1, 1, 10);
     CHECK_EQ_INT(c.client, 1);
     CHECK_EQ_INT(c.role_basis, TD_ROLE_FIRST);
     /* A capture that begins with a reset. */
-    td_conv_init(&c, 40000, 80);
+    conv_reset(&c, 40000, 80);
     seg(&c, 0.0, 0, RST, 1, 0, 0);
     CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_MIDSTREAM);
     CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
@@ -445,10 +445,10 @@ static void test_midstream(void)
 
 static void test_synack_first(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     current = "synack-first";
     frame_no = 0;
-    td_conv_init(&c, 80, 40000);
+    conv_reset(&c, 80, 40000);
     seg(&c, 0.0, 0, SYN | ACK, 5000, 1001, 0);
     CHECK_EQ_INT(c.client, 1);
     CHECK_EQ_INT(c.role_basis, TD_ROLE_SYNACK);
@@ -460,7 +460,7 @@ static void test_synack_first(void)
 
 static void test_simultaneous_open(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "simultaneous-open");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.0001, S, SYN, 5000, 0, 0);
@@ -482,7 +482,7 @@ static void test_simultaneous_open(void)
 
 static void test_new_isn(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "new-isn");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     td_step st = seg(&c, 1.0, C, SYN, 9000, 0, 0);
@@ -494,7 +494,7 @@ static void test_new_isn(void)
 
 static void test_review_sequences(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     td_verdict v;
 
     /* A: a bare RST to a SYN is ignored by the client, which retries and
@@ -581,7 +581,7 @@ static void test_review_sequences(void)
 
 static void test_teardown(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     td_verdict v;
     td_step st;
     char buf[600];
@@ -675,7 +675,7 @@ static void test_teardown(void)
  * test baselines. */
 static void test_zeek(void)
 {
-    td_conv c;
+    TEST_CONV(c);
 
     start(&c, "zeek-S0");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
@@ -715,14 +715,14 @@ static void test_zeek(void)
     /* A SYN-ACK from a likely server port seen first: roles flip. */
     current = "zeek-flip";
     frame_no = 0;
-    td_conv_init(&c, 80, 56730);
+    conv_reset(&c, 80, 56730);
     seg(&c, 0.0, 0, SYN | ACK, 5000, 1001, 0);
     CHECK(strcmp(c.zeek.history, "^h") == 0);
     CHECK(strcmp(td_zeek_conn_state(&c.zeek), "OTH") == 0);
 
     /* Midstream data both ways: OTH. */
     current = "zeek-OTH";
-    td_conv_init(&c, 40000, 80);
+    conv_reset(&c, 40000, 80);
     seg(&c, 0.0, 0, ACK, 1000, 5000, 10);
     seg(&c, 0.1, 1, ACK, 5000, 1010, 10);
     seg(&c, 0.2, 0, ACK, 1010, 5010, 0);
@@ -759,7 +759,8 @@ static void test_zeek(void)
 
 static void test_port_reuse(void)
 {
-    td_conv old, c;
+    TEST_CONV(old);
+    TEST_CONV(c);
     char buf[700];
 
     /* The server closed first and holds TIME_WAIT; 0.3 s later the client
@@ -800,7 +801,7 @@ static void test_port_reuse(void)
 static void test_fast_open(void)
 {
     /* RFC 7413: data in the SYN, acknowledged by the SYN-ACK. */
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "fast-open");
     seg(&c, 0.0, C, SYN, 1000, 0, 50);
     seg(&c, 0.01, S, SYN | ACK, 5000, 1051, 0);
@@ -816,7 +817,7 @@ static void test_fast_open(void)
 
 static void test_sequence_wrap(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     start(&c, "sequence-wrap");
     seg(&c, 0.0, C, SYN, 0xffffffffu, 0, 0);
     seg(&c, 0.01, S, SYN | ACK, 0xfffffff0u, 0, 0);
@@ -853,8 +854,8 @@ static void test_random_sequences(void)
     current = "random";
     int bad = 0;
     for (int run = 0; run < 2000; run++) {
-        td_conv c;
-        td_conv_init(&c, (uint16_t)(x & 0xffff), (uint16_t)(x >> 16));
+        TEST_CONV(c);
+        conv_reset(&c, (uint16_t)(x & 0xffff), (uint16_t)(x >> 16));
         frame_no = 0;
         for (int i = 0; i < 40; i++) {
             x = x * 1103515245u + 12345u;
@@ -876,8 +877,8 @@ static void test_random_sequences(void)
     }
     CHECK_EQ_INT(bad, 0);
     /* A sender index out of range is ignored. */
-    td_conv c;
-    td_conv_init(&c, 1, 2);
+    TEST_CONV(c);
+    conv_reset(&c, 1, 2);
     seg(&c, 0.0, 7, SYN, 1, 0, 0);
     CHECK(!(c.flags & TD_C_STARTED));
 }
@@ -918,7 +919,7 @@ static void hs_v4(td_conv *c, double rtt_server, double rtt_client)
 
 static void test_rst_forensics(void)
 {
-    td_conv c;
+    TEST_CONV(c);
     td_step st;
     char buf[1024];
 

@@ -38,7 +38,7 @@ static void exchange(td_conv *c)
 
 static void test_dead_peer(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048], sched[128];
 
     td_conv_free(&c);
@@ -144,7 +144,7 @@ static void test_dead_peer(void)
 
 static void test_idle_timeout(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048];
 
     td_conv_free(&c);
@@ -198,7 +198,7 @@ static void test_idle_timeout(void)
 
 static void test_pmtu(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048];
 
     td_conv_free(&c);
@@ -334,7 +334,7 @@ static void test_pmtu(void)
 
 static void test_keepalive(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048];
 
     td_conv_free(&c);
@@ -378,7 +378,7 @@ static void test_keepalive(void)
 
 static void test_zero_window(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048];
 
     td_conv_free(&c);
@@ -439,7 +439,7 @@ static void test_zero_window(void)
 
 static void test_accept_queue(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     char buf[2048];
 
     td_conv_free(&c);
@@ -537,7 +537,7 @@ static void test_accept_queue(void)
 
 static void test_race_injection(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
     td_rst_view rv;
 
     td_conv_free(&c);
@@ -589,7 +589,7 @@ static void test_race_injection(void)
  * happens: an ordinary exchange and close keeps none. */
 static void test_lazy_state(void)
 {
-    td_conv c = { 0 };
+    TEST_CONV(c);
 
     start(&c, "an ordinary exchange keeps no rarer state");
     exchange(&c);
