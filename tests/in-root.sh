@@ -18,7 +18,8 @@
 # (tshark as the user nobody), the package test included
 # (TCPDIAG_REQUIRE_PACKAGE_TEST=1: it builds the .deb, installs it, uses it
 # and removes it).  The GUI and the network-namespace tests stay on the
-# host: they are left out here.  Needs root.  Exit status: the tests'.
+# host: they are left out here.  Needs root.  Exit status: the tests'
+# (with --prepare: 0 once the root is ready).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)

@@ -310,8 +310,10 @@ void td_flow_on_rst(td_conv *c, const td_segment *s)
                         td_seq_lt(e->acked, p->nxt) && e->last_nr_ts < p->fl.flight_ts
                         ? p->fl.flight_idle : 0.0;
 
-    if (!c->more && idle == 0.0)
-        return; /* no keepalive probes either: nothing to keep */
+    /* No keepalive probes (they would have allocated it) and too short a
+     * silence to matter: nothing to keep. */
+    if (!c->more && idle < IDLE_RESET_MIN_S)
+        return;
     td_more *m = td_more_get(c);
     if (!m)
         return;
