@@ -1833,6 +1833,9 @@ static gboolean answered_others_meanwhile(const listener_seen *l, double first, 
 static void compute_findings(void)
 {
     GHashTable *flood, *scan, *leak, *tw, *burst, *ping, *aq, *seen;
+    GHashTable *oneway_t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    group *oneway = group_of(oneway_t, "capture");
+    guint convs_started = 0, oneway_clients = 0;
     GHashTableIter it;
     gpointer k, val;
     const td_prefs prefs = engine_prefs();
@@ -1862,6 +1865,14 @@ static void compute_findings(void)
         const td_conv *c = conv_view(cr, &scratch);
         if (!(c->flags & TD_C_STARTED))
             continue;
+        convs_started++;
+        const int sender = td_conv_one_way(c, NULL);
+        if (sender >= 0) {
+            /* The other side's states are inferred: no finding about them. */
+            group_add(oneway, cr, c->first_ts, NULL);
+            oneway_clients += sender == c->client;
+            continue;
+        }
         const int cl = c->client, sv = 1 - c->client;
         const td_endpoint *ce = &c->ep[cl], *se = &c->ep[sv];
         const td_verdict v = td_conv_verdict(c, now, &prefs);
@@ -2086,6 +2097,17 @@ static void compute_findings(void)
             "fast enough; raise the listen() backlog (capped by net.core.somaxconn) or accept faster",
             (const char *)k, g->a, g->a == 1 ? "" : "s", g->b, g->b == 1 ? "" : "s"));
     }
+    if (oneway->convs->len >= 2 && oneway->convs->len == convs_started) {
+        const guint clients = oneway_clients;
+        add_finding(TD_FIND_ONE_WAY_CAPTURE, "capture", oneway, g_strdup_printf(
+            "Every one of the %u TCP conversations in this capture shows one direction only (%u "
+            "only the client's packets, %u only the server's), and their acknowledgements prove "
+            "the other direction carried packets: the capture point sees one direction of the "
+            "traffic (asymmetric routing, a one-way tap or SPAN port, a capture filter); capture "
+            "where both directions pass to diagnose the connections", oneway->convs->len,
+            clients, oneway->convs->len - clients));
+    }
+    g_hash_table_destroy(oneway_t);
     g_hash_table_destroy(aq);
     g_hash_table_destroy(seen);
     g_hash_table_destroy(flood);

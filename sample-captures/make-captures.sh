@@ -93,6 +93,9 @@ ALL_SCENARIOS=(
 	inject-race-synack
 	inject-race-response
 	inject-race-odd-flags
+	one-way-client
+	one-way-server
+	one-way-midstream
 )
 
 # Addresses (RFC 5737 / RFC 3849 documentation ranges only).
@@ -1642,6 +1645,43 @@ scn_pmtu-icmp-v6() {
 	pmtu_run "$S6" 0
 }
 
+# ---- one direction only: a one-way tap or asymmetric routing, made by a
+# capture filter that keeps one direction of the router's client-facing
+# interface (the connections themselves are ordinary)
+
+scn_one-way-client() {
+	# two connections, the second closed by the server
+	server "$NS_S" "$S4" 80 http-client-closes
+	server "$NS_S" "$S4" 8080 http-server-closes
+	CAP_FILTER="tcp and src host $C4" cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 http-client-closes
+	client "$S4" 8080 http-server-closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	wait_pid "${BG_PIDS[-2]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_one-way-server() {
+	server "$NS_S" "$S4" 80 http-client-closes
+	CAP_FILTER="tcp and src host $S4" cap_start "$IF_RC" "$CAPFILE"
+	client "$S4" 80 http-client-closes
+	wait_pid "${BG_PIDS[-1]}" 3
+	sleep 0.5
+	cap_stop
+}
+
+scn_one-way-midstream() {
+	server "$NS_S" "$S4" 80 echo
+	client_bg "$S4" 80 echo-3s        # one line per 0.2 s for ~3 s, then FIN
+	sleep 1                           # capture starts ~1 s after the handshake
+	CAP_FILTER="tcp and src host $C4" cap_start "$IF_RC" "$CAPFILE"
+	wait_pid "${BG_PIDS[-1]}" 6
+	wait_pid "${BG_PIDS[-2]}" 2
+	sleep 0.5
+	cap_stop
+}
+
 # ---- forged RSTs that race the real answer
 # rst-injector.py sends at once; the path between client and server is
 # 30 ms longer each way (path_delay), so the real server's answer comes
@@ -2074,6 +2114,13 @@ check() {
 		if [[ $1 == inject-race-response ]]; then re=S:RA; else re=S:RPA; fi
 		re="^ C:S S:SA C:A C:PA $re (S:A C:R S:PA C:R|S:A S:PA C:R C:R|S:PA C:R|S:A C:R) $"
 		[[ $seq =~ $re ]] ;;
+	one-way-client)
+		# two connections, only the client's packets
+		[[ $seq =~ ^\ C:S\ C:A\ C:PA\ .*C:FA\ .*C:S\ C:A\ C:PA\ .*C:F?A\ $ && $seq != *S:* ]] ;;
+	one-way-server)
+		[[ $seq =~ ^\ S:SA\ .*S:F?PA\ .*S:FA\ $ && $seq != *C:* ]] ;;
+	one-way-midstream)
+		[[ $seq != *:S* && $seq != *S:* && $seq =~ ^\ C:P?A\ .*C:FA\ .*C:A\ $ ]] ;;
 	*)
 		return 1 ;;
 	esac

@@ -45,6 +45,7 @@ static look look_of(td_outcome o)
     case TD_OUT_NONE:
     case TD_OUT_SIMULTANEOUS_OPEN:
     case TD_OUT_MIDSTREAM:
+    case TD_OUT_ONE_WAY:    /* a limit of the capture, not of the connection */
     case TD_OUT_ESTABLISHED:
     case TD_OUT_CLOSING:
     case TD_OUT_CLOSED:

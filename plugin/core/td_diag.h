@@ -94,7 +94,9 @@ typedef enum {
     X(IDLE_TIMEOUT,      "idle-timeout",      TD_SEV_WARN, TD_GRP_SEQUENCE, \
       "Cut after sitting idle: the next segment was reset by a device in the path or never answered (a NAT, firewall or load balancer forgot the connection)") \
     X(ZERO_WINDOW,       "zero-window",       TD_SEV_WARN, TD_GRP_SEQUENCE, \
-      "A receiver advertised a zero window for a long time while its peer had data to send: its application stopped reading")
+      "A receiver advertised a zero window for a long time while its peer had data to send: its application stopped reading") \
+    X(ONE_WAY,           "one-way",           TD_SEV_NOTE, TD_GRP_ASSUMPTION, \
+      "Only one direction is in the capture: the other side's packets were not captured (asymmetric routing, a one-way tap or SPAN port, a capture filter)")
 
 #define TD_OUTCOME_ENUM(id, tok, sev, grp, head) TD_OUT_##id,
 typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
@@ -245,7 +247,9 @@ extern const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT];
     X(PING_NO_TCP,     "ping-no-tcp",     TD_SEV_WARN, TD_GRP_SEQUENCE, \
       "The host answers ICMP echo but its TCP port never answers: a firewall drops the port, not the host") \
     X(ACCEPT_QUEUE,    "accept-queue-full", TD_SEV_WARN, TD_GRP_SEQUENCE, \
-      "A listener's accept queue was full: it did not take handshakes it had answered, and dropped SYNs while answering others")
+      "A listener's accept queue was full: it did not take handshakes it had answered, and dropped SYNs while answering others") \
+    X(ONE_WAY_CAPTURE, "one-way-capture", TD_SEV_NOTE, TD_GRP_ASSUMPTION, \
+      "Every TCP conversation of the capture shows one direction only: the capture point sees one direction of the traffic")
 
 #define TD_FINDING_ENUM(id, tok, sev, grp, head) TD_FIND_##id,
 typedef enum { TD_FINDINGS(TD_FINDING_ENUM) TD_FIND_COUNT } td_finding;

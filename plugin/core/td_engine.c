@@ -345,10 +345,50 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
     c->last_synack_ts = s->ts;
 }
 
+/* No TCP segment of this endpoint is in the capture. */
+static bool silent(const td_endpoint *e)
+{
+    return e->last_frame == 0 && e->rst_count == 0;
+}
+
+/* Only one side's packets are in the capture (asymmetric routing, a one-way
+ * tap): what that side sends proves the other side's part of the handshake.
+ * A client's first segment after its SYN that acknowledges something
+ * acknowledges a SYN-ACK (RFC 9293 3.10.7.3: SYN-SENT sends nothing else
+ * with ACK); a server's data or FIN after its SYN-ACK follows the client's
+ * handshake ACK (Linux sends nothing else from SYN_RECV but the SYN-ACK),
+ * and so does its acknowledgement of the client's data (which carried it).
+ * Both at the next sequence number after their own SYN. */
+static void infer_unseen_handshake(td_conv *c, const td_segment *s)
+{
+    td_endpoint *e = &c->ep[s->sender];
+    td_endpoint *p = &c->ep[1 - s->sender];
+
+    if ((s->flags & TD_TH_SYN) || (c->flags & (TD_C_MIDSTREAM | TD_C_INFERRED_HS)) || !silent(p) ||
+        !(e->know & TD_K_SENT_SYN) || s->seq != e->isn + 1)
+        return;
+    if (s->sender == c->client && !(p->know & TD_K_SENT_SYN)) {
+        p->know |= TD_K_SENT_SYN | TD_K_GOT_SYN;
+        p->isn = s->ack - 1;
+        e->know |= TD_K_SYN_ACKED;
+    } else if (s->sender != c->client && !(e->know & TD_K_SYN_ACKED) &&
+               (s->payload_len > 0 || (s->flags & TD_TH_FIN) ||
+                ((p->know & TD_K_SENT_SYN) && td_seq_gt(s->ack, p->isn + 1)))) {
+        e->know |= TD_K_SYN_ACKED;
+        p->know |= TD_K_GOT_SYN;
+    } else {
+        return;
+    }
+    c->flags |= TD_C_INFERRED_HS;
+    c->one_way_frame = s->frame;
+}
+
 static void on_ack(td_conv *c, const td_segment *s)
 {
     td_endpoint *e = &c->ep[s->sender];
     td_endpoint *p = &c->ep[1 - s->sender];
+
+    infer_unseen_handshake(c, s);
 
     /* A bare ACK to a SYN from a side that has no SYN of its own: what a
      * socket in TIME_WAIT (or any synchronized state) sends to a SYN it
@@ -564,6 +604,13 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             me->nxt_ts = s->ts;
             me->have_nxt = true;
         }
+        if ((fl & TD_TH_ACK) && !me->have_acked)
+            me->first_acked = s->ack;
+        /* Mid-conversation, the other side silent so far: its data is
+         * proven from the first acknowledgement that moves. */
+        if ((fl & TD_TH_ACK) && (c->flags & TD_C_MIDSTREAM) && !c->one_way_frame && me->have_acked &&
+            td_seq_gt(s->ack, me->first_acked) && silent(&c->ep[1 - s->sender]))
+            c->one_way_frame = s->frame;
         if ((fl & TD_TH_ACK) && (!me->have_acked || (int32_t)(s->ack - me->acked) > 0)) {
             me->acked = s->ack;
             me->have_acked = true;
@@ -902,6 +949,27 @@ const char *td_conv_reset_by(const td_conv *c)
     return c->rst_by > 1 ? "" : td_role_word(c, c->rst_by);
 }
 
+int td_conv_one_way(const td_conv *c, uint32_t *unseen_bytes)
+{
+    for (int i = 0; i < 2; i++) {
+        const td_endpoint *e = &c->ep[i], *p = &c->ep[1 - i];
+        if (!silent(p) || silent(e))
+            continue;
+        /* The sequence number the silent side's data began at. */
+        bool base_known = c->flags & TD_C_INFERRED_HS;
+        uint32_t base = p->isn + 1;
+        if (c->flags & TD_C_MIDSTREAM) {
+            base_known = e->have_acked;
+            base = e->first_acked;
+        }
+        uint32_t moved = base_known && e->have_acked && td_seq_gt(e->acked, base) ? e->acked - base : 0;
+        if (unseen_bytes)
+            *unseen_bytes = moved;
+        return (c->flags & TD_C_INFERRED_HS) || moved ? i : -1;
+    }
+    return -1;
+}
+
 td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
 {
     td_verdict v;
@@ -912,6 +980,11 @@ td_verdict td_conv_verdict(const td_conv *c, double now, const td_prefs *p)
     if (!(c->flags & TD_C_STARTED))
         return v;
 
+    if (td_conv_one_way(c, NULL) >= 0) {
+        v.outcome = TD_OUT_ONE_WAY;
+        v.key_frame = c->one_way_frame ? c->one_way_frame : c->first_frame;
+        return v;
+    }
     if (c->flags & TD_C_MIDSTREAM) {
         v.outcome = TD_OUT_MIDSTREAM;
         v.key_frame = c->first_frame;
@@ -1184,6 +1257,40 @@ static void put_reuse(td_text *t, const td_conv *c)
     }
 }
 
+/* Only one side's packets: what they prove of the other side's. */
+static void put_one_way(td_text *t, const td_conv *c, bool final)
+{
+    uint32_t unseen = 0;
+    const int i = td_conv_one_way(c, &unseen);
+
+    if (i < 0)
+        return;
+    const char *me = td_role_word(c, i), *peer = td_role_word(c, 1 - i);
+    td_put(t, "Only the %s's packets are in this capture (%u), none of the %s's: the other direction "
+              "is not in this capture (asymmetric routing, a one-way tap or SPAN port, or a capture "
+              "filter)", me, c->packets, peer);
+    if (c->flags & TD_C_MIDSTREAM)
+        td_put(t, "; the capture also began in the middle of the conversation (frame %u is not a SYN)",
+               c->first_frame);
+    td_put(t, ". Yet the %s's packets prove what the %s sent: ", me, peer);
+    if ((c->flags & TD_C_INFERRED_HS) && i == c->client)
+        td_put(t, "its segment in frame %u acknowledges a SYN-ACK from the server (a client waiting "
+                  "for one sends nothing else with an ACK), so the handshake completed",
+               c->one_way_frame);
+    else if (c->flags & TD_C_INFERRED_HS)
+        td_put(t, "its SYN-ACK answers a SYN from the client, and its segment in frame %u (data, a FIN, "
+                  "or an acknowledgement of the client's data) follows the client's handshake ACK "
+                  "(Linux sends nothing but the SYN-ACK before it), so the handshake completed",
+               c->one_way_frame);
+    if (unseen)
+        td_put(t, "%sit acknowledged %u bytes of the %s's sequence space (its data, and its FIN if it "
+                  "closed)", (c->flags & TD_C_INFERRED_HS) ? "; " : "", unseen, peer);
+    td_put(t, ". The %s's states are inferred from that (%s client %s, server %s); no diagnosis is made "
+              "from one direction: capture where both directions pass", peer,
+           final ? "at the end of the capture" : "so far", td_state_name(td_client_state(c)),
+           td_state_name(td_server_state(c)));
+}
+
 /* An ICMP too-big about this conversation, and what its sender did. */
 static void put_path_mtu(td_text *t, const td_conv *c)
 {
@@ -1383,6 +1490,9 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
                 "handshake completed in ", c->syn_frame, c->simopen_frame);
         td_put_duration(&t, c->hs_ack_ts - c->first_ts);
         td_put(&t, "; rare outside NAT hole punching and fixed-port peers");
+        break;
+    case TD_OUT_ONE_WAY:
+        put_one_way(&t, c, final);
         break;
     case TD_OUT_MIDSTREAM:
         td_put(&t, "Capture began in the middle of this conversation (frame %u is not a SYN): "

@@ -181,6 +181,7 @@ typedef struct {
     double   last_nr_ts;     /* when it last sent something other than a reset */
     bool     have_nxt, have_acked;
     td_baseline base;
+    uint32_t first_acked;    /* its first acknowledgement (valid with have_acked) */
     td_flow  fl;
 } td_endpoint;
 
@@ -192,7 +193,8 @@ enum {
     TD_C_HANDSHAKE   = 1u << 3, /* three-way (or simultaneous) handshake completed */
     TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4, /* client re-sent SYN after a SYN-ACK passed */
     TD_C_ACK_NOT_TAKEN = 1u << 5, /* the server sent its SYN-ACK again after the handshake ACK, and has not shown it took one since */
-    TD_C_SERVER_SPOKE = 1u << 6   /* the server sent a segment other than a SYN-ACK after the handshake */
+    TD_C_SERVER_SPOKE = 1u << 6,  /* the server sent a segment other than a SYN-ACK after the handshake */
+    TD_C_INFERRED_HS = 1u << 7    /* the silent side's part of the handshake was inferred (one_way_frame) */
 };
 
 typedef struct {
@@ -293,6 +295,11 @@ typedef struct {
     uint16_t synack_after_hs;
     uint8_t  rst_pending_follow;       /* the reset being recorded answers this one (index + 1) */
     bool     hs_ack_bare;              /* the handshake was completed by a bare ACK */
+    /* Only one side's packets in the capture: the segment of that side
+     * that proves the other side sent (the client's ACK of a SYN-ACK, the
+     * server's data after its SYN-ACK: TD_C_INFERRED_HS; mid-conversation,
+     * its first acknowledgement that moves), 0 if none. */
+    uint32_t one_way_frame;
 } td_conv;
 
 /* The time of the client's SYN i (0: the first; i < TD_MAX_SYN_TIMES). */
@@ -300,6 +307,12 @@ static inline double td_conv_syn_ts(const td_conv *c, unsigned i)
 {
     return i == 0 ? c->syn0_ts : c->syn0_ts + (double)c->syn_at[i - 1];
 }
+
+/* Only endpoint i's packets are in the capture, and they prove the other
+ * side sent (its part of the handshake, or data they acknowledge): i, else
+ * -1.  unseen_bytes (may be NULL): the other side's sequence space they
+ * acknowledge beyond its SYN or their first acknowledgement. */
+int td_conv_one_way(const td_conv *c, uint32_t *unseen_bytes);
 
 /* The td_more of a conversation that has none: all zero. */
 extern const td_more td_more_none;

@@ -465,6 +465,41 @@ CASES = {
         experts_single={'tcpdiag.event.icmp_too_big': [7, 9, 11, 13, 15], 'tcpdiag.event.data_retransmission': [18]},
         summary={0: ['8000 from the server', "an ICMP packet too big about the server's segments (frame 7) named a path MTU of 1280: the server lowered its segments from 1428 to 1208 bytes"]},
     ),
+    # One direction only (a capture filter on the source address): the
+    # other side's part is proven by what this side acknowledges.
+    "one-way-client.pcapng": dict(
+        frames="1 SS CL syn-pending; 2-4 E E one-way; 5-6 F1 E one-way; 7 SS CL syn-pending; "
+               "8-10 E E one-way; 11 F1 E one-way",
+        convs={0: conv("one-way", "", "", "1", "", "1", "", "syn", zeek=("SH", "SADF")),
+               1: conv("one-way", "", "", "1", "", "7", "", "syn", zeek=("SH", "SADF"))},
+        experts_final={"tcpdiag.diag.one_way": [2, 8]},
+        experts_single={},
+        summary={0: ["Only the client's packets are in this capture (6), none of the server's",
+                     "its segment in frame 2 acknowledges a SYN-ACK from the server",
+                     "it acknowledged 81 bytes of the server's sequence space",
+                     "client FIN_WAIT1, server ESTABLISHED"],
+                 1: ["Only the client's packets are in this capture (5)",
+                     "its segment in frame 8 acknowledges a SYN-ACK"]},
+    ),
+    "one-way-server.pcapng": dict(
+        frames="1 SS SR synack-pending; 2-3 E E one-way; 4 E F1 one-way",
+        convs={0: conv("one-way", "", "", "", "1", "", "", "syn-ack", zeek=("SHR", "^hadf"))},
+        experts_final={"tcpdiag.diag.one_way": [2]},
+        experts_single={},
+        summary={0: ["Only the server's packets are in this capture (4), none of the client's",
+                     "its SYN-ACK answers a SYN from the client, and its segment in frame 2",
+                     "it acknowledged 19 bytes of the client's sequence space",
+                     "client ESTABLISHED, server FIN_WAIT1"]},
+    ),
+    "one-way-midstream.pcapng": dict(
+        frames="1 E E midstream; 2-18 E E one-way; 19-20 F1 E one-way",
+        convs={0: conv("one-way", "", "", "", "", "", "", "port", zeek=("SH", "DAF"))},
+        experts_final={"tcpdiag.diag.one_way": [2]},
+        experts_single={"tcpdiag.diag.midstream": [1]},
+        summary={0: ["Only the client's packets are in this capture (20)",
+                     "the capture also began in the middle of the conversation (frame 1 is not a SYN)",
+                     "it acknowledged 145 bytes of the server's sequence space"]},
+    ),
 }
 
 _expert_fields = []

@@ -56,6 +56,10 @@ FINDINGS = {
     "accept-queue-abort.pcapng": {"accept-queue-full": ("198.51.100.2:80", 4, [
         "2 connections whose handshake ACK it did not take (its SYN-ACK sent again, or the "
         "listener's reset), and 2 connection attempts"])},
+    # a capture filter keeping the client's packets only, two connections
+    "one-way-client.pcapng": {"one-way-capture": ("capture", 2, [
+        "Every one of the 2 TCP conversations in this capture shows one direction only (2 only "
+        "the client's packets, 0 only the server's)", "the capture point sees one direction"])},
 }
 
 

@@ -1213,6 +1213,104 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(b.ttl_distinct, TD_TTL_SLOTS + 1);
 }
 
+/* Only one direction in the capture (issue 12): what the seen side sends
+ * proves the other side's part; controls that must not be taken for it. */
+static void test_one_way(void)
+{
+    TEST_CONV(c);
+    char buf[2048];
+    uint32_t unseen = 0;
+
+    start(&c, "one way: only the client's packets, from its SYN");
+    seg(&c, 0.000, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);   /* a SYN alone proves nothing */
+    seg(&c, 0.010, C, ACK, 1001, 5001, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    seg(&c, 0.011, C, ACK, 1001, 5001, 100);
+    seg(&c, 0.030, C, ACK, 1101, 5201, 0);          /* 200 bytes of the server's */
+    seg(&c, 0.040, C, ACK | FIN, 1101, 5201, 0);
+    /* The server's receipt of the FIN is not proven (its ACK is unseen). */
+    CHECK_STATE(&c, TD_FIN_WAIT1, TD_ESTABLISHED);
+    CHECK_EQ_INT(td_conv_one_way(&c, &unseen), C);
+    CHECK_EQ_INT(unseen, 200);
+    td_verdict v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
+    CHECK_EQ_INT(v.key_frame, 2);
+    CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
+    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "Only the client's packets are in this capture (5), none of the server's");
+    CHECK_CONTAINS(buf, "its segment in frame 2 acknowledges a SYN-ACK from the server");
+    CHECK_CONTAINS(buf, "it acknowledged 200 bytes of the server's sequence space");
+    CHECK_CONTAINS(buf, "client FIN_WAIT1, server ESTABLISHED");
+    /* The server's packets after all: no longer one way. */
+    seg(&c, 0.050, S, ACK | FIN, 5201, 1102, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK(verdict(&c, 10.0).outcome != TD_OUT_ONE_WAY);
+
+    start(&c, "one way: only the server's packets, from its SYN-ACK");
+    seg(&c, 0.000, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    seg(&c, 0.020, S, ACK, 5001, 1051, 300);        /* after 50 bytes of the client's */
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    seg(&c, 0.021, S, ACK | FIN, 5301, 1051, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, &unseen), S);
+    CHECK_EQ_INT(unseen, 50);
+    v = verdict(&c, 10.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
+    CHECK_EQ_INT(v.key_frame, 2);
+    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "Only the server's packets are in this capture (3), none of the client's");
+    CHECK_CONTAINS(buf, "its SYN-ACK answers a SYN from the client, and its segment in frame 2");
+
+    start(&c, "one way: the server's acknowledgement of the client's data proves the handshake");
+    seg(&c, 0.000, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 0.020, S, ACK, 5001, 1039, 0);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+    CHECK_EQ_INT(td_conv_one_way(&c, &unseen), S);
+    CHECK_EQ_INT(unseen, 38);
+    CHECK_EQ_INT(verdict(&c, 10.0).key_frame, 2);
+
+    start(&c, "one way: midstream, acknowledgements moving");
+    conv_reset(&c, 40000, 80);
+    seg(&c, 0.0, C, ACK, 1000, 7000, 10);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_MIDSTREAM);   /* nothing proven yet */
+    seg(&c, 0.2, C, ACK, 1010, 7040, 10);
+    v = verdict(&c, 1.0);
+    CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
+    CHECK_EQ_INT(v.key_frame, 2);   /* the first acknowledgement that moved */
+    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "the capture also began in the middle of the conversation");
+    CHECK_CONTAINS(buf, "it acknowledged 40 bytes of the server's sequence space");
+
+    start(&c, "control: SYNs sent again, no answer: unanswered, not one way");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 1.0, C, SYN, 1000, 0, 0);
+    seg(&c, 3.0, C, SYN, 1000, 0, 0);
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYN_UNANSWERED);
+
+    start(&c, "control: SYN-ACKs sent again alone: half-open, not one way");
+    seg(&c, 0.0, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 1.0, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYNACK_UNANSWERED);
+
+    start(&c, "control: the client's ACK not at the sequence after its SYN");
+    seg(&c, 0.0, C, SYN, 1000, 0, 0);
+    seg(&c, 0.1, C, ACK, 3000, 5001, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
+
+    start(&c, "control: the server's pure ACK of nothing new after its SYN-ACK proves nothing");
+    seg(&c, 0.0, S, SYN | ACK, 5000, 1001, 0);
+    seg(&c, 0.1, S, ACK, 5001, 1001, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+
+    start(&c, "control: both directions");
+    handshake(&c, 0.0);
+    seg(&c, 0.1, C, ACK, 1001, 5001, 10);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK(!(c.flags & TD_C_INFERRED_HS));
+}
+
 int main(void)
 {
     td_prefs_default(&prefs);
@@ -1244,6 +1342,7 @@ int main(void)
     test_names();
     test_random_sequences();
     test_rst_forensics();
+    test_one_way();
     printf("engine: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
