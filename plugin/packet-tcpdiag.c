@@ -1832,9 +1832,8 @@ static gboolean answered_others_meanwhile(const listener_seen *l, double first, 
 
 static void compute_findings(void)
 {
-    GHashTable *flood, *scan, *leak, *tw, *burst, *ping, *aq, *seen;
-    GHashTable *oneway_t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
-    group *oneway = group_of(oneway_t, "capture");
+    GHashTable *flood, *scan, *leak, *tw, *burst, *ping, *aq, *seen, *oneway_t;
+    group *oneway;
     guint convs_started = 0, oneway_clients = 0;
     GHashTableIter it;
     gpointer k, val;
@@ -1856,6 +1855,8 @@ static void compute_findings(void)
     ping = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
     aq = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
     seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, listener_seen_free);
+    oneway_t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free);
+    oneway = group_of(oneway_t, "capture");
 
     for (guint32 i = 0; i < convs_cap; i++) {
         conv_rec *cr = convs[i];

@@ -152,7 +152,7 @@ static int server_by_port(uint16_t p0, uint16_t p1)
 
 static td_state derive_state(const td_endpoint *e)
 {
-    const uint16_t k = e->know;
+    const uint16_t k = e->know | e->inferred;
     const uint16_t synced = TD_K_SENT_SYN | TD_K_SYN_ACKED | TD_K_GOT_SYN;
 
     if (k & (TD_K_SENT_RST | TD_K_GOT_RST | TD_K_ICMP_ABORT))
@@ -295,9 +295,14 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
     }
 }
 
+static void drop_inference(td_conv *c);
+
 static void on_synack(td_conv *c, const td_segment *s, td_step *st)
 {
     td_endpoint *e = &c->ep[s->sender];
+
+    if ((c->flags & TD_C_INFERRED_HS) && s->sender != c->client)
+        drop_inference(c);   /* the server had not taken a handshake ACK after all */
 
     if ((c->flags & TD_C_HANDSHAKE) && s->sender != c->client && !c->late_open_frame &&
         !(c->flags & TD_C_SERVER_SPOKE) && (e->know & TD_K_SENT_SYN) && s->seq == e->isn &&
@@ -364,23 +369,36 @@ static void infer_unseen_handshake(td_conv *c, const td_segment *s)
     td_endpoint *e = &c->ep[s->sender];
     td_endpoint *p = &c->ep[1 - s->sender];
 
+    /* (Its next sequence number: after its SYN, and the SYN's data with
+     * TCP Fast Open.) */
     if ((s->flags & TD_TH_SYN) || (c->flags & (TD_C_MIDSTREAM | TD_C_INFERRED_HS)) || !silent(p) ||
-        !(e->know & TD_K_SENT_SYN) || s->seq != e->isn + 1)
+        !(e->know & TD_K_SENT_SYN) || !e->have_nxt || s->seq != e->nxt)
         return;
     if (s->sender == c->client && !(p->know & TD_K_SENT_SYN)) {
-        p->know |= TD_K_SENT_SYN | TD_K_GOT_SYN;
+        p->inferred |= TD_K_SENT_SYN | TD_K_GOT_SYN | TD_K_SYN_ACKED;
         p->isn = s->ack - 1;
-        e->know |= TD_K_SYN_ACKED;
-    } else if (s->sender != c->client && !(e->know & TD_K_SYN_ACKED) &&
+        e->inferred |= TD_K_GOT_SYN | TD_K_SYN_ACKED;
+    } else if (s->sender != c->client && !(e->know & TD_K_SYN_ACKED) && e->synack_count == 1 &&
                (s->payload_len > 0 || (s->flags & TD_TH_FIN) ||
                 ((p->know & TD_K_SENT_SYN) && td_seq_gt(s->ack, p->isn + 1)))) {
-        e->know |= TD_K_SYN_ACKED;
-        p->know |= TD_K_GOT_SYN;
+        e->inferred |= TD_K_SYN_ACKED;
+        p->inferred |= TD_K_GOT_SYN;
     } else {
         return;
     }
     c->flags |= TD_C_INFERRED_HS;
     c->one_way_frame = s->frame;
+}
+
+/* The inference no longer holds: the silent side spoke, or the server sent
+ * its SYN-ACK again (it had not taken a handshake ACK, or its data went
+ * out from SYN_RECV with TCP Fast Open).  The capture's own packets decide
+ * from here. */
+static void drop_inference(td_conv *c)
+{
+    c->ep[0].inferred = c->ep[1].inferred = 0;
+    c->flags &= (uint16_t)~TD_C_INFERRED_HS;
+    c->one_way_frame = 0;
 }
 
 static void on_ack(td_conv *c, const td_segment *s)
@@ -537,6 +555,8 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
                        s->flags, s->seq, s->ack, s->payload_len, s->window);
 
     td_endpoint *me = &c->ep[s->sender];
+    if ((c->flags & TD_C_INFERRED_HS) && silent(me))
+        drop_inference(c);   /* the side that had been silent speaks */
     if ((me->know & TD_K_SENT_RST) && !(fl & TD_TH_RST)) {
         /* RFC 9293 3.10.7: a reset ends the connection for its sender. */
         st.event = TD_EV_AFTER_RST;
@@ -604,12 +624,22 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             me->nxt_ts = s->ts;
             me->have_nxt = true;
         }
-        if ((fl & TD_TH_ACK) && !me->have_acked)
+        if ((fl & TD_TH_ACK) && !me->have_acked) {
             me->first_acked = s->ack;
+        } else if (fl & TD_TH_ACK) {
+            /* Acknowledgements that jump by more than any window could
+             * are not a peer's data (an ACK flood, random numbers). */
+            const int32_t d = (int32_t)(s->ack - me->acked);
+            if (d > (int32_t)MAX_UNSEEN_BYTES || d < -(int32_t)MAX_UNSEEN_BYTES)
+                c->flags |= TD_C_ACKS_ERRATIC;
+            else if (td_seq_lt(s->ack, me->first_acked))
+                me->first_acked = s->ack;   /* reordered: the lowest */
+        }
         /* Mid-conversation, the other side silent so far: its data is
          * proven from the first acknowledgement that moves. */
         if ((fl & TD_TH_ACK) && (c->flags & TD_C_MIDSTREAM) && !c->one_way_frame && me->have_acked &&
-            td_seq_gt(s->ack, me->first_acked) && silent(&c->ep[1 - s->sender]))
+            !(c->flags & TD_C_ACKS_ERRATIC) && td_seq_gt(s->ack, me->first_acked) &&
+            silent(&c->ep[1 - s->sender]))
             c->one_way_frame = s->frame;
         if ((fl & TD_TH_ACK) && (!me->have_acked || (int32_t)(s->ack - me->acked) > 0)) {
             me->acked = s->ack;
@@ -744,6 +774,12 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
     if (ts > c->last_ts)
         c->last_ts = ts;
     td_endpoint *e = &c->ep[m->about];
+    /* Sent by the other endpoint's own host: that side is in the capture. */
+    if (m->from_destination) {
+        c->flags |= m->about == 0 ? TD_C_ICMP_FROM_EP1 : TD_C_ICMP_FROM_EP0;
+        if (c->flags & TD_C_INFERRED_HS)
+            drop_inference(c);
+    }
     /* A hard error in SYN_SENT ends the connect (Linux tcp_v4_err():
      * sk_err = err; tcp_done()).  Others (fragmentation needed, codes
      * Linux ignores) are only shown on the ICMP packet. */
@@ -953,7 +989,7 @@ int td_conv_one_way(const td_conv *c, uint32_t *unseen_bytes)
 {
     for (int i = 0; i < 2; i++) {
         const td_endpoint *e = &c->ep[i], *p = &c->ep[1 - i];
-        if (!silent(p) || silent(e))
+        if (!silent(p) || silent(e) || (c->flags & (i == 0 ? TD_C_ICMP_FROM_EP1 : TD_C_ICMP_FROM_EP0)))
             continue;
         /* The sequence number the silent side's data began at. */
         bool base_known = c->flags & TD_C_INFERRED_HS;
@@ -962,7 +998,8 @@ int td_conv_one_way(const td_conv *c, uint32_t *unseen_bytes)
             base_known = e->have_acked;
             base = e->first_acked;
         }
-        uint32_t moved = base_known && e->have_acked && td_seq_gt(e->acked, base) ? e->acked - base : 0;
+        uint32_t moved = base_known && e->have_acked && !(c->flags & TD_C_ACKS_ERRATIC) &&
+                         td_seq_gt(e->acked, base) ? e->acked - base : 0;
         if (unseen_bytes)
             *unseen_bytes = moved;
         return (c->flags & TD_C_INFERRED_HS) || moved ? i : -1;
@@ -1258,7 +1295,7 @@ static void put_reuse(td_text *t, const td_conv *c)
 }
 
 /* Only one side's packets: what they prove of the other side's. */
-static void put_one_way(td_text *t, const td_conv *c, bool final)
+static void put_one_way(td_text *t, const td_conv *c)
 {
     uint32_t unseen = 0;
     const int i = td_conv_one_way(c, &unseen);
@@ -1283,12 +1320,15 @@ static void put_one_way(td_text *t, const td_conv *c, bool final)
                   "(Linux sends nothing but the SYN-ACK before it), so the handshake completed",
                c->one_way_frame);
     if (unseen)
-        td_put(t, "%sit acknowledged %u bytes of the %s's sequence space (its data, and its FIN if it "
-                  "closed)", (c->flags & TD_C_INFERRED_HS) ? "; " : "", unseen, peer);
-    td_put(t, ". The %s's states are inferred from that (%s client %s, server %s); no diagnosis is made "
-              "from one direction: capture where both directions pass", peer,
-           final ? "at the end of the capture" : "so far", td_state_name(td_client_state(c)),
-           td_state_name(td_server_state(c)));
+        td_put(t, "%sit acknowledged %u bytes of the %s's sequence space after its first "
+                  "acknowledgement (data, and a FIN if the %s closed)",
+               (c->flags & TD_C_INFERRED_HS) ? "; " : "", unseen, peer, peer);
+    const td_endpoint *e = &c->ep[i];
+    td_put(t, ". What the %s sent is seen%s; what it received is not, so neither side's state is "
+              "proven and no diagnosis is made from one direction (the state fields show what its own "
+              "packets imply): capture where both directions pass", me,
+           (e->know & TD_K_SENT_RST) ? ", up to its reset"
+           : (e->know & TD_K_SENT_FIN) ? ", up to its FIN" : "");
 }
 
 /* An ICMP too-big about this conversation, and what its sender did. */
@@ -1492,7 +1532,7 @@ size_t td_conv_summary(const td_conv *c, const td_verdict *v, double now, bool f
         td_put(&t, "; rare outside NAT hole punching and fixed-port peers");
         break;
     case TD_OUT_ONE_WAY:
-        put_one_way(&t, c, final);
+        put_one_way(&t, c);
         break;
     case TD_OUT_MIDSTREAM:
         td_put(&t, "Capture began in the middle of this conversation (frame %u is not a SYN): "

@@ -180,6 +180,10 @@ typedef struct {
     double   nxt_ts;         /* when nxt last moved forward */
     double   last_nr_ts;     /* when it last sent something other than a reset */
     bool     have_nxt, have_acked;
+    /* TD_K_* the peer's packets would show, inferred from this side's
+     * while the peer is silent (one direction in the capture); counted in
+     * its state, not in the handshake, and dropped when the peer speaks. */
+    uint16_t inferred;
     td_baseline base;
     uint32_t first_acked;    /* its first acknowledgement (valid with have_acked) */
     td_flow  fl;
@@ -194,7 +198,10 @@ enum {
     TD_C_CLIENT_RETRY_AFTER_SYNACK = 1u << 4, /* client re-sent SYN after a SYN-ACK passed */
     TD_C_ACK_NOT_TAKEN = 1u << 5, /* the server sent its SYN-ACK again after the handshake ACK, and has not shown it took one since */
     TD_C_SERVER_SPOKE = 1u << 6,  /* the server sent a segment other than a SYN-ACK after the handshake */
-    TD_C_INFERRED_HS = 1u << 7    /* the silent side's part of the handshake was inferred (one_way_frame) */
+    TD_C_INFERRED_HS = 1u << 7,   /* the silent side's part of the handshake was inferred (one_way_frame) */
+    TD_C_ACKS_ERRATIC = 1u << 8,  /* an endpoint's acknowledgements jumped (more than MAX_UNSEEN_BYTES) */
+    TD_C_ICMP_FROM_EP0 = 1u << 9, /* an ICMP error came from endpoint 0's host itself */
+    TD_C_ICMP_FROM_EP1 = 1u << 10
 };
 
 typedef struct {

@@ -1240,8 +1240,10 @@ static void test_one_way(void)
     td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "Only the client's packets are in this capture (5), none of the server's");
     CHECK_CONTAINS(buf, "its segment in frame 2 acknowledges a SYN-ACK from the server");
-    CHECK_CONTAINS(buf, "it acknowledged 200 bytes of the server's sequence space");
-    CHECK_CONTAINS(buf, "client FIN_WAIT1, server ESTABLISHED");
+    CHECK_CONTAINS(buf, "it acknowledged 200 bytes of the server's sequence space after its first");
+    CHECK_CONTAINS(buf, "What the client sent is seen, up to its FIN; what it received is not, so "
+                        "neither side's state is proven");
+    CHECK(!(c.flags & TD_C_HANDSHAKE));   /* inferred, not seen */
     /* The server's packets after all: no longer one way. */
     seg(&c, 0.050, S, ACK | FIN, 5201, 1102, 0);
     CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
@@ -1281,6 +1283,57 @@ static void test_one_way(void)
     td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "the capture also began in the middle of the conversation");
     CHECK_CONTAINS(buf, "it acknowledged 40 bytes of the server's sequence space");
+
+    start(&c, "one way: midstream, acknowledgements reordered: counted from the lowest");
+    conv_reset(&c, 40000, 80);
+    seg(&c, 0.0, C, ACK, 1000, 5301, 0);
+    seg(&c, 0.1, C, ACK, 1000, 5101, 0);
+    seg(&c, 0.2, C, ACK, 1000, 5201, 0);
+    seg(&c, 0.3, C, ACK, 1000, 5401, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, &unseen), C);
+    CHECK_EQ_INT(unseen, 300);
+
+    start(&c, "control: acknowledgements that jump (an ACK flood) prove nothing");
+    conv_reset(&c, 40000, 80);
+    seg(&c, 0.0, C, ACK, 1000, 7000, 0);
+    seg(&c, 0.1, C, ACK, 1000, 7000 + 0x40000000u, 0);
+    seg(&c, 0.2, C, ACK, 1000, 7100 + 0x40000000u, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_MIDSTREAM);
+
+    start(&c, "control: an ICMP error from the silent side's own host");
+    conv_reset(&c, 40000, 80);
+    seg(&c, 0.0, C, ACK, 1000, 7000, 10);
+    seg(&c, 0.2, C, ACK, 1010, 7040, 10);
+    {
+        td_icmp m = { 3, 3, false, true, C, 0 };
+        td_conv_on_icmp(&c, ++frame_no, 0.3, &m);
+    }
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+
+    start(&c, "one way: a client's SYN with data (TCP Fast Open), then its ACKs");
+    seg(&c, 0.000, C, SYN, 1000, 0, 18);
+    seg(&c, 0.010, C, ACK, 1019, 5001, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), C);
+    CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
+
+    start(&c, "control: the SYN-ACK arrives late (clocks apart): the capture's packets decide");
+    seg(&c, 0.000, C, SYN, 1000, 0, 0);
+    seg(&c, 0.010, C, ACK, 1001, 5001, 0);
+    seg(&c, 0.011, C, ACK, 1001, 5001, 38);
+    seg(&c, 0.400, C, ACK, 1001, 5001, 38);
+    seg(&c, 1.005, S, SYN | ACK, 5000, 1001, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK(!(c.flags & TD_C_INFERRED_HS));
+    CHECK(verdict(&c, 10.0).outcome != TD_OUT_ACCEPT_QUEUE_FULL);
+
+    start(&c, "control: the server's data, then its SYN-ACK again: never taken (half-open)");
+    seg(&c, 0.000, S, SYN | ACK, 5000, 1019, 0);
+    seg(&c, 0.001, S, ACK, 5001, 1019, 80);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), S);
+    seg(&c, 1.000, S, SYN | ACK, 5000, 1019, 0);
+    CHECK_EQ_INT(td_conv_one_way(&c, NULL), -1);
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYNACK_UNANSWERED);
 
     start(&c, "control: SYNs sent again, no answer: unanswered, not one way");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
