@@ -2427,11 +2427,12 @@ static char *expert_name(const char *prefix, const char *token)
     return s;
 }
 
+/* ei: `count` entries of static storage (Wireshark keeps pointers into it
+ * for the life of the program; static, it is no leak at exit). */
 static void register_expert_table(expert_module_t *em, expert_field *fields,
-                                  const td_diag_info *info, int count, const char *prefix)
+                                  const td_diag_info *info, int count, const char *prefix,
+                                  ei_register_info *ei)
 {
-    /* Registered once for the life of the program, as every ei table. */
-    ei_register_info *ei = g_new0(ei_register_info, count);
     int n = 0;
 
     for (int i = 0; i < count; i++) {
@@ -2598,10 +2599,13 @@ void proto_register_tcpdiag(void)
     proto_register_subtree_array(ett, array_length(ett));
 
     em = expert_register_protocol(proto_tcpdiag);
-    register_expert_table(em, ei_outcome, td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.");
-    register_expert_table(em, ei_event, td_event_info, TD_EV_COUNT, "tcpdiag.event.");
-    register_expert_table(em, ei_rst, td_rst_level_info, TD_RST_LEVEL_COUNT, "tcpdiag.rst.");
-    register_expert_table(em, ei_finding, td_finding_info, TD_FIND_COUNT, "tcpdiag.finding.");
+    static ei_register_info ei_outcome_reg[TD_OUT_COUNT], ei_event_reg[TD_EV_COUNT],
+        ei_rst_reg[TD_RST_LEVEL_COUNT], ei_finding_reg[TD_FIND_COUNT];
+    register_expert_table(em, ei_outcome, td_outcome_info, TD_OUT_COUNT, "tcpdiag.diag.", ei_outcome_reg);
+    register_expert_table(em, ei_event, td_event_info, TD_EV_COUNT, "tcpdiag.event.", ei_event_reg);
+    register_expert_table(em, ei_rst, td_rst_level_info, TD_RST_LEVEL_COUNT, "tcpdiag.rst.", ei_rst_reg);
+    register_expert_table(em, ei_finding, td_finding_info, TD_FIND_COUNT, "tcpdiag.finding.",
+                          ei_finding_reg);
 
     module = prefs_register_protocol(proto_tcpdiag, NULL);
     prefs_register_uint_preference(module, "answer_wait_ms",

@@ -91,13 +91,14 @@ def wireshark_env(home):
 class TShark:
     """tshark as an unprivileged user with the plugin under test."""
 
-    def __init__(self, home):
+    def __init__(self, home, env=None):
         self.home = home
+        self.env = dict(env or {})  # added to every run (e.g. a sanitizer's runtime)
         self.copied = {}
         self.booleans = set()
 
     def _cmd(self, args, env=None):
-        env = dict(wireshark_env(self.home), **(env or {}))
+        env = dict(wireshark_env(self.home), **self.env, **(env or {}))
         return as_test_user(["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["tshark"] + args)
 
     def path(self, capture):
@@ -151,11 +152,9 @@ class TShark:
         return rows
 
 
-@pytest.fixture(scope="session")
-def tshark():
-    plugin = os.path.join(BUILD, "tcpdiag.so")
-    if not os.path.exists(plugin):
-        pytest.fail(f"{plugin} not built: run tools/run-tests.sh (it builds first)")
+def make_tshark(plugin, env=None):
+    """A TShark with `plugin` in its throw-away HOME, proven loaded (the
+    caller removes t.home)."""
     home = tempfile.mkdtemp(prefix="tcpdiag-home-")
     os.chmod(home, 0o755)
     plugdir = os.path.join(make_plugin_dir(os.path.join(home, "plugins"), plugin), ws_abi(), "epan")
@@ -164,7 +163,7 @@ def tshark():
         for f in files:
             if not os.path.islink(os.path.join(d, f)):
                 os.chmod(os.path.join(d, f), 0o755)
-    t = TShark(home)
+    t = TShark(home, env)
     plugins = t.run(["-G", "plugins"]).stdout
     ours = [l for l in plugins.splitlines() if "tcpdiag.so" in l]
     other = [l.split("\t")[-1] for l in ours if plugdir not in l]
@@ -177,8 +176,17 @@ def tshark():
     t.booleans = {l.split("\t")[2] for l in fields.splitlines()
                   if l.startswith("F\t") and l.split("\t")[3] == "FT_BOOLEAN"}
     assert "tcpdiag.outcome_final" in t.booleans
+    return t
+
+
+@pytest.fixture(scope="session")
+def tshark():
+    plugin = os.path.join(BUILD, "tcpdiag.so")
+    if not os.path.exists(plugin):
+        pytest.fail(f"{plugin} not built: run tools/run-tests.sh (it builds first)")
+    t = make_tshark(plugin)
     yield t
-    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(t.home, ignore_errors=True)
 
 
 def pytest_report_header(config):
