@@ -1214,7 +1214,8 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (w->items) {
             ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
             proto_item_set_generated(ti);
-            add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+            /* As a later pass keeps it (frame_rec: a float), in every pass. */
+            add_reltime(dt, hf_retransmission_interval, tvb, (double)(float)st->interval);
         }
         if (w->experts)
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
@@ -1231,7 +1232,8 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
         if (w->items) {
             ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
             proto_item_set_generated(ti);
-            add_reltime(dt, hf_retransmission_interval, tvb, st->interval);
+            /* As a later pass keeps it (frame_rec: a float), in every pass. */
+            add_reltime(dt, hf_retransmission_interval, tvb, (double)(float)st->interval);
         }
         if (w->experts)
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
