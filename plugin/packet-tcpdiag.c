@@ -1223,7 +1223,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
                                    td_event_info[st->event].headline,
                                    st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" :
                                    st->event == TD_EV_FIN_RETRANS ? "FIN" : "SYN",
-                                   st->count + 1, st->interval);
+                                   st->count + 1, (double)(float)st->interval);
         if (w->column)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
                                 td_event_info[st->event].token, st->count);
@@ -1239,7 +1239,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
             expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
                                    "%s (retransmission %u of this data, %.3f s after the previous "
                                    "transmission)", td_event_info[st->event].headline, st->count,
-                                   st->interval);
+                                   (double)(float)st->interval);
         if (w->column)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
                                 td_event_info[st->event].token, st->count);
@@ -1258,7 +1258,7 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     case TD_EV_WINDOW_OPENED:
         if (w->experts)
             expert_add_info_format(pinfo, top, &ei_event[st->event], "%s (closed for %.3f s, %u probe%s)",
-                                   td_event_info[st->event].headline, st->interval, st->count,
+                                   td_event_info[st->event].headline, (double)(float)st->interval, st->count,
                                    st->count == 1 ? "" : "s");
         if (w->column)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",

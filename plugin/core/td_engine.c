@@ -213,8 +213,11 @@ static void start_conversation(td_conv *c, const td_segment *s)
 /* The client sends a SYN again after a reset or an ICMP error ended the
  * handshake: that handshake starts over (RFC 9293 figure 9; a client
  * that keeps retrying after an ICMP error took it as a soft error). */
+static void drop_inference(td_conv *c);
+
 static void restart_handshake(td_conv *c)
 {
+    drop_inference(c);   /* a new attempt: nothing inferred of the old one holds */
     for (int i = 0; i < 2; i++) {
         td_endpoint *e = &c->ep[i];
         e->know &= (uint16_t)~(TD_K_SENT_RST | TD_K_GOT_RST | TD_K_ICMP_ABORT);
@@ -254,6 +257,7 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
         } else {
             /* A new attempt on the same ports: start its handshake over. */
             st->event = TD_EV_SYN_NEW_ISN;
+            drop_inference(c);
             e->isn = s->seq;
             e->know &= (uint16_t)~(TD_K_SYN_ACKED | TD_K_GOT_SYN);
             e->have_nxt = false;   /* a new sequence space */
@@ -294,8 +298,6 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
         c->last_syn_frame = s->frame;
     }
 }
-
-static void drop_inference(td_conv *c);
 
 static void on_synack(td_conv *c, const td_segment *s, td_step *st)
 {
@@ -388,12 +390,33 @@ static void infer_unseen_handshake(td_conv *c, const td_segment *s)
     }
     c->flags |= TD_C_INFERRED_HS;
     c->one_way_frame = s->frame;
+    c->hs_ack_ts = s->ts;   /* if the other side turns up, the handshake ended here */
 }
 
-/* The inference no longer holds: the silent side spoke, or the server sent
- * its SYN-ACK again (it had not taken a handshake ACK, or its data went
- * out from SYN_RECV with TCP Fast Open).  The capture's own packets decide
- * from here. */
+/* The silent side spoke (other than with its SYN-ACK), or an ICMP error
+ * came from its host: what its peer's packets proved is now known, and
+ * the handshake ended at the segment that proved it. */
+static void settle_inference(td_conv *c)
+{
+    const uint16_t synced = TD_K_SENT_SYN | TD_K_SYN_ACKED | TD_K_GOT_SYN;
+
+    for (int i = 0; i < 2; i++) {
+        c->ep[i].know |= c->ep[i].inferred;
+        c->ep[i].inferred = 0;
+    }
+    c->flags &= (uint16_t)~TD_C_INFERRED_HS;
+    if ((c->ep[0].know & synced) == synced && (c->ep[1].know & synced) == synced &&
+        !(c->ep[0].know & (TD_K_SENT_RST | TD_K_GOT_RST)) &&
+        !(c->ep[1].know & (TD_K_SENT_RST | TD_K_GOT_RST)) && !(c->flags & TD_C_HANDSHAKE)) {
+        c->flags |= TD_C_HANDSHAKE;
+        c->hs_ack_frame = c->one_way_frame;
+    }
+}
+
+/* The inference no longer holds: the silent side's first packet is its
+ * SYN-ACK (clocks apart: the capture's packets decide), the server sent its
+ * SYN-ACK again (it had not taken a handshake ACK, or its data went out
+ * from SYN_RECV with TCP Fast Open), or a new SYN began another attempt. */
 static void drop_inference(td_conv *c)
 {
     c->ep[0].inferred = c->ep[1].inferred = 0;
@@ -555,8 +578,13 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
                        s->flags, s->seq, s->ack, s->payload_len, s->window);
 
     td_endpoint *me = &c->ep[s->sender];
-    if ((c->flags & TD_C_INFERRED_HS) && silent(me))
-        drop_inference(c);   /* the side that had been silent speaks */
+    if ((c->flags & TD_C_INFERRED_HS) && silent(me)) {
+        /* The side that had been silent speaks. */
+        if ((fl & (TD_TH_SYN | TD_TH_ACK)) == (TD_TH_SYN | TD_TH_ACK))
+            drop_inference(c);
+        else
+            settle_inference(c);
+    }
     if ((me->know & TD_K_SENT_RST) && !(fl & TD_TH_RST)) {
         /* RFC 9293 3.10.7: a reset ends the connection for its sender. */
         st.event = TD_EV_AFTER_RST;
@@ -778,7 +806,7 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
     if (m->from_destination) {
         c->flags |= m->about == 0 ? TD_C_ICMP_FROM_EP1 : TD_C_ICMP_FROM_EP0;
         if (c->flags & TD_C_INFERRED_HS)
-            drop_inference(c);
+            settle_inference(c);
     }
     /* A hard error in SYN_SENT ends the connect (Linux tcp_v4_err():
      * sk_err = err; tcp_done()).  Others (fragmentation needed, codes

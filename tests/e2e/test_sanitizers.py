@@ -60,7 +60,10 @@ def san_tshark(san_build):
     os.chmod(logs, 0o777)
     env = {"LD_PRELOAD": runtime_of(plugin),
            # Errors stop tshark; its exit status is ours to give: the logs decide.
-           "ASAN_OPTIONS": f"detect_leaks=1:halt_on_error=1:exitcode=0:log_path={logs}/asan",
+           # The slow unwinder: GLib has no frame pointers, and a leak made
+           # through g_malloc() would show no tcpdiag frame otherwise.
+           "ASAN_OPTIONS": f"detect_leaks=1:halt_on_error=1:exitcode=0:log_path={logs}/asan:"
+                           "fast_unwind_on_malloc=0:malloc_context_size=30",
            "UBSAN_OPTIONS": f"print_stacktrace=1:halt_on_error=1:log_path={logs}/ubsan",
            "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
            # GLib's slice allocator would hide leaks in its own chunks.
@@ -127,6 +130,8 @@ def test_tshark_under_sanitizers(san_tshark, tmp_path):
                      ["-2", "-T", "fields", "-e", "tcpdiag.summary", "-e", "tcpdiag.finding_text",
                       "-e", "tcpdiag.rst.evidence", "-z", "tcpdiag,conv", "-z", "tcpdiag,sum"]):
             p = t.run(["-r", copy] + args, check=False)
+            # UBSan writes to stderr (its log_path is not honoured here).
+            assert "runtime error" not in p.stderr, p.stderr[p.stderr.find("runtime error") - 500:][:3000]
             assert p.returncode == 0, f"{os.path.basename(path)} {args}: exit {p.returncode}: " \
                                       f"{p.stderr[-2000:]}"
     asan = sorted(glob.glob(os.path.join(t.logs, "asan.*")))
@@ -140,6 +145,3 @@ def test_tshark_under_sanitizers(san_tshark, tmp_path):
         assert not m, f"{log}:\n{m.group(0)[:4000]}"
         ours += [b for b in leak_blocks(text) if "tcpdiag" in b or "/plugin/" in b]
     assert not ours, "leaks with a tcpdiag frame:\n" + "\n".join(b[:1500] for b in ours[:5])
-    for log in glob.glob(os.path.join(t.logs, "ubsan.*")):
-        text = open(log, errors="replace").read()
-        assert "runtime error" not in text, f"{log}:\n{text[:4000]}"

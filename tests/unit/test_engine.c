@@ -1327,6 +1327,35 @@ static void test_one_way(void)
     CHECK(!(c.flags & TD_C_INFERRED_HS));
     CHECK(verdict(&c, 10.0).outcome != TD_OUT_ACCEPT_QUEUE_FULL);
 
+    start(&c, "the SYN-ACK not captured, the server's packets after: a normal close");
+    seg(&c, 0.000, C, SYN, 1000, 0, 0);
+    seg(&c, 0.010, C, ACK, 1001, 5001, 0);
+    seg(&c, 0.011, C, ACK, 1001, 5001, 38);
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_ONE_WAY);
+    seg(&c, 0.020, S, ACK, 5001, 1039, 80);
+    CHECK(c.flags & TD_C_HANDSHAKE);
+    CHECK_EQ_INT(c.hs_ack_frame, 2);
+    seg(&c, 0.021, C, ACK | FIN, 1039, 5081, 0);
+    seg(&c, 0.022, S, ACK | FIN, 5081, 1040, 0);
+    seg(&c, 0.023, C, ACK, 1040, 5082, 0);
+    CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_CLOSED);
+    CHECK_STATE(&c, TD_TIME_WAIT, TD_CLOSED);
+
+    start(&c, "the SYN-ACK not captured, then the server's reset after data: not a refusal");
+    seg(&c, 0.000, C, SYN, 1000, 0, 0);
+    seg(&c, 0.010, C, ACK, 1001, 5001, 50);
+    seg(&c, 0.020, S, RST | ACK, 5001, 1051, 0);
+    CHECK(verdict(&c, 10.0).outcome != TD_OUT_REFUSED);
+    CHECK_EQ_INT(verdict(&c, 10.0).client_error, TD_ERR_ECONNRESET);
+
+    start(&c, "a new SYN (new ISN) after a one-way attempt starts over");
+    seg(&c, 0.000, C, SYN, 1000, 0, 0);
+    seg(&c, 0.010, C, ACK, 1001, 5001, 0);
+    seg(&c, 0.011, C, ACK, 1001, 5001, 10);
+    seg(&c, 5.000, C, SYN, 90000, 0, 0);
+    CHECK_EQ_INT(c.ep[C].state, TD_SYN_SENT);
+    CHECK(!(c.flags & TD_C_INFERRED_HS));
+
     start(&c, "control: the server's data, then its SYN-ACK again: never taken (half-open)");
     seg(&c, 0.000, S, SYN | ACK, 5000, 1019, 0);
     seg(&c, 0.001, S, ACK, 5001, 1019, 80);
