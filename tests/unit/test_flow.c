@@ -41,7 +41,6 @@ static void test_dead_peer(void)
     TEST_CONV(c);
     char buf[2048], sched[128];
 
-    td_conv_free(&c);
     start(&c, "dead peer: the request after the cut sent again, never acknowledged");
     exchange(&c);
     td_step st = seg(&c, 0.500, C, ACK, 1039, 5081, 38);
@@ -76,7 +75,6 @@ static void test_dead_peer(void)
     CHECK_CONTAINS(buf, "it gave up");
     CHECK_CONTAINS(buf, "the client reports Connection timed out");
 
-    td_conv_free(&c);
     start(&c, "control: retransmitted three times, then acknowledged");
     exchange(&c);
     seg(&c, 0.500, C, ACK, 1039, 5081, 38);
@@ -87,7 +85,6 @@ static void test_dead_peer(void)
     CHECK_EQ_INT(verdict(&c, 20.0).outcome, TD_OUT_ESTABLISHED);
     CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 3);
 
-    td_conv_free(&c);
     start(&c, "a tail loss probe first, then the head again and again");
     exchange(&c);
     seg(&c, 0.500, C, ACK, 1039, 5081, 1448);
@@ -107,7 +104,6 @@ static void test_dead_peer(void)
     td_flow_rtx_schedule(&c, C, sched, sizeof sched);
     CHECK(strcmp(sched, "0.000, 0.420, 0.840, 1.680, 3.360") == 0);
 
-    td_conv_free(&c);
     start(&c, "ten retransmissions: the next interval is twice the last, not 3 s");
     exchange(&c);
     double t = 0.5, gap = 0.2;
@@ -123,7 +119,6 @@ static void test_dead_peer(void)
     v = verdict(&c, t + 2.3 * gap);
     CHECK(v.gave_up);
 
-    td_conv_free(&c);
     start(&c, "control: a segment out of order on the way is not sent again");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 2449, 5001, 1448);
@@ -132,7 +127,6 @@ static void test_dead_peer(void)
     CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     CHECK_EQ_INT(c.ep[C].bytes, 2896);
 
-    td_conv_free(&c);
     start(&c, "control: the same segment captured twice is not sent twice");
     exchange(&c);
     seg(&c, 0.500, C, ACK, 1039, 5081, 38);
@@ -147,7 +141,6 @@ static void test_idle_timeout(void)
     TEST_CONV(c);
     char buf[2048];
 
-    td_conv_free(&c);
     start(&c, "idle timeout: 40 s idle, then the request is never answered");
     exchange(&c);
     seg(&c, 40.032, C, ACK, 1039, 5081, 38);
@@ -159,7 +152,6 @@ static void test_idle_timeout(void)
     CHECK_CONTAINS(buf, "The connection sat idle for 40.0 s; the client's next data (frame 7)");
     CHECK_CONTAINS(buf, "idle timeout shorter than 40.0 s");
 
-    td_conv_free(&c);
     start(&c, "control: a 10 s pause is a dead peer, the pause only mentioned");
     exchange(&c);
     seg(&c, 10.032, C, ACK, 1039, 5081, 38);
@@ -173,7 +165,6 @@ static void test_idle_timeout(void)
     /* The server's packets have TTL 63 and count their IDs up; the
      * router's reset has TTL 64, ID 0 and DF and answers the request as a
      * closed socket does. */
-    td_conv_free(&c);
     start(&c, "idle timeout: a reset from the path after 10 s idle");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK, 1001, 5001, 38, 502);
@@ -201,7 +192,6 @@ static void test_pmtu(void)
     TEST_CONV(c);
     char buf[2048];
 
-    td_conv_free(&c);
     start(&c, "PMTU black hole: full-size segments lost, the small tail gets through");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -223,7 +213,6 @@ static void test_pmtu(void)
     CHECK_CONTAINS(buf, "likely a path-MTU black hole");
 
     td_conv_free(&c);
-    td_conv_free(&c);
     start(&c, "PMTU black hole: the tail acknowledged selectively, the window grew");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -243,7 +232,6 @@ static void test_pmtu(void)
     CHECK_CONTAINS(buf, "while the client acknowledged a 860-byte segment of the same flight "
                         "selectively (SACK, frame 8)");
 
-    td_conv_free(&c);
     start(&c, "control: a window update crossing the flight is no evidence");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -257,7 +245,6 @@ static void test_pmtu(void)
     seg(&c, 1.470, S, ACK, 5001, 1019, 1448);
     CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_RETRANS_TIMEOUT);
 
-    td_conv_free(&c);
     start(&c, "control: the same without any answer from the client is a dead peer");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -270,7 +257,6 @@ static void test_pmtu(void)
     seg(&c, 1.470, S, ACK, 5001, 1019, 1448);
     CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_RETRANS_TIMEOUT);
 
-    td_conv_free(&c);
     start(&c, "control: segments of that size got through before");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -285,7 +271,6 @@ static void test_pmtu(void)
     CHECK_EQ_INT(c.ep[S].fl.max_len_acked, 1448);
     CHECK_EQ_INT(verdict(&c, 1.470).outcome, TD_OUT_RETRANS_TIMEOUT);
 
-    td_conv_free(&c);
     start(&c, "control: the peer's data crossed the flight, then the path died");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 300);
@@ -298,7 +283,6 @@ static void test_pmtu(void)
         seg(&c, 0.3 + 0.2 * (1 << i), C, ACK, 1301, 5301, 1448);
     CHECK_EQ_INT(verdict(&c, 14.0).outcome, TD_OUT_RETRANS_TIMEOUT);
 
-    td_conv_free(&c);
     start(&c, "control: ICMP too-big heeded (1228-byte segments), then the peer died");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -309,7 +293,6 @@ static void test_pmtu(void)
         seg(&c, 0.040 + 0.2 * (1 << i), S, ACK, 5001, 1019, 1228);
     CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_RETRANS_TIMEOUT);
 
-    td_conv_free(&c);
     start(&c, "path MTU discovery working: ICMP too-big, then smaller segments");
     handshake(&c, 0.0);
     seg(&c, 0.030, C, ACK, 1001, 5001, 18);
@@ -337,7 +320,6 @@ static void test_keepalive(void)
     TEST_CONV(c);
     char buf[2048];
 
-    td_conv_free(&c);
     start(&c, "keepalive: three probes unanswered, then the prober's reset");
     exchange(&c);
     td_step st = seg(&c, 1.032, C, ACK, 1038, 5081, 0);
@@ -356,14 +338,12 @@ static void test_keepalive(void)
     CHECK_CONTAINS(buf, "the client sent 3 keepalive probes from frame 7, none answered, and its "
                         "kernel reset the connection (frame 10) 3.0 s after the first");
 
-    td_conv_free(&c);
     start(&c, "control: one probe, then the application's reset at once");
     exchange(&c);
     seg(&c, 1.032, C, ACK, 1038, 5081, 0);
     seg(&c, 1.0321, C, RST | ACK, 1039, 5081, 0);
     CHECK_EQ_INT(verdict(&c, 5.0).outcome, TD_OUT_RESET);
 
-    td_conv_free(&c);
     start(&c, "control: answered probes, then a reset is the application's");
     exchange(&c);
     seg(&c, 1.032, C, ACK, 1038, 5081, 0);
@@ -381,7 +361,6 @@ static void test_zero_window(void)
     TEST_CONV(c);
     char buf[2048];
 
-    td_conv_free(&c);
     start(&c, "zero window: the server stops reading, the client probes");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK, 1001, 5001, 1448, 502);
@@ -413,7 +392,6 @@ static void test_zero_window(void)
     CHECK_CONTAINS(buf, "for 3.0 s");
     CHECK_CONTAINS(buf, "the window opened again and the transfer went on");
 
-    td_conv_free(&c);
     start(&c, "zero window probed the BSD way: one new byte at the acknowledged point");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK, 1001, 5001, 1448, 502);
@@ -426,7 +404,6 @@ static void test_zero_window(void)
     CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     CHECK_EQ_INT(verdict(&c, 17.0).outcome, TD_OUT_ZERO_WINDOW);
 
-    td_conv_free(&c);
     start(&c, "control: a short zero window is flow control, not a stall");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK, 1001, 5001, 1448, 502);
@@ -442,7 +419,6 @@ static void test_accept_queue(void)
     TEST_CONV(c);
     char buf[2048];
 
-    td_conv_free(&c);
     start(&c, "accept queue full: the handshake ACK not taken, the connection opens late");
     handshake(&c, 0.0);
     seg(&c, 0.021, C, ACK, 1001, 5001, 18);
@@ -467,7 +443,6 @@ static void test_accept_queue(void)
     CHECK_CONTAINS(buf, "meanwhile the client, ESTABLISHED, sent its data again 2 times; the server "
                         "took the connection 2.5 s after the handshake's ACK (frame 9)");
 
-    td_conv_free(&c);
     start(&c, "accept queue full with tcp_abort_on_overflow = 1: the listener's reset");
     handshake(&c, 0.0);
     seg(&c, 0.02004, S, RST, 5001, 0, 0);
@@ -478,7 +453,6 @@ static void test_accept_queue(void)
     CHECK_CONTAINS(buf, "the listener on port 80 answered that ACK 40 us later with a reset from "
                         "no connection (frame 4");
 
-    td_conv_free(&c);
     start(&c, "control: a SYN-ACK that answers a SYN sent again, 10 ms after the first");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 1.0, C, SYN, 1000, 0, 0);
@@ -490,7 +464,6 @@ static void test_accept_queue(void)
     CHECK_EQ_INT(c.synack_after_hs, 0);
     CHECK(verdict(&c, 2.0).outcome != TD_OUT_ACCEPT_QUEUE_FULL);
 
-    td_conv_free(&c);
     start(&c, "control: the handshake ACK lost, the server speaks first (SSH)");
     handshake(&c, 0.0);
     seg(&c, 1.01, S, SYN | ACK, 5000, 1001, 0);
@@ -500,7 +473,6 @@ static void test_accept_queue(void)
     CHECK_EQ_INT(c.synack_after_hs, 1);
     CHECK_EQ_INT(verdict(&c, 2.0).outcome, TD_OUT_ESTABLISHED);
 
-    td_conv_free(&c);
     start(&c, "control: a late duplicate SYN-ACK after the server sent data");
     handshake(&c, 0.0);
     seg(&c, 0.03, C, ACK, 1001, 5001, 18);
@@ -509,7 +481,6 @@ static void test_accept_queue(void)
     CHECK_EQ_INT(c.synack_after_hs, 0);
     CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
 
-    td_conv_free(&c);
     start(&c, "opened late, then stuck in CLOSE_WAIT: the later problem is named");
     handshake(&c, 0.0);
     seg(&c, 0.021, C, ACK, 1001, 5001, 18);
@@ -521,13 +492,11 @@ static void test_accept_queue(void)
     seg(&c, 2.601, S, ACK, 5001, 1020, 0);
     CHECK_EQ_INT(verdict(&c, 20.0).outcome, TD_OUT_CLOSE_WAIT);
 
-    td_conv_free(&c);
     start(&c, "control: an application that accepted and aborted (RST with ACK)");
     handshake(&c, 0.0);
     seg(&c, 0.02004, S, RST | ACK, 5001, 1001, 0);
     CHECK_EQ_INT(verdict(&c, 1.0).outcome, TD_OUT_RESET_AFTER_HANDSHAKE);
 
-    td_conv_free(&c);
     start(&c, "control: a server that answered the ACK and later reset");
     handshake(&c, 0.0);
     seg(&c, 0.5, S, RST, 5001, 0, 0);
@@ -540,7 +509,6 @@ static void test_race_injection(void)
     TEST_CONV(c);
     td_rst_view rv;
 
-    td_conv_free(&c);
     start(&c, "race: a reset to the SYN, then the server's own SYN-ACK");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.0017, S, RST | ACK, 0, 1001, 0);
@@ -559,7 +527,6 @@ static void test_race_injection(void)
     CHECK_CONTAINS(buf, "the server's own SYN-ACK to the same SYN followed (frame 3");
     CHECK(strstr(buf, "nothing listens") == NULL);
 
-    td_conv_free(&c);
     start(&c, "control: a server that aborted its own SYN_RECV, SYN-ACK seen late");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
@@ -569,7 +536,6 @@ static void test_race_injection(void)
     td_rst_assess(&c, (uint32_t)k, false, &rv);
     CHECK(!(rv.found & (1u << TD_RF_ANSWERED)));
 
-    td_conv_free(&c);
     start(&c, "race: a reset with PSH, its IP ID copied from the request");
     handshake(&c, 0.0);
     segw(&c, 0.030, C, ACK | TD_TH_PSH, 1001, 5001, 18, 502);
@@ -600,7 +566,6 @@ static void test_lazy_state(void)
     CHECK_EQ_INT(td_more_of(&c)->ep[C].rtx_total, 0);
     CHECK_EQ_INT(verdict(&c, 0.05).outcome, TD_OUT_CLOSED);
 
-    td_conv_free(&c);
     start(&c, "a retransmission allocates it, td_conv_free releases it");
     exchange(&c);
     seg(&c, 0.500, C, ACK, 1039, 5081, 38);
