@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td_count.h"
 #include "td_engine.h"
 #include "td_words.h"
 
@@ -250,8 +251,7 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
             st->event = TD_EV_NONE;
             return;
         }
-        if (e->syn_count < UINT16_MAX)
-            e->syn_count++;
+        td_count16(&e->syn_count);
         if (s->seq == e->isn) {
             st->event = TD_EV_SYN_RETRANS;
         } else {
@@ -269,7 +269,7 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
             /* The client is still in SYN_SENT although a SYN-ACK passed
              * the capture point: it never received that SYN-ACK. */
             c->flags |= TD_C_CLIENT_RETRY_AFTER_SYNACK;
-            c->syn_retries_after_synack++;
+            td_count16(&c->syn_retries_after_synack);
         }
     } else {
         if ((p->know & TD_K_SENT_SYN) && p->syn_count > 0 &&
@@ -319,8 +319,7 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
          * point).  Its own segments now decide. */
         if (c->synack_after_hs == 0)
             c->synack_after_hs_frame = s->frame;
-        if (c->synack_after_hs < UINT16_MAX)
-            c->synack_after_hs++;
+        td_count16(&c->synack_after_hs);
         e->know &= (uint16_t)~TD_K_SYN_ACKED;
         c->flags |= TD_C_ACK_NOT_TAKEN;
     }
@@ -332,8 +331,7 @@ static void on_synack(td_conv *c, const td_segment *s, td_step *st)
         e->have_nxt = false;
         c->ep[1 - s->sender].have_acked = false;
     }
-    if (e->synack_count < UINT16_MAX)
-        e->synack_count++;
+    td_count16(&e->synack_count);
     /* Sending a SYN-ACK proves the peer's SYN arrived. */
     e->know |= TD_K_GOT_SYN;
     if (e->synack_count > 1) {
@@ -486,7 +484,7 @@ static void on_fin(td_conv *c, const td_segment *s, td_step *st)
     }
     e->last_fin_frame = s->frame;
     e->last_fin_ts = s->ts;
-    e->fin_count++;
+    td_count16(&e->fin_count);
 }
 
 static bool on_rst(td_conv *c, const td_segment *s)
@@ -494,7 +492,7 @@ static bool on_rst(td_conv *c, const td_segment *s)
     td_endpoint *e = &c->ep[s->sender];
     td_endpoint *p = &c->ep[1 - s->sender];
 
-    e->rst_count++;
+    td_count16(&e->rst_count);
     /* RFC 9293 3.10.7.3: in SYN-SENT a reset is acceptable only if it
      * acknowledges the SYN; otherwise the receiver drops it and nothing
      * happened.  Window checks in the other states (RFC 5961) belong to
@@ -571,7 +569,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         /* The first packet always gets a record. */
         prev_client = prev_server = 0xff;
     }
-    c->packets++;
+    td_count32(&c->packets);
     if (s->ts > c->last_ts)
         c->last_ts = s->ts;
     td_zeek_on_segment(&c->zeek, s->sender, c->port[s->sender], c->port[1 - s->sender],

@@ -20,6 +20,7 @@
  */
 #include <string.h>
 
+#include "td_count.h"
 #include "td_engine.h"
 #include "td_words.h"
 
@@ -146,7 +147,7 @@ static void on_window(td_conv *c, const td_segment *s, td_step *st)
         f->zw_start_ts = s->ts;
         f->zw_frame = s->frame;
         f->zw_probes = 0;
-        f->zw_episodes++;
+        td_count32(&f->zw_episodes);
         if (st->event == TD_EV_NONE) {
             st->event = TD_EV_ZERO_WINDOW;
             st->count = f->zw_episodes;
@@ -182,8 +183,7 @@ static void on_retransmission(td_conv *c, const td_segment *s, td_step *st)
         return;
     td_flow_more *f = &m->ep[s->sender];
 
-    if (f->rtx_total < UINT32_MAX)
-        f->rtx_total++;
+    td_count32(&f->rtx_total);
     if (!head) {
         if (f->rtx_open && s->payload_len > f->rtx_len)
             f->rtx_len = s->payload_len;
@@ -203,8 +203,7 @@ static void on_retransmission(td_conv *c, const td_segment *s, td_step *st)
     }
     if (s->payload_len > f->rtx_len)
         f->rtx_len = s->payload_len;
-    if (f->rtx_count < UINT16_MAX)
-        f->rtx_count++;
+    td_count16(&f->rtx_count);
     if (f->rtx_count <= TD_MAX_RTX_TIMES)
         f->rtx_at[f->rtx_count - 1] = (float)(s->ts - f->rtx_orig_ts);
     if (st->event == TD_EV_NONE) {
@@ -236,8 +235,7 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
             return;
         td_flow_more *pm = &m->ep[1 - s->sender];
         if (pm->zw_open) {
-            if (pm->zw_probes < UINT16_MAX)
-                pm->zw_probes++;
+            td_count16(&pm->zw_probes);
             if (st->event == TD_EV_NONE) {
                 st->event = TD_EV_ZERO_WINDOW_PROBE;
                 st->count = pm->zw_probes;
@@ -248,10 +246,8 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
                 k->ka_first_frame = s->frame;
                 k->ka_first_ts = s->ts;
             }
-            if (k->ka_unanswered < UINT16_MAX)
-                k->ka_unanswered++;
-            if (k->ka_total < UINT16_MAX)
-                k->ka_total++;
+            td_count16(&k->ka_unanswered);
+            td_count16(&k->ka_total);
             if (st->event == TD_EV_NONE) {
                 st->event = TD_EV_KEEPALIVE;
                 st->count = k->ka_unanswered;
@@ -337,8 +333,7 @@ void td_flow_on_icmp(td_conv *c, const td_icmp *m, uint32_t frame, td_step *st)
     td_more *x = td_more_get(c);
     if (!x)
         return;
-    if (x->too_big_count < UINT16_MAX)
-        x->too_big_count++;
+    td_count16(&x->too_big_count);
     if (!x->too_big_frame) {
         x->too_big_frame = frame;
         x->too_big_mtu = m->mtu;

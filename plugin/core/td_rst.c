@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td_count.h"
 #include "td_engine.h"
 
 #define TD_RL_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
@@ -57,7 +58,7 @@ void td_baseline_add(td_baseline *b, const td_segment *s)
     b->ip = s->ip;
     for (k = 0; k < b->ttl_distinct && k < TD_TTL_SLOTS; k++) {
         if (b->ttl[k] == s->ttl) {
-            b->ttl_n[k]++;
+            td_count32(&b->ttl_n[k]);
             break;
         }
     }
@@ -70,17 +71,17 @@ void td_baseline_add(td_baseline *b, const td_segment *s)
     }
     if (s->ip != 4)
         return;
-    b->id_n++;
+    td_count32(&b->id_n);
     if (s->ip_id == 0) {
-        b->id_zero++;
+        td_count32(&b->id_zero);
         return;
     }
     if (b->id_n - b->id_zero > 1) {
         uint16_t d = (uint16_t)(s->ip_id - b->id_last);
         if (d == 1)
-            b->id_step1++;
+            td_count32(&b->id_step1);
         else if (d >= 2 && d <= 1024)
-            b->id_small++;
+            td_count32(&b->id_small);
     }
     b->id_last = s->ip_id;
 }
@@ -169,7 +170,7 @@ td_rst *td_rst_record(td_conv *c, const td_segment *s)
     const uint8_t answers = c->rst_pending_follow;
 
     c->rst_pending_follow = 0;
-    c->rsts_seen++;
+    td_count32(&c->rsts_seen);
     if (c->nrsts >= TD_MAX_RSTS)
         return NULL;
     if (c->nrsts == 0 || (c->nrsts & (c->nrsts - 1)) == 0) {
@@ -375,6 +376,7 @@ typedef struct {
     char (*text)[TD_RST_TEXT];
 } findings_out;
 
+__attribute__((format(printf, 3, 4)))
 static void say(findings_out *out, td_rst_finding f, const char *fmt, ...)
 {
     out->found |= BIT(f);

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "td_count.h"
 #include "td_zeek.h"
 
 #define TH_FIN 0x01u
@@ -78,7 +79,8 @@ static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint
     static const uint32_t pow10[] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
                                       10000000u, 100000000u, 1000000000u };
 
-    if (++*count == pow10[*next]) {
+    td_count32(count);
+    if (*count == pow10[*next]) {
         append(z, role_case(z, sender, upper));
         if (*next < 9)
             (*next)++;
@@ -311,7 +313,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
 
     update_state_machine(z, sender, flags, seq, len);
     if (flags & TH_FIN) {
-        e->fin_cnt++;
+        td_count16(&e->fin_cnt);
         e->fin_seq = seq + len + ((flags & TH_SYN) ? 1u : 0u);
     }
 }
