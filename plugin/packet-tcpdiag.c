@@ -232,8 +232,8 @@ typedef struct {
 /* The sizes the README gives ("How it reads packets, and what it costs"). */
 G_STATIC_ASSERT(sizeof(conv_rec) == 56);
 G_STATIC_ASSERT(sizeof(frame_rec) == 16);
-G_STATIC_ASSERT(sizeof(td_conv) == 840);
-G_STATIC_ASSERT(sizeof(conv_state) == 880);
+G_STATIC_ASSERT(sizeof(td_conv) == 856);
+G_STATIC_ASSERT(sizeof(conv_state) == 896);
 G_STATIC_ASSERT(sizeof(verdict_cache) == 56);
 G_STATIC_ASSERT(sizeof(td_more) == 432);
 G_STATIC_ASSERT(sizeof(td_rst) == 168);

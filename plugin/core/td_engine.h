@@ -493,6 +493,13 @@ void td_baseline_add(td_baseline *b, const td_segment *s);
 td_rst *td_rst_record(td_conv *c, const td_segment *s);
 bool td_rst_observe(td_conv *c, const td_segment *s);
 
+/* A copy of an endpoint's latest segment sooner than this after it was
+ * captured twice (a SPAN port that mirrors both directions of a link,
+ * capturing on two interfaces), not sent twice: Linux's minimum RTO is
+ * 200 ms (TCP_RTO_MIN), and its tail loss probe waits at least 2 ms. */
+#define TD_DUPLICATE_S 0.0005
+bool td_captured_twice(const td_conv *c, const td_segment *s);
+
 /* Sequence-number order modulo 2^32 (RFC 9293 3.4). */
 static inline bool td_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline bool td_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }

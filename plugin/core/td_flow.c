@@ -41,9 +41,6 @@
  * 8200 5), headers included. */
 #define PMTU_MIN_LEN_V4 536u
 #define PMTU_MIN_LEN_V6 1220u
-/* A copy of a segment sooner than this after it was captured twice, not
- * sent twice (Linux's minimum RTO is 200 ms, TCP_RTO_MIN). */
-#define DUPLICATE_S 0.0005
 /* Data sent again this often without an acknowledgement is stuck (two
  * retransmissions recover often enough on a lossy path), or sent again
  * once and then nothing for the answer wait. */
@@ -272,7 +269,7 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
          * the same segment within half a millisecond: captured twice. */
         if (p->have_acked && td_seq_le(end, p->acked))
             return;
-        if (end == e->last_seq_end && s->ts - e->last_nr_ts < DUPLICATE_S && s->ts >= e->last_nr_ts)
+        if (td_captured_twice(c, s))
             return;
         /* Out of order on the way to the capture point, not sent again:
          * sooner after the highest segment than a round trip from here to

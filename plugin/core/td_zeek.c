@@ -87,6 +87,16 @@ static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint
     }
 }
 
+/* The block past the hole, once the contiguous data reaches it. */
+static void take_ahead(td_zeek_ep *e)
+{
+    if (e->ahead_end == e->ahead_seq || (int32_t)(e->contig - e->ahead_seq) < 0)
+        return;
+    if ((int32_t)(e->ahead_end - e->contig) > 0)
+        e->contig = e->ahead_end;
+    e->ahead_seq = e->ahead_end = e->contig;
+}
+
 static void flip_roles(td_zeek *z)
 {
     z->orig = (uint8_t)(1 - z->orig);
@@ -255,18 +265,34 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
         e->ack_seq = e->start_seq;
         e->last_seq = end_all;
         e->contig = e->start_seq + 1;
+        e->ahead_seq = e->ahead_end = e->contig;
     } else if ((e->state == TD_ZK_SYN_SENT || e->state == TD_ZK_SYN_ACK_SENT) &&
                (flags & TH_SYN) && seq != e->start_seq) {
         e->start_seq = seq;
         e->ack_seq = seq;
         e->last_seq = end_all;
         e->contig = seq + 1;
+        e->ahead_seq = e->ahead_end = e->contig;
     }
-    /* Contiguous payload seen so far from this side. */
+    /* Contiguous payload seen so far from this side, and one block seen
+     * past a hole (reordered on the way to the capture point), taken in
+     * when the hole fills: a reassembler would have had it all. */
     if (len > 0) {
-        uint32_t dseq = seq + ((flags & TH_SYN) ? 1u : 0u);
-        if ((int32_t)(dseq - e->contig) <= 0 && (int32_t)(dseq + len - e->contig) > 0)
-            e->contig = dseq + len;
+        const uint32_t dseq = seq + ((flags & TH_SYN) ? 1u : 0u), dend = dseq + len;
+        if ((int32_t)(dseq - e->contig) <= 0 && (int32_t)(dend - e->contig) > 0) {
+            e->contig = dend;
+        } else if ((int32_t)(dseq - e->contig) > 0) {
+            if (e->ahead_end == e->ahead_seq || (int32_t)(dend - e->ahead_seq) < 0) {
+                e->ahead_seq = dseq;   /* the first block, or one nearer the hole */
+                e->ahead_end = dend;
+            } else if ((int32_t)(dseq - e->ahead_end) <= 0) {
+                if ((int32_t)(dseq - e->ahead_seq) < 0)
+                    e->ahead_seq = dseq;
+                if ((int32_t)(dend - e->ahead_end) > 0)
+                    e->ahead_end = dend;
+            }
+        }
+        take_ahead(e);
     }
 
     update_history(z, sender, flags, seq, len);
@@ -290,6 +316,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
                 (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
                 scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_next);
             p->contig = upto;
+            take_ahead(p);
         }
         p->ack_seq = ack;
     }

@@ -36,6 +36,7 @@ typedef struct {
      * letter, 10 to the power *_next (1, 10, 100, ...). */
     uint32_t rxmit, win0, gap;
     uint32_t contig;                        /* end of the contiguous payload seen */
+    uint32_t ahead_seq, ahead_end;          /* payload seen past a hole after contig (equal: none) */
     uint32_t fin_seq;                       /* sequence number of its FIN */
     uint16_t fin_cnt;
     uint8_t  state, prev_state;
