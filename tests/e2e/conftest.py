@@ -17,8 +17,13 @@ knows its fields): no test can pass with the plugin missing.
 
 Wireshark 4.4 and later print booleans as True/False in -T fields, 4.0
 as 1/0: fields() gives 1/0 for every boolean field, whatever the series.
+
+The sanitizer build (san_build, san_tshark, sanitizer_reports) is here too,
+made once per session for every module that reads captures through it.
 """
+import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -187,6 +192,91 @@ def tshark():
     t = make_tshark(plugin)
     yield t
     shutil.rmtree(t.home, ignore_errors=True)
+
+
+# ---- the plugin built with AddressSanitizer and UndefinedBehaviorSanitizer ----
+
+@pytest.fixture(scope="session")
+def san_build():
+    """The sanitizer build (cmake -DTCPDIAG_SANITIZE=ON), in a throw-away
+    folder."""
+    d = tempfile.mkdtemp(prefix="tcpdiag-sanitize-")
+    try:
+        for cmd in (["cmake", "-S", REPO, "-B", d, "-DTCPDIAG_SANITIZE=ON", "-DCMAKE_BUILD_TYPE=Debug"],
+                    ["cmake", "--build", d, "-j", str(os.cpu_count() or 2)]):
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+            assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def runtime_of(plugin):
+    """The AddressSanitizer runtime the plugin was linked against."""
+    out = subprocess.run(["ldd", plugin], capture_output=True, text=True).stdout
+    m = re.search(r"libasan\.so\S*\s+=>\s+(\S+)", out)
+    assert m, f"{plugin} is not linked with AddressSanitizer:\n{out}"
+    return m.group(1)
+
+
+@pytest.fixture(scope="session")
+def san_tshark(san_build):
+    """tshark with the sanitizer build of the plugin and the sanitizer
+    runtime preloaded; check its runs with sanitizer_reports()."""
+    plugin = os.path.join(san_build, "tcpdiag.so")
+    logs = tempfile.mkdtemp(prefix="tcpdiag-sanlogs-")
+    os.chmod(logs, 0o777)
+    env = {"LD_PRELOAD": runtime_of(plugin),
+           # Errors stop tshark; its exit status is ours to give: the logs decide.
+           # The slow unwinder: GLib has no frame pointers, and a leak made
+           # through g_malloc() would show no tcpdiag frame otherwise.
+           "ASAN_OPTIONS": f"detect_leaks=1:halt_on_error=1:exitcode=0:log_path={logs}/asan:"
+                           "fast_unwind_on_malloc=0:malloc_context_size=30",
+           "UBSAN_OPTIONS": f"print_stacktrace=1:halt_on_error=1:log_path={logs}/ubsan",
+           "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
+           # GLib's slice allocator would hide leaks in its own chunks.
+           "G_SLICE": "always-malloc", "G_DEBUG": "gc-friendly",
+           # No extcap helpers: they would inherit the preloaded runtime and
+           # hang tshark -G (seen with Debian's 4.0.17).
+           "WIRESHARK_EXTCAP_DIR": logs}
+    t = make_tshark(plugin, env)
+    t.logs = logs
+    t.checked_logs = set()
+    yield t
+    shutil.rmtree(t.home, ignore_errors=True)
+    shutil.rmtree(logs, ignore_errors=True)
+
+
+def leak_blocks(text):
+    """The leak reports of a LeakSanitizer log, one string each."""
+    return [b for b in re.split(r"\n(?=(?:Direct|Indirect) leak of )", text)
+            if b.startswith(("Direct leak", "Indirect leak"))]
+
+
+def sanitizer_reports(t, runs=()):
+    """What the sanitizers reported about san_tshark `t` since the previous
+    call: (problems, logs).  problems: one string per report of ours, i.e.
+    an UndefinedBehaviorSanitizer "runtime error" in the stderr of `runs`
+    (it writes there: its log_path is not honoured), an AddressSanitizer
+    error, or a leak with a tcpdiag frame in its stack, in the
+    AddressSanitizer logs written since (tshark and GLib leave allocations
+    at exit that are not ours).  logs: how many logs were new; tshark's
+    leaks at exit give one per run, which proves the runtime was loaded."""
+    problems = []
+    for p in runs:
+        if "runtime error" in p.stderr:
+            problems.append(p.stderr[max(p.stderr.find("runtime error") - 500, 0):][:3000])
+    new = [log for log in sorted(glob.glob(os.path.join(t.logs, "asan.*"))) if log not in t.checked_logs]
+    for log in new:
+        t.checked_logs.add(log)
+        text = open(log, errors="replace").read()
+        m = re.search(r"ERROR: AddressSanitizer.*", text, re.S)
+        if m:
+            problems.append(f"{log}:\n{m.group(0)[:4000]}")
+        ours = [b for b in leak_blocks(text) if "tcpdiag" in b or "/plugin/" in b]
+        if ours:
+            problems.append(f"{log}: leaks with a tcpdiag frame:\n" + "\n".join(b[:1500] for b in ours[:5]))
+    return problems, len(new)
 
 
 def pytest_report_header(config):

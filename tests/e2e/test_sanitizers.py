@@ -10,72 +10,22 @@ shuffled and duplicated), single pass and -2, printing every item (-V),
 expert stats, fields and both tables, with
 WIRESHARK_ABORT_ON_DISSECTOR_BUG=1.  No AddressSanitizer error, no
 UndefinedBehaviorSanitizer report, and no leak with a tcpdiag frame in its
-stack (tshark and GLib leave allocations at exit that are not ours)."""
-import glob
+stack (tshark and GLib leave allocations at exit that are not ours).
+
+The sanitizer build and its tshark (san_build, san_tshark) are session
+fixtures of conftest.py, shared with test_fuzz_captures.py."""
 import os
 import random
-import re
-import shutil
 import subprocess
-import tempfile
 
-import pytest
-
-from conftest import CAPTURES, REPO, make_tshark
+from conftest import CAPTURES, sanitizer_reports
 from test_bad_input import read_pcap, write_all
-
-
-@pytest.fixture(scope="module")
-def san_build():
-    """The sanitizer build, in a throw-away folder; its unit tests run."""
-    d = tempfile.mkdtemp(prefix="tcpdiag-sanitize-")
-    try:
-        for cmd in (["cmake", "-S", REPO, "-B", d, "-DTCPDIAG_SANITIZE=ON", "-DCMAKE_BUILD_TYPE=Debug"],
-                    ["cmake", "--build", d, "-j", str(os.cpu_count() or 2)]):
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-            assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-        yield d
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
 
 
 def test_unit_tests_under_sanitizers(san_build):
     p = subprocess.run(["ctest", "--output-on-failure"], cwd=san_build, capture_output=True,
                        text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-2000:]
-
-
-def runtime_of(plugin):
-    """The AddressSanitizer runtime the plugin was linked against."""
-    out = subprocess.run(["ldd", plugin], capture_output=True, text=True).stdout
-    m = re.search(r"libasan\.so\S*\s+=>\s+(\S+)", out)
-    assert m, f"{plugin} is not linked with AddressSanitizer:\n{out}"
-    return m.group(1)
-
-
-@pytest.fixture(scope="module")
-def san_tshark(san_build):
-    plugin = os.path.join(san_build, "tcpdiag.so")
-    logs = tempfile.mkdtemp(prefix="tcpdiag-sanlogs-")
-    os.chmod(logs, 0o777)
-    env = {"LD_PRELOAD": runtime_of(plugin),
-           # Errors stop tshark; its exit status is ours to give: the logs decide.
-           # The slow unwinder: GLib has no frame pointers, and a leak made
-           # through g_malloc() would show no tcpdiag frame otherwise.
-           "ASAN_OPTIONS": f"detect_leaks=1:halt_on_error=1:exitcode=0:log_path={logs}/asan:"
-                           "fast_unwind_on_malloc=0:malloc_context_size=30",
-           "UBSAN_OPTIONS": f"print_stacktrace=1:halt_on_error=1:log_path={logs}/ubsan",
-           "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
-           # GLib's slice allocator would hide leaks in its own chunks.
-           "G_SLICE": "always-malloc", "G_DEBUG": "gc-friendly",
-           # No extcap helpers: they would inherit the preloaded runtime and
-           # hang tshark -G (seen with Debian's 4.0.17).
-           "WIRESHARK_EXTCAP_DIR": logs}
-    t = make_tshark(plugin, env)
-    t.logs = logs
-    yield t
-    shutil.rmtree(t.home, ignore_errors=True)
-    shutil.rmtree(logs, ignore_errors=True)
 
 
 def inputs(tmp):
@@ -116,32 +66,20 @@ def inputs(tmp):
     return files
 
 
-def leak_blocks(text):
-    """The leak reports of a LeakSanitizer log, one string each."""
-    return [b for b in re.split(r"\n(?=(?:Direct|Indirect) leak of )", text)
-            if b.startswith(("Direct leak", "Indirect leak"))]
-
-
 def test_tshark_under_sanitizers(san_tshark, tmp_path):
     t = san_tshark
+    logs = 0
     for path in inputs(str(tmp_path)):
         copy = t.path(path)
         for args in (["-V"], ["-2", "-V", "-z", "expert"],
                      ["-2", "-T", "fields", "-e", "tcpdiag.summary", "-e", "tcpdiag.finding_text",
                       "-e", "tcpdiag.rst.evidence", "-z", "tcpdiag,conv", "-z", "tcpdiag,sum"]):
             p = t.run(["-r", copy] + args, check=False)
-            # UBSan writes to stderr (its log_path is not honoured here).
-            assert "runtime error" not in p.stderr, p.stderr[p.stderr.find("runtime error") - 500:][:3000]
+            problems, new_logs = sanitizer_reports(t, [p])
+            logs += new_logs
+            assert not problems, f"{os.path.basename(path)} {args}:\n" + "\n\n".join(problems)
             assert p.returncode == 0, f"{os.path.basename(path)} {args}: exit {p.returncode}: " \
                                       f"{p.stderr[-2000:]}"
-    asan = sorted(glob.glob(os.path.join(t.logs, "asan.*")))
     # tshark leaves GLib's allocations at exit: LeakSanitizer reports them,
     # which proves it ran.
-    assert asan, "no AddressSanitizer log at all: was its runtime loaded?"
-    ours = []
-    for log in asan:
-        text = open(log, errors="replace").read()
-        m = re.search(r"ERROR: AddressSanitizer.*", text, re.S)
-        assert not m, f"{log}:\n{m.group(0)[:4000]}"
-        ours += [b for b in leak_blocks(text) if "tcpdiag" in b or "/plugin/" in b]
-    assert not ours, "leaks with a tcpdiag frame:\n" + "\n".join(b[:1500] for b in ours[:5])
+    assert logs, "no AddressSanitizer log at all: was its runtime loaded?"
