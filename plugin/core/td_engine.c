@@ -300,31 +300,33 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
 }
 
 /* The segment is its sender's latest one again, sooner than any stack
- * sends it again and with nothing from the peer in between that it could
- * answer (a SYN sent again draws the same SYN-ACK at once; duplicate ACKs
- * a fast retransmission): the same sequence space, acknowledgement and
- * flags (and IPv4 identification: a retransmission is a new IP packet,
- * but for the identification 0 of DF packets without a socket, such as
- * SYN-ACKs). */
-bool td_captured_twice(const td_conv *c, const td_segment *s)
+ * sends it again: the same sequence space, acknowledgement and flags, and
+ * IPv4 identification (a retransmission is a new IP packet, with a new
+ * one, but for the 0 of DF packets sent without a socket, such as
+ * SYN-ACKs).  `proven` asks for evidence that it is the same packet: a
+ * TTL one hop apart (captured on both sides of a router), or the same
+ * non-zero IPv4 identification. */
+bool td_captured_twice(const td_conv *c, const td_segment *s, bool proven)
 {
     const td_endpoint *e = &c->ep[s->sender];
     const uint8_t fl = s->flags;
     const uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u) +
                          ((fl & TD_TH_FIN) ? 1u : 0u);
 
-    return e->last_frame != 0 && c->ep[1 - s->sender].last_frame < e->last_frame &&
-           end == e->last_seq_end && fl == e->last_nr_flags &&
-           ((fl & TD_TH_ACK) ? s->ack : 0) == e->last_ack &&
-           (s->ip != 4 || s->ip_id == e->last_ip_id) &&
-           s->ts >= e->last_nr_ts && s->ts - e->last_nr_ts < TD_DUPLICATE_S;
+    if (e->last_frame == 0 || end != e->last_seq_end || fl != e->last_nr_flags ||
+        ((fl & TD_TH_ACK) ? s->ack : 0) != e->last_ack ||
+        (s->ip == 4 && s->ip_id != e->last_ip_id) ||
+        s->ts < e->last_nr_ts || s->ts - e->last_nr_ts >= TD_DUPLICATE_S)
+        return false;
+    return !proven || (s->ttl != e->last_ttl && (uint8_t)(s->ttl - e->last_ttl + 1) <= 2) ||
+           (s->ip == 4 && s->ip_id != 0);
 }
 
 static void on_synack(td_conv *c, const td_segment *s, td_step *st)
 {
     td_endpoint *e = &c->ep[s->sender];
 
-    if ((e->know & TD_K_SENT_SYN) && e->synack_count > 0 && td_captured_twice(c, s))
+    if ((e->know & TD_K_SENT_SYN) && e->synack_count > 0 && td_captured_twice(c, s, true))
         return;
 
     if ((c->flags & TD_C_INFERRED_HS) && s->sender != c->client)
@@ -489,7 +491,7 @@ static void on_fin(td_conv *c, const td_segment *s, td_step *st)
     td_endpoint *e = &c->ep[s->sender];
     uint32_t fin_seq = s->seq + s->payload_len + ((s->flags & TD_TH_SYN) ? 1u : 0u);
 
-    if ((e->know & TD_K_SENT_FIN) && fin_seq == e->fin_seq && td_captured_twice(c, s))
+    if ((e->know & TD_K_SENT_FIN) && fin_seq == e->fin_seq && td_captured_twice(c, s, false))
         return;
 
     if (!(e->know & TD_K_SENT_FIN)) {
@@ -703,6 +705,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         me->last_seq_end = end;
         me->last_ack = (fl & TD_TH_ACK) ? s->ack : 0;
         me->last_nr_flags = fl;
+        me->last_ttl = s->ttl;
         me->last_ip_id = s->ip == 4 ? s->ip_id : 0;
         td_baseline_add(&me->base, s);
     }

@@ -174,6 +174,7 @@ typedef struct {
     /* Sequence space actually used and acknowledgements actually sent. */
     uint32_t last_frame, last_seq_end, last_ack; /* its latest segment other than a reset */
     uint8_t  last_nr_flags;  /* and that segment's flags */
+    uint8_t  last_ttl;       /* and its TTL or hop limit */
     uint16_t last_ip_id;     /* and its IPv4 identification (0: none or IPv6) */
     uint32_t nxt;            /* end of the sequence space it has used (SYN, data, FIN) */
     uint32_t acked;          /* highest acknowledgement it has sent */
@@ -496,9 +497,12 @@ bool td_rst_observe(td_conv *c, const td_segment *s);
 /* A copy of an endpoint's latest segment sooner than this after it was
  * captured twice (a SPAN port that mirrors both directions of a link,
  * capturing on two interfaces), not sent twice: Linux's minimum RTO is
- * 200 ms (TCP_RTO_MIN), and its tail loss probe waits at least 2 ms. */
+ * 200 ms (TCP_RTO_MIN), and its tail loss probe waits at least 2 ms.
+ * `proven`: only on evidence that it is the same IP packet (a SYN-ACK
+ * answering a SYN sent again follows the one on the server's timer
+ * within microseconds, alike but for nothing). */
 #define TD_DUPLICATE_S 0.0005
-bool td_captured_twice(const td_conv *c, const td_segment *s);
+bool td_captured_twice(const td_conv *c, const td_segment *s, bool proven);
 
 /* Sequence-number order modulo 2^32 (RFC 9293 3.4). */
 static inline bool td_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }

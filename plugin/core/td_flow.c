@@ -269,7 +269,7 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
          * the same segment within half a millisecond: captured twice. */
         if (p->have_acked && td_seq_le(end, p->acked))
             return;
-        if (td_captured_twice(c, s))
+        if (td_captured_twice(c, s, false))
             return;
         /* Out of order on the way to the capture point, not sent again:
          * sooner after the highest segment than a round trip from here to

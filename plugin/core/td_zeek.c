@@ -7,8 +7,10 @@
  * update_history, update_window, ACK bookkeeping, update_last_seq, then
  * UpdateStateMachine.  Not modelled: 'C' (Wireshark does not verify TCP
  * checksums by default), Zeek's connection timers and reuse splitting
- * (tcpdiag follows Wireshark's tcp.stream); 'G' follows only the end of
- * the contiguous data, not a full reassembly buffer.
+ * (tcpdiag follows Wireshark's tcp.stream); 'G' follows the end of the
+ * contiguous data and one block seen past a hole, not a full reassembly
+ * buffer: data that came early past two holes at once is forgotten, and
+ * an acknowledgement past it then shows a gap Zeek would not see.
  */
 #include <string.h>
 

@@ -56,6 +56,8 @@ def seed_of(capture, tmp):
     ("zero-window-stalled.pcapng", "zero-window"),
     ("inject-handshake-server.pcapng", "reset-after-handshake"),
     ("one-way-client.pcapng", "one-way"),
+    ("syn-pending.pcapng", "syn-pending"), ("crafted-impossible.pcapng", "closing"),
+    ("pmtu-blackhole.pcapng", "pmtu-black-hole"), ("pmtu-blackhole-v6.pcapng", "pmtu-black-hole"),
 ])
 def test_seed_gives_the_captures_outcome(fuzz_build, tshark, tmp_path, capture, outcome):
     """A seed made from a capture gives the engine the plugin's view of it:
@@ -74,7 +76,10 @@ def test_seed_gives_the_captures_outcome(fuzz_build, tshark, tmp_path, capture, 
 
 
 def test_regressions_pass(fuzz_build):
-    """The inputs that broke an invariant once (tests/fuzz/regressions)."""
+    """The inputs that broke an invariant once (tests/fuzz/regressions).
+    Those named COUNTER-count-past-65535 send one segment 65536 times more,
+    a second apart: the counter must stop at 65535 (the FIN and reset
+    counts wrapped to 0 before b99588f)."""
     inputs = sorted(os.path.join(FUZZ, "regressions", f)
                     for f in os.listdir(os.path.join(FUZZ, "regressions")))
     assert inputs
@@ -82,6 +87,19 @@ def test_regressions_pass(fuzz_build):
                        text=True, timeout=300)
     assert p.returncode == 0, p.stderr[-4000:]
     assert p.stderr.count("Executed ") == len(inputs), p.stderr[-2000:]
+    counted = 0
+    for path in inputs:
+        m = re.match(r"(\w+)-count-past-65535$", os.path.basename(path))
+        if not m:
+            continue
+        p = subprocess.run([os.path.join(fuzz_build, "fuzz_engine"), path],
+                           env=dict(os.environ, TCPDIAG_FUZZ_PRINT="1"), capture_output=True,
+                           text=True, timeout=300)
+        assert p.returncode == 0, p.stderr[-3000:]
+        assert re.search(rf"^ep[01] .* {m.group(1)} 65535 ", p.stdout, re.M), \
+            f"{path}: {m.group(1)} did not stop at 65535:\n{p.stdout[-2000:]}"
+        counted += 1
+    assert counted >= 4
 
 
 def test_bounded_fuzzing(fuzz_build, tmp_path):

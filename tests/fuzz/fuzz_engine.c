@@ -10,15 +10,19 @@
  *
  *   - every state is a netstat state, every outcome, event, error, reset
  *     level and Zeek conn_state one of the table's, every text a line of
- *     printable UTF-8 that fits its buffer;
- *   - no counter goes down (a counter that wraps does);
- *   - the report is a pure function of the packets: a second conversation
- *     fed the same packets without being read in between gives the same
- *     report, byte for byte; so does one rebuilt from its kept opening
- *     segments (td_log) when they all were.
+ *     printable UTF-8 that fits its buffer and is cut for the tree and
+ *     the expert message within the text and between characters;
+ *   - no counter wraps, and none but a count of the current attempt goes
+ *     down;
+ *   - the report and the per-packet steps are a pure function of the
+ *     packets: a second conversation fed the same packets without being
+ *     read in between gives the same, byte for byte; so does one kept as
+ *     its opening segments first, as the glue keeps it (td_log), rebuilt
+ *     from them, then fed the rest.
  *
  * Any failure aborts (a crash for libFuzzer), after printing what differs.
- * See tests/fuzz/README.md for the format, the seed corpus and how to run.
+ * The input format is in fuzz_format.h; how to run it, in the README's
+ * "Hostile and broken captures".
  */
 #include <math.h>
 #include <stdarg.h>
@@ -61,10 +65,25 @@ static void fail(const char *fmt, ...)
 
 typedef struct {
     bool     icmp;
-    uint32_t repeat;   /* sent this many times more, the same, on the frames after */
+    uint32_t repeat;   /* sent this many times more, on the frames after */
+    double   step;     /* ... each this much later, with the next IPv4 identification */
     td_segment s;      /* s.frame, s.ts: of an ICMP error too */
     td_icmp  m;
 } packet;
+
+/* Copy t of the packet (0: itself). */
+static td_segment copy_of(const packet *pk, uint32_t t)
+{
+    td_segment s = pk->s;
+
+    s.frame += t;
+    s.ts += (double)t * pk->step;
+    s.ip_id = (uint16_t)(s.ip_id + t);
+    return s;
+}
+
+/* What the input asks of the reader (header byte 12). */
+static bool opt_no_icmp_source, opt_listener_busy;
 
 typedef struct {
     uint32_t isn[2];
@@ -84,6 +103,7 @@ static const struct { uint8_t type, code; bool v6; } icmp_kinds[] = {
     {3, 13, false}, {11, 0, false}, {12, 0, false}, {4, 0, false}, {5, 0, false},
     {1, 0, true}, {1, 1, true}, {1, 3, true}, {1, 4, true}, {2, 0, true}, {3, 0, true},
     {4, 0, true}, {8, 0, false}, {128, 0, true}, {0, 0, false}, {255, 255, true},
+    {3, 2, false}, {3, 5, false}, {3, 7, false}, {3, 8, false}, {1, 5, true}, {1, 6, true},
 };
 
 /* Seconds from a time code: m * 10^(e-6), e = code >> 5; 0xff steps back. */
@@ -103,7 +123,8 @@ static void decode(cursor *k, const uint8_t *r, packet *pk)
     const uint16_t extra = rd16(r + 18);
 
     memset(pk, 0, sizeof *pk);
-    k->ts += time_step(r[15]);
+    pk->step = time_step(r[15]);
+    k->ts += pk->step;
     k->frame++;
     if ((op & FZ_OP_KIND) == FZ_OP_ICMP) {
         unsigned i = extra % (sizeof icmp_kinds / sizeof icmp_kinds[0]);
@@ -212,6 +233,33 @@ static void check_text(const char *what, const char *t, size_t len, size_t room)
     }
 }
 
+static bool utf8_inside(const char *t, size_t at)
+{
+    return ((unsigned char)t[at] & 0xc0) == 0x80;
+}
+
+/* The text cut for the tree (td_text_lines) and for an expert message
+ * (td_text_fit): lines in order, within the text and the width, never
+ * inside a UTF-8 character. */
+static void check_cut(const char *what, const char *t, size_t len)
+{
+    td_span sp[96];
+    const size_t width = 40;
+    size_t n = td_text_lines(t, width, sp, sizeof sp / sizeof sp[0]), end = 0;
+
+    CHECK(len == 0 || n > 0, "%s: no line for %zu bytes", what, len);
+    for (size_t i = 0; i < n && i < sizeof sp / sizeof sp[0]; i++) {
+        CHECK(sp[i].start >= end && sp[i].start + sp[i].len <= len && sp[i].len <= width &&
+              !utf8_inside(t, sp[i].start) && !utf8_inside(t, sp[i].start + sp[i].len),
+              "%s: line %zu (%zu+%zu) of %zu bytes: %s", what, i, sp[i].start, sp[i].len, len, t);
+        end = sp[i].start + sp[i].len;
+    }
+    if (len > 60) {
+        size_t fit = td_text_fit(t, 60);
+        CHECK(fit > 0 && fit <= 60 && !utf8_inside(t, fit), "%s: fit at %zu: %s", what, fit, t);
+    }
+}
+
 /* A text writer called with a large buffer and a small one: the small
  * one holds a prefix of the large one's text. */
 #define TEXT_ROOM 2048
@@ -221,6 +269,7 @@ static void check_text(const char *what, const char *t, size_t len, size_t room)
         char big_[TEXT_ROOM], small_[SMALL_ROOM]; \
         size_t nb_ = (call_big), ns_ = (call_small); \
         check_text(what, big_, nb_, sizeof big_); \
+        check_cut(what, big_, nb_); \
         CHECK(ns_ < sizeof small_ && strlen(small_) == ns_ && strncmp(big_, small_, ns_) == 0, \
               "%s: cut to %zu bytes it is not a prefix: \"%s\" of \"%s\"", what, ns_, small_, big_); \
         put(r, "%s: %s\n", what, big_); \
@@ -239,12 +288,14 @@ static void report_verdict(report *r, const td_conv *c, double now, bool final, 
     CHECK(v.key_frame <= last_frame && v.answer_frame <= last_frame,
           "key frame %u / answer frame %u after the last frame %u", v.key_frame, v.answer_frame,
           last_frame);
+    v.listener_busy = opt_listener_busy;
     put(r, "verdict@%.6f: %s %s key %u answer %u gave_up %d subject %u/%d\n", now,
         td_outcome_info[v.outcome].token, td_client_error_name[v.client_error], v.key_frame,
         v.answer_frame, v.client_gave_up, v.subject, v.gave_up);
+    const char *source = opt_no_icmp_source ? NULL : "198.51.100.1";
     PUT_TEXT(r, final ? "summary(final)" : "summary",
-             td_conv_summary(c, &v, now, final, "198.51.100.1", big_, sizeof big_),
-             td_conv_summary(c, &v, now, final, "198.51.100.1", small_, sizeof small_));
+             td_conv_summary(c, &v, now, final, source, big_, sizeof big_),
+             td_conv_summary(c, &v, now, final, source, small_, sizeof small_));
     bool rec0 = false, rec1 = false;
     double zw0 = td_flow_zero_window(c, 0, now, &rec0), zw1 = td_flow_zero_window(c, 1, now, &rec1);
     CHECK(zw0 >= 0 && zw1 >= 0 && isfinite(zw0) && isfinite(zw1), "zero window %g %g", zw0, zw1);
@@ -379,6 +430,19 @@ static void check_counters(const counters *before, const counters *after, uint32
     }
 }
 
+/* The steps the glue keeps per frame for later passes, folded (FNV-1a). */
+static uint64_t fold_step(uint64_t h, const td_step *st)
+{
+    uint64_t bits;
+    const uint64_t v[] = {st->client_state, st->server_state, st->event, st->changed, st->count,
+                          st->rst_news};
+
+    memcpy(&bits, &st->interval, sizeof bits);
+    for (size_t i = 0; i <= sizeof v / sizeof v[0]; i++)
+        h = (h ^ (i < sizeof v / sizeof v[0] ? v[i] : bits)) * 0x100000001b3ull;
+    return h;
+}
+
 static void check_step(const td_step *st, const td_conv *c)
 {
     state_word(st->client_state);
@@ -393,25 +457,25 @@ static void check_step(const td_step *st, const td_conv *c)
 /* ---- the target --------------------------------------------------------- */
 
 /* An earlier conversation on the same addresses and ports. */
-static void make_previous(td_conv *prev, uint8_t kind, const cursor *k)
+static void make_previous(td_conv *prev, uint8_t kind, const cursor *k, double t0)
 {
     static const uint8_t closes[3][4] = {
         {TD_TH_FIN | TD_TH_ACK, TD_TH_FIN | TD_TH_ACK, TD_TH_ACK, 0},  /* client closes first */
         {TD_TH_ACK, TD_TH_FIN | TD_TH_ACK, TD_TH_FIN | TD_TH_ACK, TD_TH_ACK}, /* server first */
         {TD_TH_RST, 0, 0, 0}};
     td_conv_init(prev, k->port[0], k->port[1]);
-    td_segment s = {.frame = 1, .ts = 1e9, .seq = 1000, .flags = TD_TH_SYN, .ip = 4, .ttl = 64};
+    td_segment s = {.frame = 1, .ts = t0, .seq = 1000, .flags = TD_TH_SYN, .ip = 4, .ttl = 64};
     td_conv_on_segment(prev, &s);
-    s = (td_segment){.frame = 2, .ts = 1e9 + 0.001, .seq = 5000, .ack = 1001,
+    s = (td_segment){.frame = 2, .ts = t0 + 0.001, .seq = 5000, .ack = 1001,
                      .flags = TD_TH_SYN | TD_TH_ACK, .sender = 1, .ip = 4, .ttl = 64};
     td_conv_on_segment(prev, &s);
-    s = (td_segment){.frame = 3, .ts = 1e9 + 0.002, .seq = 1001, .ack = 5001, .flags = TD_TH_ACK,
+    s = (td_segment){.frame = 3, .ts = t0 + 0.002, .seq = 1001, .ack = 5001, .flags = TD_TH_ACK,
                      .ip = 4, .ttl = 64};
     td_conv_on_segment(prev, &s);
     uint32_t nxt[2] = {1001, 5001};
     for (int i = 0; i < 4 && closes[kind][i]; i++) {
         uint8_t from = (uint8_t)((kind == 1) ^ (i & 1));
-        s = (td_segment){.frame = 4u + (uint32_t)i, .ts = 1e9 + 0.01 * (i + 1), .seq = nxt[from],
+        s = (td_segment){.frame = 4u + (uint32_t)i, .ts = t0 + 0.01 * (i + 1), .seq = nxt[from],
                          .ack = nxt[1 - from], .flags = closes[kind][i], .sender = from, .ip = 4,
                          .ttl = 64};
         td_conv_on_segment(prev, &s);
@@ -444,15 +508,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     packet *pks = calloc(npk ? npk : 1, sizeof *pks);
     CHECK(pks != NULL, "out of memory");
 
-    td_conv prev, a, b;
+    td_conv prev, a, b, g, scratch;
     const bool reuse = (k.cfg & 3) != 3;
+    static const double reuse_gap[4] = {0.5, 5, 30, 100};
+    opt_no_icmp_source = (k.cfg & 0x40) != 0;
+    opt_listener_busy = (k.cfg & 0x80) != 0;
     if (reuse)
-        make_previous(&prev, k.cfg & 3, &k);
+        make_previous(&prev, k.cfg & 3, &k, k.ts - 0.05 - reuse_gap[k.cfg >> 4 & 3]);
     start(&a, &k, reuse ? &prev : NULL);
     const td_origin origin = td_origin_of(&a);
-    td_logged log[TD_LOG_MAX];
-    uint32_t nlog = 0;
-    bool all_kept = true;
 
     report ra = {0}, rb = {0};
     counters before, after;
@@ -460,6 +524,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t total = 0;
     size_t used = 0;
     bool long_run = false;
+    uint64_t steps_a = 0xcbf29ce484222325ull, steps_b = steps_a, steps_g = steps_a;
     for (; used < npk && total < MAX_PACKETS; used++) {
         packet *pk = &pks[used];
         decode(&k, data + FZ_HEADER + used * FZ_RECORD, pk);
@@ -472,26 +537,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pk->repeat > MAX_PACKETS - total - 1)
             pk->repeat = MAX_PACKETS - total - 1;
         for (uint32_t t = 0; t <= pk->repeat; t++) {
-            td_segment s = pk->s;
-            td_step st;
-            s.frame += t;
-            if (pk->icmp) {
-                all_kept = false;
-                st = td_conv_on_icmp(&a, s.frame, s.ts, &pk->m);
-            } else {
-                if (all_kept && td_log_takes(nlog, &s))
-                    log[nlog++] = td_log_entry(&s);
-                else
-                    all_kept = false;
-                st = td_conv_on_segment(&a, &s);
-            }
+            td_segment s = copy_of(pk, t);
+            td_step st = pk->icmp ? td_conv_on_icmp(&a, s.frame, s.ts, &pk->m)
+                                  : td_conv_on_segment(&a, &s);
             check_step(&st, &a);
+            steps_a = fold_step(steps_a, &st);
             take_counters(&a, &after);
             check_counters(&before, &after, s.frame);
             before = after;
             total++;
         }
         k.frame += pk->repeat;
+        k.ts += (double)pk->repeat * pk->step;
         /* Read it all, as a single pass does after every packet (after
          * every 16th of a long input: the time goes to the fuzzing). */
         if (npk <= 64 || used % 16 == 0)
@@ -503,34 +560,56 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     start(&b, &k, reuse ? &prev : NULL);
     for (size_t i = 0; i < used; i++) {
         for (uint32_t t = 0; t <= pks[i].repeat; t++) {
-            td_segment s = pks[i].s;
-            s.frame += t;
-            if (pks[i].icmp)
-                td_conv_on_icmp(&b, s.frame, s.ts, &pks[i].m);
-            else
-                td_conv_on_segment(&b, &s);
+            td_segment s = copy_of(&pks[i], t);
+            td_step st = pks[i].icmp ? td_conv_on_icmp(&b, s.frame, s.ts, &pks[i].m)
+                                     : td_conv_on_segment(&b, &s);
+            steps_b = fold_step(steps_b, &st);
         }
     }
     make_report(&rb, &b, a.last_ts + tail, &prefs, k.frame);
     if (ra.len != rb.len || memcmp(ra.buf, rb.buf, ra.len) != 0)
         fail("the report depends on when it was read:\n--- read after every packet:\n%s"
              "--- read at the end only:\n%s", ra.buf, rb.buf);
+    CHECK(steps_a == steps_b, "the per-packet steps differ between two runs of the same packets");
 
-    /* Its opening segments alone, rebuilt from the log. */
-    if (all_kept && nlog > 0) {
-        td_conv l;
-        td_log_replay(&l, &origin, log, nlog, NULL);
-        make_report(&rb, &l, a.last_ts + tail, &prefs, k.frame);
-        if (ra.len != rb.len || memcmp(ra.buf, rb.buf, ra.len) != 0)
-            fail("rebuilt from its %u kept segments, the report differs:\n--- fed:\n%s"
-                 "--- rebuilt:\n%s", nlog, ra.buf, rb.buf);
-        td_conv_free(&l);
+    /* As the glue keeps it: its opening segments only, the conversation
+     * rebuilt from them at every packet, until the first other packet
+     * makes it a conversation for good (rebuilt once more, then fed). */
+    td_logged log[TD_LOG_MAX];
+    uint32_t nlog = 0;
+    bool full = false;
+    for (size_t i = 0; i < used; i++) {
+        for (uint32_t t = 0; t <= pks[i].repeat; t++) {
+            td_segment s = copy_of(&pks[i], t);
+            td_step st;
+            if (!full && !pks[i].icmp && td_log_takes(nlog, &s)) {
+                log[nlog++] = td_log_entry(&s);
+                st = td_log_replay(&scratch, &origin, log, nlog, NULL);
+                steps_g = fold_step(steps_g, &st);
+                continue;
+            }
+            if (!full) {
+                td_log_replay(&g, &origin, log, nlog, NULL);
+                full = true;
+            }
+            st = pks[i].icmp ? td_conv_on_icmp(&g, s.frame, s.ts, &pks[i].m)
+                             : td_conv_on_segment(&g, &s);
+            steps_g = fold_step(steps_g, &st);
+        }
     }
+    if (!full)
+        td_log_replay(&g, &origin, log, nlog, NULL);
+    make_report(&rb, &g, a.last_ts + tail, &prefs, k.frame);
+    if (ra.len != rb.len || memcmp(ra.buf, rb.buf, ra.len) != 0)
+        fail("kept as its %u opening segments first, the report differs:\n--- fed:\n%s"
+             "--- kept, rebuilt, fed:\n%s", nlog, ra.buf, rb.buf);
+    CHECK(steps_a == steps_g, "the per-packet steps differ when the opening segments were kept");
     /* TCPDIAG_FUZZ_PRINT=1 fuzz_engine INPUT: what the engine made of it. */
     if (getenv("TCPDIAG_FUZZ_PRINT"))
         fwrite(ra.buf, 1, ra.len, stdout);
     td_conv_free(&a);
     td_conv_free(&b);
+    td_conv_free(&g);
     if (reuse)
         td_conv_free(&prev);
     free(ra.buf);

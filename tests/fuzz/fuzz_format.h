@@ -8,7 +8,10 @@
  *   4  u32 ISN of endpoint 1                      10  u16 port of endpoint 1
  *  12  u8  bits 0-1: an earlier conversation on the same ports that the
  *          client (0) or the server (1) closed first, or reset (2); 3 none;
- *          bits 2-3: the capture goes on 0, 45, 90 or 135 s after the last packet
+ *          bits 2-3: the capture goes on 0, 45, 90 or 135 s after the last packet;
+ *          bits 4-5: that earlier conversation ended 0.5, 5, 30 or 100 s
+ *          before the first packet; bit 6: the ICMP source address is not
+ *          known; bit 7: the listener answered other clients (listener_busy)
  *  13  u8  bit 7: answer_wait is bits 0-6 / 4 seconds (else the default)
  *
  * Then packets, FZ_RECORD bytes each (a shorter tail is ignored):
@@ -26,7 +29,8 @@
  *  18  u16 with FZ_OP_SACK: the first SACK block, (low byte * 100) after
  *          the ack, (high byte * 100) long; FZ_OP_REPEAT: sent again,
  *          the low byte times more, 0xffff: 65536 times more (counters
- *          past 16 bits; once per input); ICMP: which type and code
+ *          past 16 bits; once per input), each copy the time step later
+ *          with the next IPv4 identification; ICMP: which type and code
  *          (see icmp_kinds)
  */
 #ifndef FUZZ_FORMAT_H

@@ -19,8 +19,8 @@ OP_SENDER1, OP_ICMP, OP_DF, OP_IP6, OP_SACK = 0x01, 0x04, 0x40, 0x20, 0x80
 ICMP_KINDS = [(3, 0, 0), (3, 1, 0), (3, 3, 0), (3, 4, 0), (3, 9, 0), (3, 10, 0), (3, 13, 0),
               (11, 0, 0), (12, 0, 0), (4, 0, 0), (5, 0, 0), (1, 0, 1), (1, 1, 1), (1, 3, 1),
               (1, 4, 1), (2, 0, 1), (3, 0, 1), (4, 0, 1), (8, 0, 0), (128, 0, 1), (0, 0, 0),
-              (255, 255, 1)]
-FIELDS = ["tcp.stream", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+              (255, 255, 1), (3, 2, 0), (3, 5, 0), (3, 7, 0), (3, 8, 0), (1, 5, 1), (1, 6, 1)]
+FIELDS = ["tcp.stream", "frame.time_epoch", "frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.len",
           "tcp.window_size_value", "tcp.flags", "ip.ttl", "ipv6.hlim", "ip.id", "ip.flags.df",
           "tcp.options.sack_le", "tcp.options.sack_re", "icmp.type", "icmp.code", "icmp.mtu",
@@ -28,19 +28,21 @@ FIELDS = ["tcp.stream", "frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv
 
 
 def time_code(dt):
-    """The record's time byte nearest to dt seconds."""
+    """The record's time byte nearest to dt seconds, and the step it means."""
     if dt < 0:
-        return 0xFF
-    best, err = 0, dt
+        return 0xFF, -0.001
+    best, step = 0, 0.0
     for e in range(8):
         m = min(31, round(dt / 10 ** (e - 6)))
-        if abs(m * 10 ** (e - 6) - dt) < err:
-            best, err = e << 5 | m, abs(m * 10 ** (e - 6) - dt)
-    return best
+        if abs(m * 10 ** (e - 6) - dt) < abs(step - dt):
+            best, step = e << 5 | m, m * 10 ** (e - 6)
+    return best, step
 
 
-def num(v, base=10, default=0):
-    v = v.split("|")[0]
+def num(v, base=10, default=0, inner=False):
+    """The first occurrence of a field (the outermost header), or the last
+    (inner: the header nearest to TCP, inside a tunnel)."""
+    v = v.split("|")[-1 if inner else 0]
     return int(v, base) if v else default
 
 
@@ -55,13 +57,28 @@ def packets(capture):
             yield row
 
 
-def encode(rows):
-    """One conversation's rows -> the fuzz input."""
+def inner_v6(r):
+    """The IP header that carries the TCP segment (or the ICMP error) is
+    IPv6: the last IP layer before TCP in frame.protocols."""
+    protos = r["frame.protocols"].split(":")
+    last = [p for p in protos[:protos.index("tcp") if "tcp" in protos else len(protos)]
+            if p in ("ip", "ipv6")]
+    return bool(last) and last[-1] == "ipv6"
+
+
+def inner_addr(r, k):
+    """The source or destination (k) address of that header."""
+    return (r["ipv6." + k] if inner_v6(r) else r["ip." + k]).split("|")[-1]
+
+
+def encode(rows, capture_end):
+    """One conversation's rows -> the fuzz input; capture_end: the time of
+    the capture's last packet (the reader's end of the capture)."""
     first = rows[0]
     icmp0 = bool(first["icmp.type"] or first["icmpv6.type"])
     if icmp0:
         return None
-    addr = lambda r, k: (r["ip." + k] or r["ipv6." + k]).split("|")[-1]
+    addr = inner_addr
     ep0 = (addr(first, "src"), num(first["tcp.srcport"]))
     isn, seen = [None, None], [False, False]
     for r in rows:
@@ -74,42 +91,62 @@ def encode(rows):
         if isn[1 - i] is None and num(r["tcp.flags"], 16) & 0x10:
             isn[1 - i] = (num(r["tcp.ack_raw"]) - 1) % 2**32
     isn = [v or 0 for v in isn]
+    # The capture goes on after the conversation 0, 45, 90 or 135 s.
+    tail = min(3, round((capture_end - float(rows[-1]["frame.time_epoch"])) / 45))
     out = bytearray(struct.pack("<IIHHBB", isn[0], isn[1], ep0[1], num(first["tcp.dstport"]),
-                                3 | 1 << 2, 0))
-    prev = float(first["frame.time_epoch"])
+                                3 | tail << 2, 0))
+    # Steps from where the decoded time is, so that rounding does not add up.
+    at = float(first["frame.time_epoch"])
     for r in rows:
-        ts = float(r["frame.time_epoch"])
-        tc, prev = time_code(ts - prev), ts
+        tc, step = time_code(float(r["frame.time_epoch"]) - at)
         itype = r["icmp.type"] or r["icmpv6.type"]
         v6 = bool(r["ipv6.src"])
         if itype:
             v6 = bool(r["icmpv6.type"])
             icode = r["icmp.code"] or r["icmpv6.code"]
-            kind = (num(itype), num(icode), int(v6))
+            kind = (num(itype, inner=True), num(icode, inner=True), int(v6))
             if kind not in ICMP_KINDS:
                 continue
+            at += step
             srcs = (r["ip.src"] or r["ipv6.src"]).split("|")
             dsts = (r["ip.dst"] or r["ipv6.dst"]).split("|")
             about = 0 if (srcs[-1], num(r["tcp.srcport"])) == ep0 else 1
-            op = OP_ICMP | about | (OP_DF if srcs[0] == dsts[-1] else 0)
+            # Sent by the quoted segment's destination: the source of the IP
+            # header that carries the ICMP error (the one before the quoted one).
+            carrier = srcs[-2] if len(srcs) >= 2 else srcs[0]
+            op = OP_ICMP | about | (OP_DF if carrier == dsts[-1] else 0)
             mtu = num(r["icmp.mtu"] or r["icmpv6.mtu"])
             out += struct.pack("<BBHIIHBBHH", op, 0, 0, 0, 0, min(mtu, 65535), 0, tc, 0,
                                ICMP_KINDS.index(kind))
             continue
+        at += step
         i = 0 if (addr(r, "src"), num(r["tcp.srcport"])) == ep0 else 1
         flags = num(r["tcp.flags"], 16) & 0x3F
-        op = i | (OP_IP6 if v6 else 0) | (OP_DF if num(r["ip.flags.df"]) else 0)
+        v6 = inner_v6(r)
+        op = i | (OP_IP6 if v6 else 0) | (OP_DF if num(r["ip.flags.df"], inner=True) else 0)
         extra = 0
         ack = num(r["tcp.ack_raw"])
         if r["tcp.options.sack_le"]:
             le, re_ = num(r["tcp.options.sack_le"]), num(r["tcp.options.sack_re"])
-            extra = min(255, ((le - ack) % 2**32) // 100) | min(255, ((re_ - le) % 2**32) // 100) << 8
+            # Left edge rounded down, right edge up: the block still covers
+            # what it covered.
+            left = min(255, ((le - ack) % 2**32) // 100)
+            right = max(0, min(255, -(-((re_ - ack) % 2**32 - left * 100) // 100)))
+            extra = left | right << 8
             op |= OP_SACK
         out += struct.pack("<BBHIIHBBHH", op, flags, min(num(r["tcp.len"]), 65535),
                            (num(r["tcp.seq_raw"]) - isn[i]) % 2**32, (ack - isn[1 - i]) % 2**32,
-                           num(r["tcp.window_size_value"]), num(r["ip.ttl"] or r["ipv6.hlim"]), tc,
-                           num(r["ip.id"], 16), extra)
+                           num(r["tcp.window_size_value"]),
+                           num(r["ipv6.hlim"] if v6 else r["ip.ttl"], inner=True), tc,
+                           0 if v6 else num(r["ip.id"], 16, inner=True), extra)
     return bytes(out)
+
+
+def capture_end(capture):
+    """The time of the capture's last packet, TCP or not."""
+    out = subprocess.run(["tshark", "-n", "-r", capture, "-T", "fields", "-e", "frame.time_epoch"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return max((float(t) for t in out), default=0.0)
 
 
 def main():
@@ -121,11 +158,13 @@ def main():
     os.makedirs(a.outdir, exist_ok=True)
     written = 0
     for cap in a.captures:
-        convs = {}
+        convs, end = {}, 0.0
         for r in packets(cap):
             convs.setdefault(int(r["tcp.stream"].split("|")[0]), []).append(r)
+            end = max(end, float(r["frame.time_epoch"]))
+        end = max(end, capture_end(cap))
         for stream in sorted(convs)[:a.max_per_capture]:
-            data = encode(convs[stream])
+            data = encode(convs[stream], end)
             if not data:
                 continue
             name = hashlib.sha1(data).hexdigest()
