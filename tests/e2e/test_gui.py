@@ -119,6 +119,8 @@ def apply_filter(display, dialog, dfilter):
     X, Y, W, H = geometry(display, dialog)
     x(display, "xdotool", "mousemove", str(X + 300), str(Y + H - 54), "click", "1")
     time.sleep(0.3)
+    # Replace what a lost earlier attempt may have left in the field.
+    x(display, "xdotool", "key", "ctrl+a")
     x(display, "xdotool", "type", "--delay", "20", dfilter)
     x(display, "xdotool", "key", "Return")
     time.sleep(3)
@@ -141,14 +143,19 @@ def test_conversation_table_in_the_gui(gui):
                    ("2", "198.51.100.2:83", "icmp-unreachable", "S0", "S"),
                    ("3", "198.51.100.2:84", "icmp-unreachable", "S0", "S")]
     assert "the client reports Connection refused" in text
-    apply_filter(display, dialog, "tcp.dstport == 83")
     # The dialog retaps the capture with the filter: on a loaded machine
-    # that takes a while, so look again for up to 20 s.
-    for _ in range(20):
-        streams = [r[0] for r in rows(copy(display, dialog))]
+    # that takes a while, so look again for up to 20 s; and on a machine
+    # loaded enough, keystrokes into the filter field were lost once (a
+    # fresh root's suite beside two others): apply it a second time then.
+    for _attempt in range(2):
+        apply_filter(display, dialog, "tcp.dstport == 83")
+        for _ in range(20):
+            streams = [r[0] for r in rows(copy(display, dialog))]
+            if streams == ["2"]:
+                break
+            time.sleep(1)
         if streams == ["2"]:
             break
-        time.sleep(1)
     assert streams == ["2"]
 
 
