@@ -600,26 +600,27 @@ static void add_uint(proto_tree *tree, int hf, tvbuff_t *tvb, guint32 v)
     proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, v));
 }
 
+/* The PI_* value of a severity or group: its name (td_diag.h) looked up in
+ * Wireshark's own table of names, so that what tcpdiag registers and what
+ * its reference says are the same.  A name Wireshark does not know is a
+ * programming error, caught when the plugin registers. */
+static int expert_value(const char *name, const value_string *vals)
+{
+    for (int i = 0; vals[i].strptr; i++)
+        if (strcmp(vals[i].strptr, name) == 0)
+            return (int)vals[i].value;
+    ws_error("tcpdiag: Wireshark has no expert severity or group named \"%s\"", name);
+    return 0;
+}
+
 static int severity_pi(td_severity s)
 {
-    switch (s) {
-    case TD_SEV_CHAT:  return PI_CHAT;
-    case TD_SEV_NOTE:  return PI_NOTE;
-    case TD_SEV_WARN:  return PI_WARN;
-    case TD_SEV_ERROR: return PI_ERROR;
-    default:           return PI_COMMENT;
-    }
+    return expert_value(td_severity_name(s), expert_severity_vals);
 }
 
 static int group_pi(td_group g)
 {
-    switch (g) {
-    case TD_GRP_RESPONSE_CODE: return PI_RESPONSE_CODE;
-    case TD_GRP_ASSUMPTION:    return PI_ASSUMPTION;
-    case TD_GRP_SECURITY:      return PI_SECURITY;
-    case TD_GRP_PROTOCOL:      return PI_PROTOCOL;
-    default:                   return PI_SEQUENCE;
-    }
+    return expert_value(td_group_name(g), expert_group_vals);
 }
 
 /*
@@ -1205,96 +1206,40 @@ static proto_item *show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
     if (!is_icmp && cs)
         show_rst(tvb, pinfo, dt, cs, w);
 
-    /* This frame's own event. */
-    switch ((td_event)st->event) {
-    case TD_EV_SYN_RETRANS:
-    case TD_EV_SYNACK_RETRANS:
-    case TD_EV_SYN_NEW_ISN:
-    case TD_EV_FIN_RETRANS:
-        if (w->items) {
+    /* This frame's own event, as its row of the table says (ICMP errors
+     * are shown below, with the conversation they are about). */
+    const td_diag_info *ev = &td_event_info[st->event < TD_EV_COUNT ? st->event : TD_EV_NONE];
+    if (st->event != TD_EV_NONE && !(ev->shown & TD_SHOWN_ICMP)) {
+        /* As a later pass keeps it (frame_rec: a float), in every pass. */
+        const double interval = (double)(float)st->interval;
+        ti = top;
+        if (w->items && (ev->shown & TD_SHOWN_RETRANSMISSION)) {
             ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
             proto_item_set_generated(ti);
-            /* As a later pass keeps it (frame_rec: a float), in every pass. */
-            add_reltime(dt, hf_retransmission_interval, tvb, (double)(float)st->interval);
+            add_reltime(dt, hf_retransmission_interval, tvb, interval);
         }
-        if (w->experts)
-            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
-                                   "%s (%s %u, %.3f s after the previous one)",
-                                   td_event_info[st->event].headline,
-                                   st->event == TD_EV_SYNACK_RETRANS ? "SYN-ACK" :
-                                   st->event == TD_EV_FIN_RETRANS ? "FIN" : "SYN",
-                                   st->count + 1, (double)(float)st->interval);
-        if (w->column)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
-                                td_event_info[st->event].token, st->count);
-        break;
-    case TD_EV_DATA_RETRANS:
-        if (w->items) {
-            ti = proto_tree_add_uint(dt, hf_retransmission, tvb, 0, 0, st->count);
-            proto_item_set_generated(ti);
-            /* As a later pass keeps it (frame_rec: a float), in every pass. */
-            add_reltime(dt, hf_retransmission_interval, tvb, (double)(float)st->interval);
+        if (w->experts) {
+            char text[256];
+            td_event_text((td_event)st->event, st->count, interval, stream, c->syn_frame,
+                          oi->token, text, sizeof text);
+            expert_add_info_format(pinfo, ti, &ei_event[st->event], "%s", text);
         }
-        if (w->experts)
-            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[st->event],
-                                   "%s (retransmission %u of this data, %.3f s after the previous "
-                                   "transmission)", td_event_info[st->event].headline, st->count,
-                                   (double)(float)st->interval);
-        if (w->column)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
-                                td_event_info[st->event].token, st->count);
-        break;
-    case TD_EV_KEEPALIVE:
-    case TD_EV_ZERO_WINDOW_PROBE:
-        if (w->experts)
-            expert_add_info_format(pinfo, top, &ei_event[st->event], "%s (%u%s)",
-                                   td_event_info[st->event].headline, st->count,
-                                   st->event == TD_EV_KEEPALIVE ? " unanswered in a row"
-                                                                : " in this zero-window spell");
-        if (w->column)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]",
-                                td_event_info[st->event].token, st->count);
-        break;
-    case TD_EV_WINDOW_OPENED:
-        if (w->experts)
-            expert_add_info_format(pinfo, top, &ei_event[st->event], "%s (closed for %.3f s, %u probe%s)",
-                                   td_event_info[st->event].headline, (double)(float)st->interval, st->count,
-                                   st->count == 1 ? "" : "s");
-        if (w->column)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
-                                td_event_info[st->event].token);
-        break;
-    case TD_EV_ZERO_WINDOW:
-    case TD_EV_DATA_AFTER_FIN:
-    case TD_EV_AFTER_RST:
-    case TD_EV_RST_IGNORED:
-    case TD_EV_PORT_REUSE:
-        if (w->experts)
-            expert_add_info(pinfo, top, &ei_event[st->event]);
-        if (w->column)
-            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]",
-                                td_event_info[st->event].token);
-        break;
-    default:
-        break; /* ICMP errors are shown below; TD_EV_NONE */
+        if (w->column && (ev->shown & TD_SHOWN_COUNT))
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s %u]", ev->token, st->count);
+        else if (w->column)
+            col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: %s]", ev->token);
     }
     if (is_icmp) {
         if (w->items) {
             ti = proto_tree_add_uint(dt, hf_icmp_about, tvb, 0, 0, c->syn_frame ? c->syn_frame : c->first_frame);
             proto_item_set_generated(ti);
         }
-        if (w->experts && st->event == TD_EV_ICMP_TOO_BIG && st->count)
-            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_TOO_BIG],
-                                   "%s: MTU %u, about TCP stream %u",
-                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, st->count, stream);
-        else if (w->experts && st->event == TD_EV_ICMP_TOO_BIG)
-            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_TOO_BIG],
-                                   "%s: no MTU named (a router from before RFC 1191), about TCP stream %u",
-                                   td_event_info[TD_EV_ICMP_TOO_BIG].headline, stream);
-        else if (w->experts)
-            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[TD_EV_ICMP_ERROR],
-                                   "ICMP error about TCP stream %u (first SYN in frame %u): %s",
-                                   stream, c->syn_frame, oi->token);
+        if (w->experts) {
+            char text[256];
+            const td_event ev_icmp = st->event == TD_EV_ICMP_TOO_BIG ? TD_EV_ICMP_TOO_BIG : TD_EV_ICMP_ERROR;
+            td_event_text(ev_icmp, st->count, 0.0, stream, c->syn_frame, oi->token, text, sizeof text);
+            expert_add_info_format(pinfo, w->items ? ti : top, &ei_event[ev_icmp], "%s", text);
+        }
         if (w->column)
             col_append_sep_fstr(pinfo->cinfo, COL_INFO, " ", "[tcpdiag: stream %u %s]",
                                 stream, oi->token);

@@ -12,23 +12,40 @@
 #ifndef TD_DIAG_H
 #define TD_DIAG_H
 
-/* Severity and group are spelled abstractly so that the core does not
- * depend on epan/expert.h; the glue maps them to PI_* values. */
-typedef enum {
-    TD_SEV_NONE = 0, /* no expert item: a normal outcome */
-    TD_SEV_CHAT,
-    TD_SEV_NOTE,
-    TD_SEV_WARN,
-    TD_SEV_ERROR
-} td_severity;
+#include <stddef.h>
 
-typedef enum {
-    TD_GRP_SEQUENCE = 0,
-    TD_GRP_RESPONSE_CODE,
-    TD_GRP_ASSUMPTION,
-    TD_GRP_SECURITY,
-    TD_GRP_PROTOCOL
-} td_group;
+/*
+ * Severity and group are spelled abstractly so that the core does not
+ * depend on epan/expert.h.  Each is named here once, as Wireshark names it
+ * (expert_severity_vals, expert_group_vals): the glue registers the expert
+ * items by looking these names up in Wireshark's own tables, and
+ * tools/td-reference prints them, so the two cannot disagree.
+ * X(ID, name)
+ */
+#define TD_SEVERITIES(X) \
+    X(NONE,  "-")        /* no expert item: a normal outcome */ \
+    X(CHAT,  "Chat") \
+    X(NOTE,  "Note") \
+    X(WARN,  "Warning") \
+    X(ERROR, "Error")
+
+#define TD_GROUPS(X) \
+    X(SEQUENCE,      "Sequence") \
+    X(RESPONSE_CODE, "Response") \
+    X(ASSUMPTION,    "Assumption") \
+    X(SECURITY,      "Security") \
+    X(PROTOCOL,      "Protocol")
+
+#define TD_SEVERITY_ENUM(id, name) TD_SEV_##id,
+typedef enum { TD_SEVERITIES(TD_SEVERITY_ENUM) TD_SEV_COUNT } td_severity;
+#undef TD_SEVERITY_ENUM
+#define TD_GROUP_ENUM(id, name) TD_GRP_##id,
+typedef enum { TD_GROUPS(TD_GROUP_ENUM) TD_GRP_COUNT } td_group;
+#undef TD_GROUP_ENUM
+
+/* "Warning", "Sequence": the names Wireshark shows. */
+const char *td_severity_name(td_severity s);
+const char *td_group_name(td_group g);
 
 /*
  * Conversation outcomes.
@@ -104,55 +121,85 @@ typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
 
 /*
  * Per-packet events: facts about one packet, shown on that packet only.
- * X(ID, token, severity, group, headline)
+ * X(ID, token, severity, group, shown, headline)
+ *
+ * shown (td_event_shown flags) says what the packet shows besides the
+ * expert item, whose message td_event_text() words:
+ *   TD_SHOWN_COUNT:  the Info column note carries the step's count;
+ *   TD_SHOWN_RETRANSMISSION: the tree has tcpdiag.retransmission (the
+ *                    count) and tcpdiag.retransmission_interval;
+ *   TD_SHOWN_ICMP:   an ICMP error's frame, shown with tcpdiag.icmp_about
+ *                    and the stream it is about.
+ * A new event with no flag is shown by its headline alone: every event
+ * gets its expert item and column note without code elsewhere.
  */
+typedef enum {
+    TD_SHOWN_PLAIN = 0,
+    TD_SHOWN_COUNT = 1,
+    TD_SHOWN_RETRANSMISSION = 2,
+    TD_SHOWN_ICMP = 4
+} td_event_shown;
+
+#define TD_SHOWN_RTX (TD_SHOWN_COUNT | TD_SHOWN_RETRANSMISSION)
+
 #define TD_EVENTS(X) \
-    X(NONE,             "none",                 TD_SEV_NONE, TD_GRP_SEQUENCE, \
+    X(NONE,             "none",                 TD_SEV_NONE, TD_GRP_SEQUENCE, TD_SHOWN_PLAIN, \
       "No event") \
-    X(SYN_RETRANS,      "syn-retransmission",   TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SYN_RETRANS,      "syn-retransmission",   TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_RTX, \
       "SYN retransmitted: the previous SYN was not answered") \
-    X(SYNACK_RETRANS,   "synack-retransmission", TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SYNACK_RETRANS,   "synack-retransmission", TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_RTX, \
       "SYN-ACK retransmitted: the previous SYN-ACK was not acknowledged") \
-    X(SYN_NEW_ISN,      "syn-new-isn",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SYN_NEW_ISN,      "syn-new-isn",          TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_RTX, \
       "New SYN with a different initial sequence number on the same ports") \
-    X(ICMP_ERROR,       "icmp-error",           TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, \
+    X(ICMP_ERROR,       "icmp-error",           TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, TD_SHOWN_ICMP, \
       "ICMP error about a segment of this TCP conversation") \
-    X(FIN_RETRANS,      "fin-retransmission",   TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(FIN_RETRANS,      "fin-retransmission",   TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_RTX, \
       "FIN retransmitted: the previous FIN was not acknowledged") \
-    X(DATA_AFTER_FIN,   "data-after-fin",       TD_SEV_WARN, TD_GRP_PROTOCOL, \
+    X(DATA_AFTER_FIN,   "data-after-fin",       TD_SEV_WARN, TD_GRP_PROTOCOL, TD_SHOWN_PLAIN, \
       "Data sent after the sender's own FIN: no correct TCP stack does this") \
-    X(AFTER_RST,        "segment-after-rst",    TD_SEV_WARN, TD_GRP_PROTOCOL, \
+    X(AFTER_RST,        "segment-after-rst",    TD_SEV_WARN, TD_GRP_PROTOCOL, TD_SHOWN_PLAIN, \
       "Segment sent after the sender's own reset: no correct TCP stack does this") \
-    X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(RST_IGNORED,      "rst-ignored",          TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_PLAIN, \
       "Reset the receiver ignores: in SYN_SENT it must acknowledge the SYN, later its sequence number must be the one expected (RFC 5961)") \
-    X(PORT_REUSE,       "port-reuse",           TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(PORT_REUSE,       "port-reuse",           TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_PLAIN, \
       "New SYN on the addresses and ports of an earlier conversation") \
-    X(DATA_RETRANS,     "data-retransmission",  TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(DATA_RETRANS,     "data-retransmission",  TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_RTX, \
       "Data retransmitted: the peer had not acknowledged it") \
-    X(KEEPALIVE,        "keepalive",            TD_SEV_CHAT, TD_GRP_SEQUENCE, \
+    X(KEEPALIVE,        "keepalive",            TD_SEV_CHAT, TD_GRP_SEQUENCE, TD_SHOWN_COUNT, \
       "TCP keepalive probe: one byte below what the peer acknowledged, asking it to answer") \
-    X(ZERO_WINDOW,      "zero-window",          TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(ZERO_WINDOW,      "zero-window",          TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_PLAIN, \
       "Receiver advertises a zero window: its receive buffer is full, its application is not reading") \
-    X(ZERO_WINDOW_PROBE, "zero-window-probe",   TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(ZERO_WINDOW_PROBE, "zero-window-probe",   TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWN_COUNT, \
       "Zero-window probe: the sender asks whether the receiver's window has opened") \
-    X(WINDOW_OPENED,    "window-opened",        TD_SEV_CHAT, TD_GRP_SEQUENCE, \
+    X(WINDOW_OPENED,    "window-opened",        TD_SEV_CHAT, TD_GRP_SEQUENCE, TD_SHOWN_PLAIN, \
       "The receiver's window opened again after a zero window") \
-    X(ICMP_TOO_BIG,     "icmp-too-big",         TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, \
+    X(ICMP_TOO_BIG,     "icmp-too-big",         TD_SEV_NOTE, TD_GRP_RESPONSE_CODE, TD_SHOWN_ICMP, \
       "ICMP fragmentation needed / packet too big about a segment of this conversation: the path's MTU is smaller")
 
-#define TD_EVENT_ENUM(id, tok, sev, grp, head) TD_EV_##id,
+#define TD_EVENT_ENUM(id, tok, sev, grp, shown, head) TD_EV_##id,
 typedef enum { TD_EVENTS(TD_EVENT_ENUM) TD_EV_COUNT } td_event;
 #undef TD_EVENT_ENUM
+
 
 typedef struct {
     const char *token;
     td_severity severity;
     td_group    group;
+    unsigned    shown;      /* events: td_event_shown; 0 for the others */
     const char *headline;
 } td_diag_info;
 
 extern const td_diag_info td_outcome_info[TD_OUT_COUNT];
 extern const td_diag_info td_event_info[TD_EV_COUNT];
+
+/*
+ * The message of an event's expert item: its headline and, for events
+ * that count (td_event_shown), the step's numbers.  `stream` and
+ * `syn_frame` name the conversation an ICMP error is about, `outcome` its
+ * outcome token.  Returns what snprintf returns.
+ */
+int td_event_text(td_event ev, unsigned count, double interval, unsigned stream,
+                  unsigned syn_frame, const char *outcome, char *buf, size_t n);
 
 /*
  * RST forensics: how much a reset looks like it came from the endpoint

@@ -22,12 +22,6 @@
 #include "td_engine.h"
 #include "td_words.h"
 
-#define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
-const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_DIAG_ROW) };
-const td_diag_info td_event_info[TD_EV_COUNT] = { TD_EVENTS(TD_DIAG_ROW) };
-const td_diag_info td_finding_info[TD_FIND_COUNT] = { TD_FINDINGS(TD_DIAG_ROW) };
-#undef TD_DIAG_ROW
-
 #define TD_ERR_NAME(id, name, text) name,
 #define TD_ERR_TEXT(id, name, text) text,
 const char *const td_client_error_name[TD_ERR_COUNT] = { TD_CLIENT_ERRORS(TD_ERR_NAME) };

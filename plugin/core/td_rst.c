@@ -25,7 +25,7 @@
 #include "td_count.h"
 #include "td_engine.h"
 
-#define TD_RL_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },
+#define TD_RL_ROW(id, tok, sev, grp, head) { tok, sev, grp, 0, head },
 const td_diag_info td_rst_level_info[TD_RST_LEVEL_COUNT] = { TD_RST_LEVELS(TD_RL_ROW) };
 #undef TD_RL_ROW
 #define TD_RF_ROW(id, tok, kind, meaning) { tok, kind, meaning },
