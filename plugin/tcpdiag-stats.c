@@ -23,7 +23,9 @@
 #include <epan/tap.h>
 #include <epan/stat_tap_ui.h>
 
-#include "packet-tcpdiag.h"
+#include "tcpdiag-findings.h"
+#include "tcpdiag-report.h"
+#include "tcpdiag-stats.h"
 #include "ws-compat.h"
 
 #define CONV_CLI "tcpdiag,conv"
