@@ -80,6 +80,65 @@ static const char *dash(const char *s)
     return s && *s ? s : "-";
 }
 
+/* ---- the conversation table's columns (tshark and the GUI) ----------- */
+
+/*
+ * One list of columns for both front ends: tshark prints them in this
+ * order, the GUI's table has them in this order with these titles.
+ * cli_width: tshark's width (0: as wide as the widest cell); the GUI
+ * sizes its own.
+ */
+typedef enum {
+    CF_STREAM, CF_CLIENT, CF_SERVER, CF_OUTCOME, CF_ZEEK, CF_HISTORY, CF_SYNS, CF_START,
+    CF_DURATION, CF_CBYTES, CF_SBYTES, CF_CSTATE, CF_SSTATE, CF_ERRNO, CF_RESET, CF_SUMMARY,
+    CF_COUNT
+} conv_column;
+
+static const struct {
+    const char *title;
+    stat_tap_table_item_enum type;   /* in the GUI */
+    int cli_width;
+} conv_columns[CF_COUNT] = {
+    [CF_STREAM]   = { "Stream",     TABLE_ITEM_UINT,   6 },
+    [CF_CLIENT]   = { "Client",     TABLE_ITEM_STRING, 0 },
+    [CF_SERVER]   = { "Server",     TABLE_ITEM_STRING, 0 },
+    [CF_OUTCOME]  = { "Outcome",    TABLE_ITEM_STRING, 0 },
+    [CF_ZEEK]     = { "Zeek",       TABLE_ITEM_STRING, 0 },
+    [CF_HISTORY]  = { "History",    TABLE_ITEM_STRING, 0 },
+    [CF_SYNS]     = { "SYNs",       TABLE_ITEM_UINT,   4 },
+    [CF_START]    = { "Start",      TABLE_ITEM_FLOAT,  12 },
+    [CF_DURATION] = { "Duration",   TABLE_ITEM_FLOAT,  12 },
+    [CF_CBYTES]   = { "Bytes C>S",  TABLE_ITEM_UINT,   10 },
+    [CF_SBYTES]   = { "Bytes S>C",  TABLE_ITEM_UINT,   10 },
+    [CF_CSTATE]   = { "Client end", TABLE_ITEM_STRING, 11 },
+    [CF_SSTATE]   = { "Server end", TABLE_ITEM_STRING, 11 },
+    [CF_ERRNO]    = { "Errno",      TABLE_ITEM_STRING, 0 },
+    [CF_RESET]    = { "Reset",      TABLE_ITEM_STRING, 0 },
+    [CF_SUMMARY]  = { "Summary",    TABLE_ITEM_STRING, 0 },
+};
+
+/* A row's cells as text, for tshark ("-" for an empty one: the columns
+ * are told apart by spaces). */
+static void conv_cells(const tcpdiag_row *r, char *cells[CF_COUNT], wmem_allocator_t *scope)
+{
+    cells[CF_STREAM] = wmem_strdup_printf(scope, "%u", r->stream);
+    cells[CF_CLIENT] = wmem_strdup(scope, r->client);
+    cells[CF_SERVER] = wmem_strdup(scope, r->server);
+    cells[CF_OUTCOME] = wmem_strdup(scope, r->outcome);
+    cells[CF_ZEEK] = wmem_strdup(scope, dash(r->conn_state));
+    cells[CF_HISTORY] = wmem_strdup(scope, dash(r->history));
+    cells[CF_SYNS] = wmem_strdup_printf(scope, "%u", r->syns);
+    cells[CF_START] = wmem_strdup_printf(scope, "%.6f", r->start);
+    cells[CF_DURATION] = wmem_strdup_printf(scope, "%.6f", r->duration);
+    cells[CF_CBYTES] = wmem_strdup_printf(scope, "%" G_GUINT64_FORMAT, r->client_bytes);
+    cells[CF_SBYTES] = wmem_strdup_printf(scope, "%" G_GUINT64_FORMAT, r->server_bytes);
+    cells[CF_CSTATE] = wmem_strdup(scope, r->client_state);
+    cells[CF_SSTATE] = wmem_strdup(scope, r->server_state);
+    cells[CF_ERRNO] = wmem_strdup(scope, dash(r->client_errno));
+    cells[CF_RESET] = wmem_strdup(scope, dash(r->reset_assessment));
+    cells[CF_SUMMARY] = wmem_strdup(scope, r->summary);
+}
+
 /* ---- per-server problem counts (the sum table) ----------------------- */
 
 typedef struct {
@@ -126,37 +185,49 @@ static void rule(void)
     printf("================================================================================\n");
 }
 
+/* Text columns are left-aligned, numbers right-aligned; the summary last,
+ * as long as it is. */
+static void print_row(char *const cells[CF_COUNT], const int width[CF_COUNT])
+{
+    for (int k = 0; k < CF_COUNT; k++) {
+        const gboolean left = conv_columns[k].type == TABLE_ITEM_STRING;
+        if (k == CF_SUMMARY)
+            printf("%s\n", cells[k]);
+        else
+            printf(left ? "%-*s  " : "%*s  ", width[k], cells[k]);
+    }
+}
+
 static void draw_conv(cli_tab *t, tcpdiag_row *rows, guint n)
 {
-    int w_client = 6, w_server = 6, w_out = 7, w_zs = 4, w_hist = 7;
+    int width[CF_COUNT];
+    char *cells[CF_COUNT];
 
+    /* The summaries (the large part) one row at a time, each freed once
+     * printed: a table of a million conversations is not held whole. */
+    wmem_allocator_t *row_scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    for (int k = 0; k < CF_COUNT; k++)
+        width[k] = conv_columns[k].cli_width ? conv_columns[k].cli_width
+                                             : (int)strlen(conv_columns[k].title);
     for (guint i = 0; i < n; i++) {
-        w_client = MAX(w_client, (int)strlen(rows[i].client));
-        w_server = MAX(w_server, (int)strlen(rows[i].server));
-        w_out = MAX(w_out, (int)strlen(rows[i].outcome));
-        w_zs = MAX(w_zs, (int)strlen(dash(rows[i].conn_state)));
-        w_hist = MAX(w_hist, (int)strlen(dash(rows[i].history)));
+        conv_cells(&rows[i], cells, row_scope);
+        for (int k = 0; k < CF_COUNT; k++)
+            if (!conv_columns[k].cli_width)
+                width[k] = MAX(width[k], (int)strlen(cells[k]));
+        wmem_free_all(row_scope);
     }
     rule();
     printf("TCP diagnosis: conversations\n");
     printf("Filter: %s\n", t->filter ? t->filter : "<none>");
     printf("Conversations: %u\n", n);
-    printf("%6s  %-*s  %-*s  %-*s  %-*s  %-*s  %4s  %12s  %12s  %10s  %10s  %-11s  %-11s  %s\n",
-           "Stream", w_client, "Client", w_server, "Server", w_out, "Outcome", w_zs, "Zeek",
-           w_hist, "History", "SYNs", "Start", "Duration", "Bytes C>S", "Bytes S>C",
-           "Client end", "Server end", "Summary");
-    /* The summaries (the large part) one row at a time, each freed once
-     * printed: a table of a million conversations is not held whole. */
-    wmem_allocator_t *row_scope = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);
+    for (int k = 0; k < CF_COUNT; k++)
+        cells[k] = (char *)conv_columns[k].title;
+    print_row(cells, width);
     for (guint i = 0; i < n; i++) {
         tcpdiag_row full;
         tcpdiag_row_get(rows[i].handle, &full, TRUE, row_scope);
-        const tcpdiag_row *r = &full;
-        printf("%6u  %-*s  %-*s  %-*s  %-*s  %-*s  %4u  %12.6f  %12.6f  %10" G_GUINT64_FORMAT
-               "  %10" G_GUINT64_FORMAT "  %-11s  %-11s  %s\n",
-               r->stream, w_client, r->client, w_server, r->server, w_out, r->outcome, w_zs,
-               dash(r->conn_state), w_hist, dash(r->history), r->syns, r->start, r->duration,
-               r->client_bytes, r->server_bytes, r->client_state, r->server_state, r->summary);
+        conv_cells(&full, cells, row_scope);
+        print_row(cells, width);
         wmem_free_all(row_scope);
     }
     wmem_destroy_allocator(row_scope);
@@ -286,26 +357,8 @@ static td_stat_tap_init_ret sum_cli_init(const char *opt_arg, void *userdata _U_
 
 /* ---- GUI: Statistics > TCP diagnosis ... ------------------------------ */
 
-enum { CF_STREAM, CF_CLIENT, CF_SERVER, CF_OUTCOME, CF_ZEEK, CF_HISTORY, CF_SYNS, CF_START,
-       CF_DURATION, CF_CBYTES, CF_SBYTES, CF_CSTATE, CF_SSTATE, CF_RESET, CF_SUMMARY, CF_COUNT };
-
-static stat_tap_table_item conv_fields[CF_COUNT] = {
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Stream", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Outcome", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Zeek conn_state", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Zeek history", "%s" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "SYNs", "%u" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Start (s)", "%f" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Duration (s)", "%f" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes C>S", "%u" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes S>C", "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client end", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server end", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Reset", "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Summary", "%s" },
-};
+/* Filled from conv_columns at registration. */
+static stat_tap_table_item conv_fields[CF_COUNT];
 
 /* Both sum tables share the dialog's columns: "Outcomes" (all servers)
  * and "Problems by server". */
@@ -448,8 +501,11 @@ static tap_packet_status conv_gui_packet(void *tapdata, packet_info *pinfo, epan
     item_uint(&it[CF_SBYTES], clamp_uint(r.server_bytes));
     item_str(&it[CF_CSTATE], r.client_state);
     item_str(&it[CF_SSTATE], r.server_state);
+    item_str(&it[CF_ERRNO], r.client_errno);
     item_str(&it[CF_RESET], r.reset_assessment);
     item_str(&it[CF_SUMMARY], r.summary);
+    for (int k = 0; k < CF_COUNT; k++)
+        g_assert(it[k].type == conv_columns[k].type);   /* one list of columns */
     stat_tap_init_table_row(table, table->num_elements, CF_COUNT, it);
     return TAP_PACKET_REDRAW;
 }
@@ -529,6 +585,13 @@ static tap_param filter_param[] = {
 
 void tcpdiag_register_stats(void)
 {
+    for (int k = 0; k < CF_COUNT; k++) {
+        const stat_tap_table_item_enum type = conv_columns[k].type;
+        conv_fields[k].type = type;
+        conv_fields[k].align = type == TABLE_ITEM_STRING ? TAP_ALIGN_LEFT : TAP_ALIGN_RIGHT;
+        conv_fields[k].column_name = conv_columns[k].title;
+        conv_fields[k].field_format = type == TABLE_ITEM_UINT ? "%u" : type == TABLE_ITEM_FLOAT ? "%f" : "%s";
+    }
     static stat_tap_ui conv_cli = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED, "TCP diagnosis: conversations", CONV_CLI,
         conv_cli_init, G_N_ELEMENTS(filter_param), filter_param

@@ -9,7 +9,8 @@ import pytest
 from conftest import CAPTURES
 
 CONV_COLS = ["Stream", "Client", "Server", "Outcome", "Zeek", "History", "SYNs", "Start",
-             "Duration", "Bytes C>S", "Bytes S>C", "Client end", "Server end", "Summary"]
+             "Duration", "Bytes C>S", "Bytes S>C", "Client end", "Server end", "Errno", "Reset",
+             "Summary"]
 
 
 def ztable(tshark, capture, arg, two_pass=False):
@@ -47,6 +48,16 @@ def test_conv_table_rows(tshark):
     ]
     assert all(r["Client"].startswith("192.0.2.2:") for r in rows)
     assert rows[3]["Summary"].endswith("the client reports Connection refused")
+    assert [(r["Errno"], r["Reset"]) for r in rows] == [("ECONNREFUSED", "-")] * 4
+
+
+def test_conv_table_errno_and_reset_columns(tshark):
+    """The client's errno and the worst reset assessment, as the GUI's table
+    shows them (one list of columns for both)."""
+    for two_pass in (False, True):
+        rows = conv_rows(ztable(tshark, "crafted-impossible.pcapng", "tcpdiag,conv", two_pass))
+        assert [(r["Outcome"], r["Errno"], r["Reset"]) for r in rows] == [
+            ("closing", "-", "-"), ("reset-after-handshake", "ECONNRESET", "suspicious")]
 
 
 def test_single_pass_table_shows_final_outcomes(tshark):
