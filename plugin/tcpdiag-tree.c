@@ -403,9 +403,9 @@ proto_item *tree_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
             add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
         if ((c->flags & TD_C_HANDSHAKE) && c->syn_frame)
             add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
-        if (v.outcome == TD_OUT_SYN_PENDING || v.outcome == TD_OUT_SYN_UNANSWERED)
+        if (oi->shown & TD_SHOWS_SYN_WAIT)
             add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
-        else if (v.outcome == TD_OUT_SYNACK_PENDING || v.outcome == TD_OUT_SYNACK_UNANSWERED)
+        else if (oi->shown & TD_SHOWS_SYNACK_WAIT)
             add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
 
         /* Teardown. */
@@ -427,7 +427,7 @@ proto_item *tree_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
             add_string(dt, hf_time_wait, tvb, time_wait);
         if (*reset_by)
             add_string(dt, hf_reset_by, tvb, reset_by);
-        if (v.outcome == TD_OUT_ESTABLISHED || v.outcome == TD_OUT_MIDSTREAM)
+        if (oi->shown & TD_SHOWS_IDLE)
             add_reltime(dt, hf_idle, tvb, now - c->last_ts);
         if (c->reuse_of)
             add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);

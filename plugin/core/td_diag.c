@@ -7,14 +7,15 @@
 
 #include "td_diag.h"
 
+#define TD_SHOWN_ROW(id, tok, sev, grp, shown, head) { tok, sev, grp, shown, head },
+const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_SHOWN_ROW) };
+const td_diag_info td_event_info[TD_EV_COUNT] = { TD_EVENTS(TD_SHOWN_ROW) };
+#undef TD_SHOWN_ROW
+
 #define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, 0, head },
-const td_diag_info td_outcome_info[TD_OUT_COUNT] = { TD_OUTCOMES(TD_DIAG_ROW) };
 const td_diag_info td_finding_info[TD_FIND_COUNT] = { TD_FINDINGS(TD_DIAG_ROW) };
 #undef TD_DIAG_ROW
 
-#define TD_EVENT_ROW(id, tok, sev, grp, shown, head) { tok, sev, grp, shown, head },
-const td_diag_info td_event_info[TD_EV_COUNT] = { TD_EVENTS(TD_EVENT_ROW) };
-#undef TD_EVENT_ROW
 
 #define TD_NAME(id, name) name,
 static const char *const severity_names[TD_SEV_COUNT] = { TD_SEVERITIES(TD_NAME) };

@@ -49,73 +49,88 @@ const char *td_group_name(td_group g);
 
 /*
  * Conversation outcomes.
- * X(ID, token, severity, group, headline)
+ * X(ID, token, severity, group, shown, headline)
+ *
+ * shown (td_outcome_shown flags):
+ *   TD_SETTLED:           nothing later in the capture can change it, so
+ *                         a single pass shows its expert item at once
+ *                         (the others only at the end of the capture);
+ *   TD_SHOWS_SYN_WAIT:    tcpdiag.unanswered_for counts from the last SYN;
+ *   TD_SHOWS_SYNACK_WAIT: ... from the last SYN-ACK;
+ *   TD_SHOWS_IDLE:        tcpdiag.idle: the time since the last segment.
  *
  * The token is stable: users filter on it (tcpdiag.outcome == "refused").
  * Teardown outcomes (issue 3) are added here; keep the order of existing
  * entries, new ones go at the end of their block.
  */
+typedef enum {
+    TD_SETTLED = 1,
+    TD_SHOWS_SYN_WAIT = 2,
+    TD_SHOWS_SYNACK_WAIT = 4,
+    TD_SHOWS_IDLE = 8
+} td_outcome_shown;
+
 #define TD_OUTCOMES(X) \
-    X(NONE,              "none",              TD_SEV_NONE, TD_GRP_SEQUENCE, \
+    X(NONE,              "none",              TD_SEV_NONE, TD_GRP_SEQUENCE, 0, \
       "No TCP segment seen yet") \
-    X(SYN_PENDING,       "syn-pending",       TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SYN_PENDING,       "syn-pending",       TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWS_SYN_WAIT, \
       "SYN not answered before the capture ended: too soon to tell") \
-    X(SYN_UNANSWERED,    "syn-unanswered",    TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(SYN_UNANSWERED,    "syn-unanswered",    TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SHOWS_SYN_WAIT, \
       "SYN never answered: dropped silently by a firewall or on the path") \
-    X(REFUSED,           "refused",           TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(REFUSED,           "refused",           TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "SYN refused with a TCP reset: no listener, or a firewall rejecting with tcp-reset") \
-    X(ICMP_UNREACHABLE,  "icmp-unreachable",  TD_SEV_WARN, TD_GRP_RESPONSE_CODE, \
+    X(ICMP_UNREACHABLE,  "icmp-unreachable",  TD_SEV_WARN, TD_GRP_RESPONSE_CODE, TD_SETTLED, \
       "SYN rejected by an ICMP error: unreachable or administratively prohibited") \
-    X(SYNACK_PENDING,    "synack-pending",    TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SYNACK_PENDING,    "synack-pending",    TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SHOWS_SYNACK_WAIT, \
       "SYN-ACK not acknowledged before the capture ended: too soon to tell") \
-    X(SYNACK_UNANSWERED, "synack-unanswered", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(SYNACK_UNANSWERED, "synack-unanswered", TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SHOWS_SYNACK_WAIT, \
       "SYN-ACK never acknowledged: the server sits half-open in SYN_RECV") \
-    X(CLIENT_ABORTED,    "client-aborted",    TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(CLIENT_ABORTED,    "client-aborted",    TD_SEV_NOTE, TD_GRP_SEQUENCE, TD_SETTLED, \
       "The client abandoned its own connection attempt with a reset") \
-    X(SERVER_ABORTED,    "server-aborted",    TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(SERVER_ABORTED,    "server-aborted",    TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "The server reset the connection attempt after answering with SYN-ACK") \
-    X(RESET_AFTER_HANDSHAKE, "reset-after-handshake", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(RESET_AFTER_HANDSHAKE, "reset-after-handshake", TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "Handshake completed, then reset before any data") \
-    X(RESET,             "reset",             TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(RESET,             "reset",             TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "Connection reset after data was exchanged") \
-    X(SIMULTANEOUS_OPEN, "simultaneous-open", TD_SEV_NOTE, TD_GRP_SEQUENCE, \
+    X(SIMULTANEOUS_OPEN, "simultaneous-open", TD_SEV_NOTE, TD_GRP_SEQUENCE, 0, \
       "Simultaneous open: both ends sent a SYN and the handshakes crossed") \
-    X(MIDSTREAM,         "midstream",         TD_SEV_NOTE, TD_GRP_ASSUMPTION, \
+    X(MIDSTREAM,         "midstream",         TD_SEV_NOTE, TD_GRP_ASSUMPTION, TD_SETTLED | TD_SHOWS_IDLE, \
       "Capture began in the middle of the conversation: handshake not seen") \
-    X(ESTABLISHED,       "established",       TD_SEV_NONE, TD_GRP_SEQUENCE, \
+    X(ESTABLISHED,       "established",       TD_SEV_NONE, TD_GRP_SEQUENCE, TD_SHOWS_IDLE, \
       "Handshake completed; the connection is open") \
-    X(CLOSING,           "closing",           TD_SEV_NONE, TD_GRP_SEQUENCE, \
+    X(CLOSING,           "closing",           TD_SEV_NONE, TD_GRP_SEQUENCE, 0, \
       "Handshake completed; the close has begun but not finished") \
-    X(CLOSED,            "closed",            TD_SEV_NONE, TD_GRP_SEQUENCE, \
+    X(CLOSED,            "closed",            TD_SEV_NONE, TD_GRP_SEQUENCE, 0, \
       "Handshake completed and the connection closed gracefully") \
-    X(CLOSE_WAIT,        "close-wait",        TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(CLOSE_WAIT,        "close-wait",        TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "One side closed; the other acknowledged but never closed: stuck in CLOSE_WAIT") \
-    X(FIN_UNACKED,       "fin-unacked",       TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(FIN_UNACKED,       "fin-unacked",       TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "FIN never acknowledged: the closer sits in FIN_WAIT1 and retransmits it") \
-    X(LAST_ACK,          "last-ack",          TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(LAST_ACK,          "last-ack",          TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "The final ACK never came: the passive closer sits in LAST_ACK and retransmits its FIN") \
-    X(FIN_WAIT2_EXPIRED, "fin-wait2-expired", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(FIN_WAIT2_EXPIRED, "fin-wait2-expired", TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "The closer gave up waiting in FIN_WAIT2; the peer's late FIN was answered with a reset") \
-    X(RESET_AFTER_FIN,   "reset-after-fin",   TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(RESET_AFTER_FIN,   "reset-after-fin",   TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "Reset after a FIN: a side that had closed was sent more data, or aborted its close") \
-    X(RESET_UNREAD_DATA, "reset-unread-data", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(RESET_UNREAD_DATA, "reset-unread-data", TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "Reset instead of FIN by a side that had received data it never answered or acknowledged") \
-    X(ACCEPT_QUEUE_FULL, "accept-queue-full", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(ACCEPT_QUEUE_FULL, "accept-queue-full", TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "The server did not take the handshake's ACK and sent its SYN-ACK again: its accept queue was full (the application does not accept() fast enough)") \
-    X(RETRANS_TIMEOUT,   "retransmission-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(RETRANS_TIMEOUT,   "retransmission-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "Data retransmitted with growing intervals and never acknowledged: the peer or the path went dead") \
-    X(KEEPALIVE_TIMEOUT, "keepalive-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(KEEPALIVE_TIMEOUT, "keepalive-timeout", TD_SEV_WARN, TD_GRP_SEQUENCE, TD_SETTLED, \
       "Keepalive probes went unanswered; the prober's kernel gave up and reset the connection") \
-    X(PMTU_BLACK_HOLE,   "pmtu-black-hole",   TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(PMTU_BLACK_HOLE,   "pmtu-black-hole",   TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "Full-size segments never acknowledged while smaller ones got through: a path-MTU black hole") \
-    X(IDLE_TIMEOUT,      "idle-timeout",      TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(IDLE_TIMEOUT,      "idle-timeout",      TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "Cut after sitting idle: the next segment was reset by a device in the path or never answered (a NAT, firewall or load balancer forgot the connection)") \
-    X(ZERO_WINDOW,       "zero-window",       TD_SEV_WARN, TD_GRP_SEQUENCE, \
+    X(ZERO_WINDOW,       "zero-window",       TD_SEV_WARN, TD_GRP_SEQUENCE, 0, \
       "A receiver advertised a zero window for a long time while its peer had data to send: its application stopped reading") \
-    X(ONE_WAY,           "one-way",           TD_SEV_NOTE, TD_GRP_ASSUMPTION, \
+    X(ONE_WAY,           "one-way",           TD_SEV_NOTE, TD_GRP_ASSUMPTION, 0, \
       "Only one direction is in the capture: the other side's packets were not captured (asymmetric routing, a one-way tap or SPAN port, a capture filter)")
 
-#define TD_OUTCOME_ENUM(id, tok, sev, grp, head) TD_OUT_##id,
+#define TD_OUTCOME_ENUM(id, tok, sev, grp, shown, head) TD_OUT_##id,
 typedef enum { TD_OUTCOMES(TD_OUTCOME_ENUM) TD_OUT_COUNT } td_outcome;
 #undef TD_OUTCOME_ENUM
 
@@ -185,7 +200,7 @@ typedef struct {
     const char *token;
     td_severity severity;
     td_group    group;
-    unsigned    shown;      /* events: td_event_shown; 0 for the others */
+    unsigned    shown;      /* td_outcome_shown, td_event_shown; 0 for the others */
     const char *headline;
 } td_diag_info;
 

@@ -851,22 +851,7 @@ td_step td_conv_on_icmp(td_conv *c, uint32_t frame, double ts, const td_icmp *m)
 
 bool td_outcome_is_settled(td_outcome o)
 {
-    switch (o) {
-    case TD_OUT_REFUSED:
-    case TD_OUT_ICMP_UNREACHABLE:
-    case TD_OUT_CLIENT_ABORTED:
-    case TD_OUT_SERVER_ABORTED:
-    case TD_OUT_RESET_AFTER_HANDSHAKE:
-    case TD_OUT_RESET:
-    case TD_OUT_MIDSTREAM:
-    case TD_OUT_FIN_WAIT2_EXPIRED:
-    case TD_OUT_RESET_AFTER_FIN:
-    case TD_OUT_RESET_UNREAD_DATA:
-    case TD_OUT_KEEPALIVE_TIMEOUT:
-        return true;
-    default:
-        return false;
-    }
+    return (unsigned)o < TD_OUT_COUNT && (td_outcome_info[o].shown & TD_SETTLED);
 }
 
 static double last_syn_interval(const td_conv *c)
