@@ -1163,18 +1163,33 @@ static void test_rst_forensics(void)
     CHECK(!FOUND(TD_RF_IPID));
     td_conv_free(&c);
 
-    /* Hostile: more resets than records; no IP information at all. */
+    /* Hostile: more resets than records; no IP information at all.  The
+     * sequence numbers are arbitrary (a fixed generator, the same on every
+     * libc), none the receiver's next: each reset is ignored, and nothing
+     * but resets follows, so no sender goes on.  Each side's 8 recorded
+     * resets (one every 2 ms) form a guessing burst, the one finding and
+     * of the forgery kind: every reset is suspicious, the first the worst. */
     start(&c, "rst: many resets");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
     seg(&c, 0.002, C, ACK, 1001, 5001, 0);
-    for (int k = 0; k < 40; k++)
-        seg(&c, 0.01 + k * 0.001, k % 2 ? S : C, RST, (uint32_t)rand(), 0, 0);
+    uint32_t guess = 20240601u;
+    for (int k = 0; k < 40; k++) {
+        guess = guess * 1103515245u + 12345u;
+        seg(&c, 0.01 + k * 0.001, k % 2 ? S : C, RST, guess, 0, 0);
+    }
     CHECK_EQ_INT(c.nrsts, TD_MAX_RSTS);
     CHECK_EQ_INT(c.rsts_seen, 40);
     CHECK(td_conv_rst_index(&c, 4) == 0);
     CHECK(td_conv_rst_index(&c, 43) == -1);
-    (void)td_conv_rst_worst(&c, NULL);
+    uint32_t worst_at = TD_MAX_RSTS;
+    CHECK_EQ_INT(td_conv_rst_worst(&c, &worst_at), TD_RST_SUSPICIOUS);
+    CHECK_EQ_INT(worst_at, 0);
+    CHECK_EQ_INT(assess(&c, 0), TD_RST_SUSPICIOUS);
+    CHECK_EQ_INT(rview.found, 1u << TD_RF_BURST);
+    CHECK_CONTAINS(rview.text[TD_RF_BURST], "8 resets from the client within 14.0 ms");
+    CHECK_EQ_INT(assess(&c, TD_MAX_RSTS - 1), TD_RST_SUSPICIOUS);
+    CHECK_CONTAINS(rview.text[TD_RF_BURST], "8 resets from the server within 14.0 ms");
     td_conv_free(&c);
 
     /* Baseline helpers. */
