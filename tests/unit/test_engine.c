@@ -900,8 +900,12 @@ static td_step segip(td_conv *c, double ts, int sender, uint8_t flags, uint32_t 
 
 static td_rst_view rview;
 
+/* Reset i's assessment, into rview.  A reset that was never recorded
+ * reads as genuine with no findings, which would pass the checks of a
+ * genuine reset: so it fails here. */
 static td_rst_level assess(const td_conv *c, uint32_t i)
 {
+    check(i < c->nrsts, "the reset assessed was recorded (i < c->nrsts)", __LINE__);
     td_rst_assess(c, i, true, &rview);
     return rview.level;
 }
