@@ -846,13 +846,52 @@ static void test_names(void)
     }
 }
 
-/* Hostile input: random segments must leave every state valid and every
- * summary NUL-terminated within its buffer. */
+/* The summary of c written into buffers of n bytes (followed by canary
+ * bytes): it must be the whole summary's first n - 1 bytes (all of it if
+ * shorter), NUL-terminated, with td_conv_summary returning its length and
+ * writing nothing past n.  Returns what went wrong, or NULL. */
+static const char *summary_cut_fault(const td_conv *c, const td_verdict *v, int run)
+{
+    enum { CANARY = 0x5a, MAX_N = 200, PAD = 8 };
+    /* No buffer, one byte (the NUL alone), a few, and a cut that moves
+     * along the text from run to run. */
+    const size_t sizes[] = { 0, 1, 2, 16, 1 + (size_t)run % MAX_N };
+    char full[8192], area[MAX_N + PAD];
+    size_t full_len = td_conv_summary(c, v, 100.0, true, "x", full, sizeof full);
+
+    if (full_len != strlen(full))
+        return "the return value is not the length of the summary";
+    if (full_len == 0)
+        return "the summary is empty";
+    if (full_len + 1 >= sizeof full)
+        return "the summary does not fit the large buffer: cannot compare the cut ones with it";
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        const size_t n = sizes[i];
+        memset(area, CANARY, sizeof area);
+        size_t len = td_conv_summary(c, v, 100.0, true, "x", area, n);
+        size_t want = n == 0 ? 0 : (full_len < n - 1 ? full_len : n - 1);
+        if (len != want)
+            return "the return value is not the length of the (cut) summary";
+        if (n > 0 && memchr(area, '\0', n) == NULL)
+            return "no NUL within the buffer";
+        if (n > 0 && strlen(area) != want)
+            return "the cut summary is not as long as the return value says";
+        if (memcmp(area, full, len) != 0)
+            return "the cut summary is not the start of the whole one";
+        for (size_t k = n; k < sizeof area; k++)
+            if ((unsigned char)area[k] != CANARY)
+                return "a byte past the buffer was written";
+    }
+    return NULL;
+}
+
+/* Hostile input: random segments must leave every state and outcome valid,
+ * and every summary cut to its buffer (summary_cut_fault). */
 static void test_random_sequences(void)
 {
     uint32_t x = 12345;
     current = "random";
-    int bad = 0;
+    int bad = 0, bad_cut = 0;
     for (int run = 0; run < 2000; run++) {
         TEST_CONV(c);
         conv_reset(&c, (uint16_t)(x & 0xffff), (uint16_t)(x >> 16));
@@ -870,12 +909,15 @@ static void test_random_sequences(void)
                 bad++;
         }
         td_verdict v = verdict(&c, 100.0);
-        char small[16];
-        td_conv_summary(&c, &v, 100.0, true, "x", small, sizeof small);
-        if (strlen(small) >= sizeof small || v.outcome >= TD_OUT_COUNT)
+        if (v.outcome >= TD_OUT_COUNT)
             bad++;
+        const char *fault = summary_cut_fault(&c, &v, run);
+        if (fault && bad_cut++ == 0)
+            printf("FAIL %s: run %d (outcome %s): %s\n", current, run,
+                   td_outcome_info[v.outcome < TD_OUT_COUNT ? v.outcome : 0].token, fault);
     }
     CHECK_EQ_INT(bad, 0);
+    CHECK_EQ_INT(bad_cut, 0);
     /* A sender index out of range is ignored. */
     TEST_CONV(c);
     conv_reset(&c, 1, 2);
