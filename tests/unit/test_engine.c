@@ -29,7 +29,7 @@ static void test_refused(void)
     CHECK_EQ_INT(v.key_frame, 2);
     CHECK_EQ_INT(v.answer_frame, 2);
     char buf[512];
-    td_conv_summary(&c, &v, 5.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 5.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "port 80");
     CHECK_CONTAINS(buf, "Connection refused");
     CHECK_CONTAINS(buf, "1.0 ms");
@@ -80,10 +80,10 @@ static void test_syn_unanswered(void)
     CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
 
     char buf[512];
-    td_conv_summary(&c, &v, 108.5, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 108.5, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "SYN sent 3 times over 3.0 s (at 0.00, 1.00, 3.00 s)");
     CHECK_CONTAINS(buf, "Connection timed out");
-    td_conv_syn_schedule(&c, buf, sizeof buf);
+    CHECK_EQ_INT(td_conv_syn_schedule(&c, buf, sizeof buf), strlen("0.00, 1.00, 3.00"));
     CHECK(strcmp(buf, "0.00, 1.00, 3.00") == 0);
 }
 
@@ -98,7 +98,7 @@ static void test_single_syn(void)
     CHECK(v.client_gave_up);
     CHECK_EQ_INT(v.client_error, TD_ERR_NONE); /* the application gave up itself */
     char buf[512];
-    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 10.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "the client application gave up by itself");
     prefs.answer_wait = 20.0;
     CHECK_EQ_INT(verdict(&c, 10.0).outcome, TD_OUT_SYN_PENDING);
@@ -115,7 +115,9 @@ static void test_many_syns(void)
         seg(&c, at[i], C, SYN, 1000, 0, 0);
     CHECK_EQ_INT(c.ep[C].syn_count, 9);
     char buf[256];
-    td_conv_syn_schedule(&c, buf, sizeof buf);
+    /* The whole schedule: its length and its text. */
+    CHECK_EQ_INT(td_conv_syn_schedule(&c, buf, sizeof buf),
+                 strlen("0.00, 1.00, 3.00, 7.00, 15.00, 31.00, 63.00, 127.00, ... 255.00"));
     CHECK_CONTAINS(buf, "0.00, 1.00, 3.00, 7.00, 15.00, 31.00, 63.00, 127.00, ... 255.00");
     td_verdict v = verdict(&c, 300.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_SYN_UNANSWERED);
@@ -153,7 +155,7 @@ static void test_graceful_close_client_first(void)
     CHECK_EQ_INT(v.outcome, TD_OUT_CLOSED);
     CHECK_EQ_INT(v.answer_frame, 2);
     char buf[512];
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "RTT 20.0 ms");
     CHECK_CONTAINS(buf, "18 bytes from the client, 21 from the server");
     CHECK_CONTAINS(buf, "the client closed first");
@@ -174,7 +176,7 @@ static void test_three_way_close_server_first(void)
     td_verdict v = verdict(&c, 1.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_CLOSED);
     char buf[512];
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "the server closed first");
 }
 
@@ -219,7 +221,7 @@ static void test_synack_unanswered(void)
     CHECK_EQ_INT(v.key_frame, 6);
     CHECK_EQ_INT(v.answer_frame, 2);
     char buf[512];
-    td_conv_summary(&c, &v, 9.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 9.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "SYN-ACK 3 times over 3.0 s");
     CHECK_CONTAINS(buf, "re-sent its SYN twice");
 }
@@ -248,7 +250,7 @@ static void test_linux_syn_limit(void)
     CHECK(v.client_gave_up);
     CHECK_EQ_INT(v.client_error, TD_ERR_ETIMEDOUT);
     char buf[512];
-    td_conv_summary(&c, &v, 63.5, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 63.5, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "SYN sent 7 times over 63.5 s");
     CHECK_CONTAINS(buf, "tcp_syn_retries = 6");
     CHECK_CONTAINS(buf, "Connection timed out");
@@ -301,7 +303,7 @@ static void test_reset_after_handshake(void)
     CHECK_EQ_INT(v.client_error, TD_ERR_ECONNRESET);
     CHECK_EQ_INT(v.key_frame, 4);
     char buf[512];
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "the server reset the connection 10.0 ms later before any data");
 
     start(&c, "reset-after-handshake-client");
@@ -380,7 +382,7 @@ static void test_icmp(void)
     td_conv_on_icmp(&c, 2, 0.0005, &m);
     td_verdict v = verdict(&c, 1.0);
     char buf[512];
-    td_conv_summary(&c, &v, 1.0, true, "192.0.2.1", buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, "192.0.2.1", buf, sizeof buf);
     CHECK_CONTAINS(buf, "communication administratively prohibited");
     CHECK_CONTAINS(buf, "from 192.0.2.1 (a router or firewall on the path)");
     CHECK_CONTAINS(buf, "No route to host");
@@ -420,7 +422,7 @@ static void test_midstream(void)
     CHECK_EQ_INT(v.outcome, TD_OUT_MIDSTREAM);
     CHECK_EQ_INT(v.key_frame, 1);
     char buf[512];
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "port 80 by its port number");
 
     /* Two ephemeral ports: the lower one is taken for the server. */
@@ -595,7 +597,7 @@ static void test_teardown(void)
     v = verdict(&c, 10.2);
     CHECK_EQ_INT(v.outcome, TD_OUT_CLOSE_WAIT);
     CHECK_EQ_INT(v.key_frame, 5);
-    td_conv_summary(&c, &v, 10.2, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 10.2, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "it sat in CLOSE_WAIT for 10.0 s up to the end of the capture");
 
     /* FIN_WAIT1: the client's FIN is retransmitted and never acknowledged. */
@@ -633,7 +635,7 @@ static void test_teardown(void)
     v = verdict(&c, 5.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_FIN_WAIT2_EXPIRED);
     CHECK(strcmp(td_conv_reset_by(&c), "client") == 0);
-    td_conv_summary(&c, &v, 5.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 5.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "sent its own FIN only 4.1 s later");
 
     /* Data to a client that closed its socket: RST after FIN. */
@@ -779,7 +781,7 @@ static void test_port_reuse(void)
     seg(&c, 0.601, S, SYN | ACK, 70000, 90001, 0);
     seg(&c, 0.602, C, ACK, 90001, 70001, 0);
     td_verdict v = verdict(&c, 1.0);
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "same addresses and ports as stream 7, whose last packet was 300.0 ms before this SYN");
     CHECK_CONTAINS(buf, "the server still in TIME_WAIT");
     CHECK_CONTAINS(buf, "the server accepted the new SYN with a SYN-ACK");
@@ -794,7 +796,7 @@ static void test_port_reuse(void)
     CHECK_STATE(&c, TD_SYN_SENT, TD_CLOSED);
     CHECK_EQ_INT(c.ack_to_syn_frame, 2);
     v = verdict(&c, 0.7);
-    td_conv_summary(&c, &v, 0.7, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 0.7, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "answered the new SYN with an ACK for the old connection (frame 2)");
 }
 
@@ -995,7 +997,7 @@ static void test_rst_forensics(void)
     CHECK(FOUND(TD_RF_ANSWERS));
     CHECK_EQ_INT(td_conv_rst_worst(&c, NULL), TD_RST_LIKELY_FORGED);
     td_verdict v = verdict(&c, 1.0);
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "Reset injected by a device in the path: the reset in frame 4 claiming to come from the client is likely forged (");
     CHECK_CONTAINS(buf, "new data");
     CHECK_CONTAINS(buf, "then a reset claiming to come from the client ended the connection");
@@ -1017,7 +1019,7 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(rview.found, 0);
     CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
     v = verdict(&c, 2.0);
-    td_conv_summary(&c, &v, 2.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 2.0, NULL, buf, sizeof buf);
     CHECK(strstr(buf, "device in the path") == NULL);
     td_conv_free(&c);
 
@@ -1150,6 +1152,9 @@ static void test_rst_forensics(void)
     segip(&c, 1.002, C, ACK, 1001, 101, 0, 4, 63, 502, true);
     segip(&c, 1.003, S, ACK | TD_TH_PSH, 101, 1001, 10, 4, 64, 9000, true);
     st = segip(&c, 1.004, S, RST | ACK, 111, 1001, 0, 4, 64, 9001, true);
+    CHECK(st.rst_news);
+    CHECK(st.event != TD_EV_RST_IGNORED);
+    CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
     CHECK(c.rsts[0].accepted);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
     td_conv_free(&c);
@@ -1298,7 +1303,7 @@ static void test_one_way(void)
     CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
     CHECK_EQ_INT(v.key_frame, 2);
     CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
-    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 10.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "Only the client's packets are in this capture (5), none of the server's");
     CHECK_CONTAINS(buf, "its segment in frame 2 acknowledges a SYN-ACK from the server");
     CHECK_CONTAINS(buf, "it acknowledged 200 bytes of the server's sequence space after its first");
@@ -1321,7 +1326,7 @@ static void test_one_way(void)
     v = verdict(&c, 10.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
     CHECK_EQ_INT(v.key_frame, 2);
-    td_conv_summary(&c, &v, 10.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 10.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "Only the server's packets are in this capture (3), none of the client's");
     CHECK_CONTAINS(buf, "its SYN-ACK answers a SYN from the client, and its segment in frame 2");
 
@@ -1341,7 +1346,7 @@ static void test_one_way(void)
     v = verdict(&c, 1.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_ONE_WAY);
     CHECK_EQ_INT(v.key_frame, 2);   /* the first acknowledgement that moved */
-    td_conv_summary(&c, &v, 1.0, true, NULL, buf, sizeof buf);
+    CHECK_SUMMARY(&c, &v, 1.0, NULL, buf, sizeof buf);
     CHECK_CONTAINS(buf, "the capture also began in the middle of the conversation");
     CHECK_CONTAINS(buf, "it acknowledged 40 bytes of the server's sequence space");
 
