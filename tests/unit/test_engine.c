@@ -965,14 +965,14 @@ static void hs_v4(td_conv *c, double rtt_server, double rtt_client)
     segip(c, rtt_server + rtt_client, C, ACK, 1001, 5001, 0, 4, 63, 501, true);
 }
 
-static void test_rst_forensics(void)
+/* Seed 001: a reset "from the client" right after the handshake, then
+ * the client's request, then the server's reset answering it. */
+static void test_rst_injected_after_handshake(void)
 {
     TEST_CONV(c);
     td_step st;
     char buf[1024];
 
-    /* Seed 001: a reset "from the client" right after the handshake, then
-     * the client's request, then the server's reset answering it. */
     start(&c, "rst: injected after the handshake");
     hs_v4(&c, 0.0002, 0.010);
     st = segip(&c, 0.0105, C, RST | ACK, 1001, 5001, 0, 4, 64, 1, false);
@@ -1008,8 +1008,14 @@ static void test_rst_forensics(void)
     CHECK(td_conv_rtt_via(&c, C) > 0.0099 && td_conv_rtt_via(&c, C) < 0.0101);
     td_conv_free(&c);
     CHECK(c.rsts == NULL);
+}
 
-    /* An application's abort: exact sequence number, same TTL, counter +1. */
+/* An application's abort: exact sequence number, same TTL, counter +1. */
+static void test_rst_genuine_abort(void)
+{
+    TEST_CONV(c);
+    char buf[1024];
+
     start(&c, "rst: genuine abort");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1018,14 +1024,19 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
     CHECK_EQ_INT(rview.found, 0);
     CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
-    v = verdict(&c, 2.0);
+    td_verdict v = verdict(&c, 2.0);
     CHECK_SUMMARY(&c, &v, 2.0, NULL, buf, sizeof buf);
     CHECK(strstr(buf, "device in the path") == NULL);
-    td_conv_free(&c);
+}
 
-    /* RFC 5961: a reset beyond what the server has (its data was lost),
-     * the server's challenge ACK, the client's kernel answering with the
-     * exact number. */
+/* RFC 5961: a reset beyond what the server has (its data was lost),
+ * the server's challenge ACK, the client's kernel answering with the
+ * exact number. */
+static void test_rst_challenge_ack_exchange(void)
+{
+    TEST_CONV(c);
+    td_step st;
+
     start(&c, "rst: challenge-ACK exchange");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1050,10 +1061,15 @@ static void test_rst_forensics(void)
     CHECK(FOUND(TD_RF_ANSWERS));
     CHECK(FOUND(TD_RF_NO_SOCKET));
     CHECK(!FOUND(TD_RF_BURST));
-    td_conv_free(&c);
+}
 
-    /* An off-path injector guessing: three resets at offsets, none exact.
-     * The server ignores them; the client goes on. */
+/* An off-path injector guessing: three resets at offsets, none exact.
+ * The server ignores them; the client goes on. */
+static void test_rst_guessing_burst(void)
+{
+    TEST_CONV(c);
+    td_step st;
+
     start(&c, "rst: guessing burst");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1073,10 +1089,13 @@ static void test_rst_forensics(void)
     CHECK(FOUND(TD_RF_SEQ_BEYOND));
     CHECK(FOUND(TD_RF_CONTINUED));
     CHECK_CONTAINS(rview.text[TD_RF_CONTINUED], "went on acknowledging 50 bytes the server sent after this reset");
-    td_conv_free(&c);
+}
 
-    /* A reset that acknowledges data the peer never sent; and one that
-     * acknowledges data sooner than a round trip to its sender allows. */
+/* A reset that acknowledges data the peer never sent. */
+static void test_rst_ack_of_unsent_data(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: ack of unsent data");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1084,7 +1103,13 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(assess(&c, 0), TD_RST_SUSPICIOUS);
     CHECK(FOUND(TD_RF_ACK_UNSENT));
     CHECK_CONTAINS(rview.text[TD_RF_ACK_UNSENT], "acknowledges 3000 bytes the client never sent");
-    td_conv_free(&c);
+}
+
+/* A reset that acknowledges data sooner than a round trip to its sender
+ * allows. */
+static void test_rst_too_soon(void)
+{
+    TEST_CONV(c);
 
     start(&c, "rst: too soon");
     hs_v4(&c, 0.080, 0.0003);     /* capture near the client, server 80 ms away */
@@ -1093,11 +1118,14 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(assess(&c, 0), TD_RST_IN_PATH_DEVICE);
     CHECK(FOUND(TD_RF_TOO_SOON));
     CHECK_CONTAINS(rview.text[TD_RF_TOO_SOON], "passed the capture point 2.0 ms earlier, but a round trip from here to the server takes 80.0 ms");
-    td_conv_free(&c);
+}
 
+/* A reset beyond the sequence space seen, its sender silent after it:
+ * data lost before the capture point, genuine. */
+static void test_rst_beyond_silent_sender(void)
+{
+    TEST_CONV(c);
 
-    /* A reset beyond the sequence space seen: lost data and a silent
-     * sender is genuine; a sender that goes on is not. */
     start(&c, "rst: beyond, silent sender");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1105,7 +1133,14 @@ static void test_rst_forensics(void)
     segip(&c, 0.0501, S, ACK, 5001, 1101, 0, 4, 64, 7001, true);
     segip(&c, 5.0, S, ACK | TD_TH_PSH, 5001, 1101, 10, 4, 64, 7002, true);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
-    td_conv_free(&c);
+}
+
+/* A reset beyond the sequence space seen, its sender going on after it:
+ * not the sender's. */
+static void test_rst_beyond_sender_goes_on(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: beyond, sender goes on");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1115,11 +1150,15 @@ static void test_rst_forensics(void)
     CHECK(FOUND(TD_RF_SEQ_BEYOND));
     CHECK(FOUND(TD_RF_CONTINUED));
     CHECK_CONTAINS(rview.text[TD_RF_SEQ_BEYOND], "sequence number 601 is 500 beyond the client's next (101)");
-    td_conv_free(&c);
+}
 
-    /* A handshake that starts over after the client's reset (a SYN meeting
-     * TIME_WAIT, answered with a bare ACK): what follows is not the client
-     * going on after its reset. */
+/* A handshake that starts over after the client's reset (a SYN meeting
+ * TIME_WAIT, answered with a bare ACK): what follows is not the client
+ * going on after its reset. */
+static void test_rst_handshake_restarted(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: handshake restarted");
     segip(&c, 0.0, C, SYN, 1000, 0, 0, 4, 63, 500, true);
     segip(&c, 0.001, S, ACK, 9000, 7777, 0, 4, 64, 300, true);
@@ -1130,9 +1169,14 @@ static void test_rst_forensics(void)
     segip(&c, 1.003, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 503, true);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
     CHECK(!FOUND(TD_RF_CONTINUED));
-    td_conv_free(&c);
+}
 
-    /* Linux accepts a reset carrying the sender's FIN sequence number. */
+/* Linux accepts a reset carrying the sender's FIN sequence number. */
+static void test_rst_seq_of_fin(void)
+{
+    TEST_CONV(c);
+    td_step st;
+
     start(&c, "rst: seq of the FIN");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | FIN, 1001, 5001, 0, 4, 63, 502, true);
@@ -1140,10 +1184,15 @@ static void test_rst_forensics(void)
     st = segip(&c, 0.03, C, RST | ACK, 1001, 5001, 0, 4, 63, 503, true);
     CHECK(st.event != TD_EV_RST_IGNORED);
     CHECK(c.rsts[0].accepted);
-    td_conv_free(&c);
+}
 
-    /* A SYN-ACK with a new ISN starts the server's sequence space over: its
-     * later abort is exact and accepted. */
+/* A SYN-ACK with a new ISN starts the server's sequence space over: its
+ * later abort is exact and accepted. */
+static void test_rst_new_synack_isn(void)
+{
+    TEST_CONV(c);
+    td_step st;
+
     start(&c, "rst: new SYN-ACK ISN");
     segip(&c, 0.0, C, SYN, 1000, 0, 0, 4, 63, 500, true);
     segip(&c, 0.001, S, SYN | ACK, 5000000, 1001, 0, 4, 64, 0, true);
@@ -1157,9 +1206,13 @@ static void test_rst_forensics(void)
     CHECK_STATE(&c, TD_CLOSED, TD_CLOSED);
     CHECK(c.rsts[0].accepted);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
-    td_conv_free(&c);
+}
 
-    /* Data sent before the reset but captured just after it. */
+/* Data sent before the reset but captured just after it. */
+static void test_rst_reordered_data(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: reordered data");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK | TD_TH_PSH, 1001, 5001, 100, 4, 63, 502, true);
@@ -1168,18 +1221,26 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
     CHECK(!FOUND(TD_RF_CONTINUED));
     CHECK(!FOUND(TD_RF_SEQ_BEYOND));
-    td_conv_free(&c);
+}
 
-    /* The capture missed server data the client had acknowledged. */
+/* The capture missed server data the client had acknowledged. */
+static void test_rst_acked_data_the_capture_missed(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: acknowledged data the capture missed");
     hs_v4(&c, 0.0002, 0.010);
     segip(&c, 0.02, C, ACK, 1001, 6001, 0, 4, 63, 502, true);
     segip(&c, 0.03, C, RST | ACK, 1001, 6001, 0, 4, 63, 503, true);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
     CHECK(!FOUND(TD_RF_ACK_UNSENT));
-    td_conv_free(&c);
+}
 
-    /* A host-wide counter after a long idle time. */
+/* A host-wide counter after a long idle time. */
+static void test_rst_shared_ipid_after_idle(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: shared IP ID counter after idle");
     segip(&c, 0.0, C, SYN, 1000, 0, 0, 4, 63, 100, true);
     segip(&c, 0.001, S, SYN | ACK, 5000, 1001, 0, 4, 64, 20000, true);
@@ -1189,9 +1250,13 @@ static void test_rst_forensics(void)
     segip(&c, 120.0, S, RST | ACK, 5021, 1001, 0, 4, 64, 61000, true);
     CHECK(strcmp(td_baseline_ipid(&c.ep[S].base), "incrementing") == 0);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
-    td_conv_free(&c);
+}
 
-    /* Data completing the handshake seconds late is no round trip. */
+/* Data completing the handshake seconds late is no round trip. */
+static void test_rst_late_handshake_completion(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: late handshake completion");
     segip(&c, 0.0, C, SYN, 1000, 0, 0, 4, 64, 500, true);
     segip(&c, 0.001, S, SYN | ACK, 5000, 1001, 0, 4, 63, 0, true);
@@ -1201,9 +1266,13 @@ static void test_rst_forensics(void)
     segip(&c, 3.02, C, RST | ACK, 1011, 5021, 0, 4, 64, 502, true);
     CHECK(td_conv_rtt_via(&c, C) < 0.0);
     CHECK_EQ_INT(assess(&c, 0), TD_RST_GENUINE);
-    td_conv_free(&c);
+}
 
-    /* IPv6: hop limit. */
+/* IPv6: hop limit. */
+static void test_rst_ipv6_hop_limit(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: IPv6 hop limit");
     segip(&c, 0.0, C, SYN, 1000, 0, 0, 6, 63, 0, false);
     segip(&c, 0.001, S, SYN | ACK, 5000, 1001, 0, 6, 64, 0, false);
@@ -1212,14 +1281,18 @@ static void test_rst_forensics(void)
     CHECK_EQ_INT(assess(&c, 0), TD_RST_IN_PATH_DEVICE);
     CHECK_CONTAINS(rview.text[TD_RF_TTL], "hop limit 64");
     CHECK(!FOUND(TD_RF_IPID));
-    td_conv_free(&c);
+}
 
-    /* Hostile: more resets than records; no IP information at all.  The
-     * sequence numbers are arbitrary (a fixed generator, the same on every
-     * libc), none the receiver's next: each reset is ignored, and nothing
-     * but resets follows, so no sender goes on.  Each side's 8 recorded
-     * resets (one every 2 ms) form a guessing burst, the one finding and
-     * of the forgery kind: every reset is suspicious, the first the worst. */
+/* Hostile: more resets than records; no IP information at all.  The
+ * sequence numbers are arbitrary (a fixed generator, the same on every
+ * libc), none the receiver's next: each reset is ignored, and nothing
+ * but resets follows, so no sender goes on.  Each side's 8 recorded
+ * resets (one every 2 ms) form a guessing burst, the one finding and
+ * of the forgery kind: every reset is suspicious, the first the worst. */
+static void test_rst_many_resets(void)
+{
+    TEST_CONV(c);
+
     start(&c, "rst: many resets");
     seg(&c, 0.0, C, SYN, 1000, 0, 0);
     seg(&c, 0.001, S, SYN | ACK, 5000, 1001, 0);
@@ -1241,9 +1314,12 @@ static void test_rst_forensics(void)
     CHECK_CONTAINS(rview.text[TD_RF_BURST], "8 resets from the client within 14.0 ms");
     CHECK_EQ_INT(assess(&c, TD_MAX_RSTS - 1), TD_RST_SUSPICIOUS);
     CHECK_CONTAINS(rview.text[TD_RF_BURST], "8 resets from the server within 14.0 ms");
-    td_conv_free(&c);
+}
 
-    /* Baseline helpers. */
+/* The baseline helpers: initial TTLs, the classes of IP ID counters, too
+ * many TTLs to keep. */
+static void test_rst_baseline_helpers(void)
+{
     current = "rst: baseline helpers";
     CHECK_EQ_INT(td_initial_ttl(30), 32);
     CHECK_EQ_INT(td_initial_ttl(63), 64);
@@ -1489,7 +1565,24 @@ int main(void)
     test_zeek();
     test_names();
     test_random_sequences();
-    test_rst_forensics();
+    test_rst_injected_after_handshake();
+    test_rst_genuine_abort();
+    test_rst_challenge_ack_exchange();
+    test_rst_guessing_burst();
+    test_rst_ack_of_unsent_data();
+    test_rst_too_soon();
+    test_rst_beyond_silent_sender();
+    test_rst_beyond_sender_goes_on();
+    test_rst_handshake_restarted();
+    test_rst_seq_of_fin();
+    test_rst_new_synack_isn();
+    test_rst_reordered_data();
+    test_rst_acked_data_the_capture_missed();
+    test_rst_shared_ipid_after_idle();
+    test_rst_late_handshake_completion();
+    test_rst_ipv6_hop_limit();
+    test_rst_many_resets();
+    test_rst_baseline_helpers();
     test_one_way();
     printf("engine: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
