@@ -839,8 +839,10 @@ static void test_names(void)
     CHECK(!td_outcome_is_settled(TD_OUT_SIMULTANEOUS_OPEN));
     CHECK(!td_outcome_is_settled(TD_OUT_SYN_UNANSWERED));
     CHECK(strcmp(td_client_error_text[TD_ERR_ECONNREFUSED], "Connection refused") == 0);
-    /* Tokens are unique, lowercase and hyphenated. */
+    /* Tokens are unique, lowercase and hyphenated (and not empty: the
+     * loop over an empty token's characters would check nothing). */
     for (int i = 0; i < TD_OUT_COUNT; i++) {
+        CHECK(td_outcome_info[i].token[0] != '\0');
         for (const char *p = td_outcome_info[i].token; *p; p++)
             CHECK((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-');
         for (int j = i + 1; j < TD_OUT_COUNT; j++)
