@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 
 import pytest
 
@@ -75,7 +74,12 @@ def gui(tshark):
         x(display, "xdotool", "windowsize", "--sync", win, "1400", "900")
         return win
 
-    time.sleep(1)
+    try:
+        xshot.wait_display(display, xvfb)
+    except BaseException:
+        xvfb.terminate()
+        xvfb.wait(10)
+        raise
     yield display, start
     for p in procs:
         p.terminate()
@@ -93,11 +97,8 @@ def gui(tshark):
 
 def open_table(display, main_window, which):
     x(display, "xdotool", "windowfocus", "--sync", main_window)
-    x(display, "xdotool", "key", "alt+s")
-    time.sleep(1)
-    for _ in range(MENU_DOWN[which]):
-        x(display, "xdotool", "key", "Down")
-    x(display, "xdotool", "key", "Return")
+    xshot.open_menu(display, "alt+s")
+    x(display, "xdotool", "key", *["Down"] * MENU_DOWN[which], "Return")
     return wait_window(display, f"TCP diagnosis: {which}")
 
 
@@ -107,35 +108,65 @@ def geometry(display, win):
     return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
 
 
+def empty_clipboard(display):
+    """Empty the clipboard, so that what is waited for next is a new copy
+    (xclip stays as its owner in the background)."""
+    subprocess.run(["xclip", "-selection", "clipboard", "/dev/null"], env={**os.environ, "DISPLAY": display},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=True)
+
+
+def clipboard(display):
+    return x(display, "xclip", "-o", "-selection", "clipboard", check=False).stdout
+
+
 def copy(display, dialog):
-    """Press the dialog's Copy button; return the clipboard."""
+    """Press the dialog's Copy button; return the clipboard once the copy is in it."""
+    empty_clipboard(display)
     X, Y, W, H = geometry(display, dialog)
     x(display, "xdotool", "mousemove", str(X + W - 236), str(Y + H - 24), "click", "1")
-    time.sleep(1.5)
-    return x(display, "xclip", "-o", "-selection", "clipboard").stdout
+    return wait_for("the dialog's Copy in the clipboard", lambda: clipboard(display), display)
 
 
 def apply_filter(display, dialog, dfilter):
+    """Type dfilter into the dialog's display filter field, then Return.
+    The field is read back first (select all, copy): on a loaded machine
+    keystrokes were lost (a fresh root's suite beside two others), or typed
+    before the click had given the field the keyboard; then it is typed
+    again."""
     X, Y, W, H = geometry(display, dialog)
-    x(display, "xdotool", "mousemove", str(X + 300), str(Y + H - 54), "click", "1")
-    time.sleep(0.3)
-    # Replace what a lost earlier attempt may have left in the field.
-    x(display, "xdotool", "key", "ctrl+a")
-    x(display, "xdotool", "type", "--delay", "20", dfilter)
+
+    def typed():
+        x(display, "xdotool", "mousemove", str(X + 300), str(Y + H - 54), "click", "1")
+        # Replace what a lost earlier attempt may have left in the field.
+        x(display, "xdotool", "key", "ctrl+a")
+        x(display, "xdotool", "type", "--delay", "20", dfilter)
+        empty_clipboard(display)
+        x(display, "xdotool", "key", "ctrl+a", "ctrl+c")
+        return xshot.poll(lambda: clipboard(display), 5.0) == dfilter
+
+    wait_for(f"the display filter field holding {dfilter!r}", typed, display, limit=60.0)
     x(display, "xdotool", "key", "Return")
-    time.sleep(3)
 
 
 def rows(text):
     return [l.split() for l in text.splitlines() if l.strip()[:1].isdigit()]
 
 
+def read_table(display, dialog):
+    """The dialog's Copy once the table has rows (it fills them when its
+    tap has run over the capture)."""
+    def with_rows():
+        text = copy(display, dialog)
+        return text if rows(text) else None
+    return wait_for("the table's rows in the dialog's Copy", with_rows, display)
+
+
 def test_conversation_table_in_the_gui(gui):
     display, start = gui
     main = start("icmp-unreachable-router.pcapng")
-    time.sleep(2)
+    wait_listed(display, main)
     dialog = open_table(display, main, "conversations")
-    text = copy(display, dialog)
+    text = read_table(display, dialog)
     assert "TCP diagnosis: conversations - " in text and "icmp-unreachable-router.pcapng:" in text
     got = [(r[0], r[2], r[3], r[4], r[5]) for r in rows(text)]
     assert got == [("0", "198.51.100.2:81", "icmp-unreachable", "S0", "S"),
@@ -144,27 +175,23 @@ def test_conversation_table_in_the_gui(gui):
                    ("3", "198.51.100.2:84", "icmp-unreachable", "S0", "S")]
     assert "the client reports Connection refused" in text
     # The dialog retaps the capture with the filter: on a loaded machine
-    # that takes a while, so look again for up to 20 s; and on a machine
-    # loaded enough, keystrokes into the filter field were lost once (a
-    # fresh root's suite beside two others): apply it a second time then.
+    # that takes a while, so copy again for up to 20 s; if the filter did
+    # not take (its Return lost), apply it a second time.
+    def streams():
+        return [r[0] for r in rows(copy(display, dialog))]
     for _attempt in range(2):
         apply_filter(display, dialog, "tcp.dstport == 83")
-        for _ in range(20):
-            streams = [r[0] for r in rows(copy(display, dialog))]
-            if streams == ["2"]:
-                break
-            time.sleep(1)
-        if streams == ["2"]:
+        if xshot.poll(lambda: streams() == ["2"], 20.0):
             break
-    assert streams == ["2"]
+    assert streams() == ["2"]
 
 
 def test_summary_table_in_the_gui(gui):
     display, start = gui
     main = start("close-wait-leak.pcapng")
-    time.sleep(2)
+    wait_listed(display, main)
     dialog = open_table(display, main, "summary")
-    text = copy(display, dialog)
+    text = read_table(display, dialog)
     assert "TCP diagnosis: summary - " in text and "close-wait-leak.pcapng:" in text
     lines = [l.split() for l in text.splitlines()]
     assert ["all", "close-wait", "20"] in lines
@@ -175,17 +202,27 @@ def test_summary_table_in_the_gui(gui):
 def wait_for(what, probe, display=None, limit=30.0):
     """probe() until it returns something true; fail after `limit` s (with
     a screenshot of the display, to see why)."""
-    end = time.time() + limit
-    while True:
+    got = xshot.poll(probe, limit)
+    if not got and display:
+        path = tempfile.mktemp(prefix="tcpdiag-gui-failed-", suffix=".png")
+        xshot.screenshot(display).write_png(path)
+        what += f" (the screen is in {path})"
+    assert got, f"gave up waiting for {what} after {limit} s"
+    return got
+
+
+def settled(probe):
+    """A probe that gives probe()'s result only when the previous call gave
+    the same: what a screenshot shows while Qt is still drawing (a row
+    half painted) is not yet the answer."""
+    last = [None]
+
+    def same_twice():
         got = probe()
-        if got or time.time() > end:
-            if not got and display:
-                path = tempfile.mktemp(prefix="tcpdiag-gui-failed-", suffix=".png")
-                xshot.screenshot(display).write_png(path)
-                what += f" (the screen is in {path})"
-            assert got, f"gave up waiting for {what} after {limit} s"
-            return got
-        time.sleep(0.3)
+        same = got if got and got == last[0] else None
+        last[0] = got
+        return same
+    return same_twice
 
 
 def packet_rows(shot, colour):
@@ -195,15 +232,36 @@ def packet_rows(shot, colour):
     return shot.rows_with(colour, 600)
 
 
-def select_last_packet(display, win):
-    """Go > Last Packet; returns the top and height of its row on screen."""
+def select_packet(display, win, key, what, below=-1):
+    """Press `key` (ctrl+Home, ctrl+End) in the packet list until a selected
+    row starting below pixel row `below` is drawn; the top and height of
+    that row on screen."""
     x(display, "xdotool", "windowfocus", "--sync", win)
     # The pointer off the list: a row under it has a colour of its own.
     x(display, "xdotool", "mousemove", "--window", win, "5", "890")
-    x(display, "xdotool", "key", "ctrl+End")
-    band = wait_for("the last packet selected", lambda: packet_rows(xshot.screenshot(display, win), SELECTED),
-                    display)
+
+    def selected():
+        # Pressed on every look: a press before the packets are listed
+        # selects nothing.
+        x(display, "xdotool", "key", key)
+        band = packet_rows(xshot.screenshot(display, win), SELECTED)
+        return tuple(band) if band and band[0] > below else None
+    band = wait_for(what, settled(selected), display)
     return band[0], len(band)
+
+
+def wait_listed(display, win):
+    """Until the capture's packets are in the packet list (its first one
+    selected): the window's title comes before them."""
+    return select_packet(display, win, "ctrl+Home", "the capture's first packet listed and selected")
+
+
+def select_last_packet(display, win):
+    """Go > Last Packet; returns the top and height of its row on screen.
+    The first packet first: Wireshark selects it itself once the packets
+    are read, and a look before that would take its row for the last."""
+    first, _ = wait_listed(display, win)
+    return select_packet(display, win, "ctrl+End", "the last packet selected, below the first", first)
 
 
 def click_row(display, win, top, height):
@@ -219,14 +277,11 @@ def copy_rows_as_csv(display, win):
     top, height = select_last_packet(display, win)
     click_row(display, win, top, height)
     x(display, "xdotool", "key", "ctrl+a")
-    # Empty the clipboard (xclip stays as its owner in the background).
-    subprocess.run(["xclip", "-selection", "clipboard", "/dev/null"], env={**os.environ, "DISPLAY": display},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=True)
-    x(display, "xdotool", "key", "alt+e")
-    time.sleep(0.5)
-    x(display, "xdotool", "key", "Right", "Down", "Return")
-    text = wait_for("the CSV in the clipboard",
-                    lambda: x(display, "xclip", "-o", "-selection", "clipboard", check=False).stdout, display)
+    empty_clipboard(display)
+    xshot.open_menu(display, "alt+e")
+    xshot.open_menu(display, "Right")   # Edit > Copy's submenu
+    x(display, "xdotool", "key", "Down", "Return")
+    text = wait_for("the CSV in the clipboard", lambda: clipboard(display), display)
     click_row(display, win, top, height)  # the last packet alone selected again
     return list(csv.reader(io.StringIO(text))), (top, height)
 
@@ -253,8 +308,8 @@ def test_profile_columns_and_colours_in_the_gui(gui, tshark, capture, rule, pack
     # The last packet selected, every other row in the rule's colour: one
     # block of packets - 1 rows of the same height right above it.
     colour = rule_colour(rule)
-    ys = wait_for(f"{packets - 1} rows in {colour}",
-                  lambda: packet_rows(xshot.screenshot(display, win), colour), display)
+    ys = list(wait_for(f"{packets - 1} rows in {colour}",
+                       settled(lambda: tuple(packet_rows(xshot.screenshot(display, win), colour))), display))
     pitch = len(ys) / (packets - 1)
     assert ys == list(range(ys[0], ys[0] + len(ys))), "the coloured rows are not one block"
     assert pitch == int(pitch) and abs(pitch - height) <= 2, (len(ys), height)

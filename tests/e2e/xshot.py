@@ -18,14 +18,65 @@ def xrun(display, *args, check=True):
                           capture_output=True, text=True, timeout=30)
 
 
+def poll(probe, limit, interval=0.3):
+    """probe() again and again until it returns something true, for at most
+    `limit` s; its last result (false if what it looks for never came)."""
+    end = time.monotonic() + limit
+    while True:
+        got = probe()
+        if got or time.monotonic() >= end:
+            return got
+        time.sleep(interval)  # between two looks, not a wait for anything
+
+
+def wait_display(display, server, limit=30.0):
+    """Until the X server `server` (a Popen of Xvfb) answers on `display`:
+    its lock file names it (not another server that holds the display) and
+    a client can open the display."""
+    lock = f"/tmp/.X{display.lstrip(':').split('.')[0]}-lock"
+
+    def ours():
+        try:
+            with open(lock) as f:
+                return f.read().strip() == str(server.pid)
+        except OSError:
+            return False
+
+    def answers():
+        if server.poll() is not None:
+            raise AssertionError(f"the X server for {display} exited with {server.returncode} "
+                                 "before it answered (display number in use?)")
+        return ours() and xrun(display, "xdotool", "getdisplaygeometry", check=False).returncode == 0
+    if not poll(answers, limit):
+        raise AssertionError(f"no X server answering on {display} after {limit} s")
+
+
+def visible_windows(display):
+    """The ids of the windows mapped on the display."""
+    p = xrun(display, "xdotool", "search", "--onlyvisible", "--name", "", check=False)
+    return set(p.stdout.split())
+
+
+def open_menu(display, key, limit=30.0):
+    """Press `key` (alt+s, or Right on a submenu's item) and return the id of
+    the menu it opens once that is mapped.  A Qt menu is a window of its own
+    (named after the application); once it shows, Qt hands it the keys."""
+    before = visible_windows(display)
+    xrun(display, "xdotool", "key", key)
+    menu = poll(lambda: sorted(visible_windows(display) - before), limit)
+    if not menu:
+        raise AssertionError(f"no menu opened by {key} after {limit} s; windows mapped: {sorted(before)}")
+    return menu[0]
+
+
 def wait_window(display, name, limit=40.0):
     """The id of the first window whose name matches, once there is one."""
-    end = time.time() + limit
-    while time.time() < end:
+    def found():
         p = xrun(display, "xdotool", "search", "--name", name, check=False)
-        if p.returncode == 0 and p.stdout.strip():
-            return p.stdout.split()[0]
-        time.sleep(0.5)
+        return p.stdout.split()[0] if p.returncode == 0 and p.stdout.strip() else None
+    win = poll(found, limit, 0.5)
+    if win:
+        return win
     names = xrun(display, "xdotool", "search", "--name", ".", "getwindowname", "%@", check=False).stdout
     raise AssertionError(f"no window named {name!r} after {limit} s; windows: {names!r}")
 

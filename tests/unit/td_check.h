@@ -18,6 +18,8 @@ static const char *current;
 #define CHECK_EQ_INT(a, b) check_int((long long)(a), (long long)(b), #a, __LINE__)
 #define CHECK_STATE(c, cs, ss) check_states((c), (cs), (ss), __LINE__)
 #define CHECK_CONTAINS(hay, needle) check_contains((hay), (needle), __LINE__)
+#define CHECK_SUMMARY(c, v, now, icmp_source, buf, n) \
+    check_summary((c), (v), (now), (icmp_source), (buf), (n), __LINE__)
 
 static inline void check(int ok, const char *what, int line)
 {
@@ -61,6 +63,23 @@ static inline void check_contains(const char *hay, const char *needle, int line)
     }
 }
 
+/* The summary at the end of the capture (td_conv_summary, final) into buf:
+ * its return value must be the text's length, and the text must not have
+ * been cut by the buffer (the checks of its words would miss what fell
+ * off, or pass on a prefix). */
+static inline void check_summary(const td_conv *c, const td_verdict *v, double now,
+                                 const char *icmp_source, char *buf, size_t n, int line)
+{
+    size_t len = td_conv_summary(c, v, now, true, icmp_source, buf, n);
+
+    if (len == strlen(buf) && len + 1 < n) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s:%d: summary: returned %zu, %zu long, in a buffer of %zu (cut?)\n", current,
+               line, len, strlen(buf), n);
+    }
+}
 
 /* Endpoint 0 is the client in most tests: port 40000 -> 80. */
 #define C 0

@@ -20,10 +20,12 @@ static td_step segw(td_conv *c, double ts, int sender, uint8_t flags, uint32_t s
     return td_conv_on_segment(c, &s);
 }
 
-static void summary_of(const td_conv *c, double now, char *buf, size_t n)
+/* The summary at `now`, checked whole (CHECK_SUMMARY). */
+#define summary_of(c, now, buf, n) summary_of_at((c), (now), (buf), (n), __LINE__)
+static void summary_of_at(const td_conv *c, double now, char *buf, size_t n, int line)
 {
     td_verdict v = verdict(c, now);
-    td_conv_summary(c, &v, now, true, NULL, buf, n);
+    check_summary(c, &v, now, NULL, buf, n, line);
 }
 
 /* Handshake, a 38-byte request and an 80-byte answer, all acknowledged:
@@ -62,7 +64,8 @@ static void test_dead_peer(void)
     CHECK_EQ_INT(v.client_error, TD_ERR_NONE);
     CHECK_EQ_INT(v.key_frame, frame_no);
     CHECK_STATE(&c, TD_ESTABLISHED, TD_ESTABLISHED);
-    td_flow_rtx_schedule(&c, C, sched, sizeof sched);
+    CHECK_EQ_INT(td_flow_rtx_schedule(&c, C, sched, sizeof sched),
+                 strlen("0.000, 0.200, 0.400, 0.800, 1.600"));
     CHECK(strcmp(sched, "0.000, 0.200, 0.400, 0.800, 1.600") == 0);
     CHECK_EQ_INT(c.ep[C].bytes, 76); /* the retransmissions are not new bytes */
     /* nothing for long after the last: the client gave up */
@@ -101,7 +104,8 @@ static void test_dead_peer(void)
     v = verdict(&c, 4.0);
     CHECK_EQ_INT(v.outcome, TD_OUT_RETRANS_TIMEOUT);
     CHECK(!v.gave_up);
-    td_flow_rtx_schedule(&c, C, sched, sizeof sched);
+    CHECK_EQ_INT(td_flow_rtx_schedule(&c, C, sched, sizeof sched),
+                 strlen("0.000, 0.420, 0.840, 1.680, 3.360"));
     CHECK(strcmp(sched, "0.000, 0.420, 0.840, 1.680, 3.360") == 0);
 
     start(&c, "ten retransmissions: the next interval is twice the last, not 3 s");
@@ -515,7 +519,7 @@ static void test_race_injection(void)
     seg(&c, 0.061, S, SYN | ACK, 5000, 1001, 0);
     seg(&c, 0.0611, C, RST, 1001, 0, 0);
     int k = td_conv_rst_index(&c, 2);
-    CHECK(k >= 0);
+    CHECK_EQ_INT(k, 0);
     td_rst_assess(&c, (uint32_t)k, false, &rv);
     CHECK_EQ_INT(rv.level, TD_RST_LIKELY_FORGED);
     CHECK(rv.found & (1u << TD_RF_ANSWERED));
@@ -533,6 +537,7 @@ static void test_race_injection(void)
     seg(&c, 0.002, S, RST | ACK, 5001, 1001, 0);
     seg(&c, 1.001, S, SYN | ACK, 5000, 1001, 0);
     k = td_conv_rst_index(&c, 3);
+    CHECK_EQ_INT(k, 0);   /* else the assessment below is of no reset: nothing found */
     td_rst_assess(&c, (uint32_t)k, false, &rv);
     CHECK(!(rv.found & (1u << TD_RF_ANSWERED)));
 
@@ -545,6 +550,7 @@ static void test_race_injection(void)
     r.ip_id = (uint16_t)(100 + 4);   /* the request's */
     td_conv_on_segment(&c, &r);
     k = td_conv_rst_index(&c, r.frame);
+    CHECK_EQ_INT(k, 0);
     td_rst_assess(&c, (uint32_t)k, false, &rv);
     CHECK(rv.found & (1u << TD_RF_ODD_FLAGS));
     CHECK(rv.found & (1u << TD_RF_IPID_COPY));
