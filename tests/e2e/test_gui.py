@@ -174,6 +174,11 @@ def test_conversation_table_in_the_gui(gui):
                    ("2", "198.51.100.2:83", "icmp-unreachable", "S0", "S"),
                    ("3", "198.51.100.2:84", "icmp-unreachable", "S0", "S")]
     assert "the client reports Connection refused" in text
+    # The same columns as tshark's table (test_tables.CONV_COLS), in order.
+    from test_tables import CONV_COLS
+    header = next(l for l in text.splitlines() if l.lstrip().startswith("Stream"))
+    at = [header.find(title) for title in CONV_COLS]
+    assert -1 not in at and at == sorted(at), (header, CONV_COLS)
     # The dialog retaps the capture with the filter: on a loaded machine
     # that takes a while, so copy again for up to 20 s; if the filter did
     # not take (its Return lost), apply it a second time.
