@@ -620,6 +620,59 @@ static void register_expert_table(expert_module_t *em, expert_field *fields,
     expert_register_field_array(em, ei, n);
 }
 
+/* "prefix: a, b, c suffix", of the tokens of rows [from, count): a field's
+ * description made from the table, so that it lists every value the field
+ * can take.  Allocated once and kept: Wireshark keeps the pointer. */
+static const char *tokens_blurb(const char *prefix, const td_diag_info *info, int from, int count,
+                                const char *suffix)
+{
+    GString *b = g_string_new(prefix);
+
+    for (int i = from; i < count; i++)
+        g_string_append_printf(b, "%s%s", i > from ? ", " : ": ", info[i].token);
+    g_string_append(b, suffix);
+    return g_string_free(b, FALSE);
+}
+
+static const char *names_blurb(const char *prefix, const char *const *names, int from, int count)
+{
+    GString *b = g_string_new(prefix);
+
+    for (int i = from; i < count; i++)
+        g_string_append_printf(b, "%s%s", i > from ? ", " : ": ", names[i]);
+    return g_string_free(b, FALSE);
+}
+
+/* The descriptions of the fields whose values are the table's tokens. */
+static void describe_from_table(hf_register_info *hf, size_t n)
+{
+    static td_diag_info rst_findings[TD_RF_COUNT];
+
+    for (int i = 0; i < TD_RF_COUNT; i++)
+        rst_findings[i].token = td_rst_finding_info_table[i].token;
+    for (size_t i = 0; i < n; i++) {
+        header_field_info *h = &hf[i].hfinfo;
+        if (hf[i].p_id == &hf_outcome)
+            h->blurb = tokens_blurb("What became of the conversation", td_outcome_info, 0, TD_OUT_COUNT,
+                                    " (final in the GUI and tshark -2, best known so far in one pass)");
+        else if (hf[i].p_id == &hf_reset_assessment)
+            h->blurb = tokens_blurb("The worst assessment of the conversation's resets",
+                                    td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
+        else if (hf[i].p_id == &hf_rst_assessment)
+            h->blurb = tokens_blurb("Whether this reset came from the endpoint it claims",
+                                    td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
+        else if (hf[i].p_id == &hf_rst_finding)
+            h->blurb = tokens_blurb("Token of each piece of evidence about this reset", rst_findings, 0,
+                                    TD_RF_COUNT, "");
+        else if (hf[i].p_id == &hf_finding)
+            h->blurb = tokens_blurb("A pattern across conversations this one is part of", td_finding_info,
+                                    1, TD_FIND_COUNT, " (GUI and tshark -2)");
+        else if (hf[i].p_id == &hf_client_errno)
+            h->blurb = names_blurb("The errno the client application was given (Linux), where the "
+                                   "capture shows it", td_client_error_name, 1, TD_ERR_COUNT);
+    }
+}
+
 void tree_register(int proto)
 {
     static hf_register_info hf[] = {
@@ -630,13 +683,13 @@ void tree_register(int proto)
         { &hf_server_state, { "Server state", "tcpdiag.server_state", FT_STRING, BASE_NONE, NULL, 0x0,
           "The server's state after this packet, as observed at the capture point (netstat spelling)", HFILL } },
         { &hf_outcome, { "Outcome", "tcpdiag.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
-          "What became of the conversation (final in the GUI and tshark -2, best known so far in one pass)", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_outcome_final, { "Outcome is final", "tcpdiag.outcome_final", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "True when the outcome was computed after the whole capture was read", HFILL } },
         { &hf_summary, { "Summary", "tcpdiag.summary", FT_STRING, BASE_NONE, NULL, 0x0,
           "One line explaining the outcome, with its numbers", HFILL } },
         { &hf_client_errno, { "Client errno", "tcpdiag.client_errno", FT_STRING, BASE_NONE, NULL, 0x0,
-          "The errno the client application was given (Linux), where the capture shows it", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_client_error, { "Client error", "tcpdiag.client_error", FT_STRING, BASE_NONE, NULL, 0x0,
           "The error message the client application reports (Linux strerror)", HFILL } },
         { &hf_role_basis, { "Roles decided by", "tcpdiag.role_basis", FT_STRING, BASE_NONE, NULL, 0x0,
@@ -720,9 +773,9 @@ void tree_register(int proto)
         { &hf_server_rtt, { "Round trip to server", "tcpdiag.server_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
           "From the capture point to the server and back: SYN to SYN-ACK", HFILL } },
         { &hf_reset_assessment, { "Reset assessment", "tcpdiag.reset_assessment", FT_STRING, BASE_NONE, NULL, 0x0,
-          "The worst assessment of the conversation's resets: genuine, in-path-device, suspicious, likely-forged", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_rst_assessment, { "Reset forensics", "tcpdiag.rst.assessment", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Whether this reset came from the endpoint it claims: genuine, in-path-device, suspicious, likely-forged", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_rst_claimed, { "Claimed sender", "tcpdiag.rst.claimed_sender", FT_STRING, BASE_NONE, NULL, 0x0,
           "The endpoint whose address and port the reset carries: client or server", HFILL } },
         { &hf_rst_accepted, { "Accepted", "tcpdiag.rst.accepted", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
@@ -738,11 +791,11 @@ void tree_register(int proto)
         { &hf_rst_ack_offset, { "Acknowledgement offset", "tcpdiag.rst.ack_offset", FT_INT32, BASE_DEC, NULL, 0x0,
           "The reset's acknowledgement minus the peer's next sequence number as seen (> 0: data never sent)", HFILL } },
         { &hf_rst_finding, { "Finding", "tcpdiag.rst.finding", FT_STRING, BASE_NONE, NULL, 0x0,
-          "Token of each piece of evidence about this reset (see the README)", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_rst_evidence, { "Evidence", "tcpdiag.rst.evidence", FT_STRING, BASE_NONE, NULL, 0x0,
           "Each piece of evidence about this reset, in words with its numbers", HFILL } },
         { &hf_finding, { "Capture-wide finding", "tcpdiag.finding", FT_STRING, BASE_NONE, NULL, 0x0,
-          "A pattern across conversations this one is part of: syn-flood, scan, close-wait-leak, time-wait-churn, shutdown-burst, ping-no-tcp (GUI and tshark -2)", HFILL } },
+          NULL /* describe_from_table */, HFILL } },
         { &hf_finding_text, { "Finding", "tcpdiag.finding_text", FT_STRING, BASE_NONE, NULL, 0x0,
           "The capture-wide finding in words, with its numbers", HFILL } },
         { &hf_icmp_about, { "ICMP error about", "tcpdiag.icmp_about", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
@@ -752,6 +805,7 @@ void tree_register(int proto)
     expert_module_t *em;
 
     proto_tcpdiag = proto;
+    describe_from_table(hf, array_length(hf));
     proto_register_field_array(proto_tcpdiag, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
 

@@ -115,6 +115,23 @@ def test_expert_fields_match_the_table(tshark):
     assert ours == documented
 
 
+def test_field_descriptions_list_the_table(tshark):
+    """The fields whose values are tokens of the table describe every value
+    (made from the table, not written out)."""
+    blurb = {l.split("\t")[2]: l.split("\t")[7] for l in tshark.run(["-G", "fields"]).stdout.splitlines()
+             if l.startswith("F\t") and l.split("\t")[2].startswith("tcpdiag.")}
+    ref = reference()
+    section = lambda title: ref.split(title)[1].split("\n## ")[0]
+    outcomes = re.findall(r"^\| `([a-z0-9-]+)` \|", section("## Outcomes"), re.M)
+    findings = re.findall(r"^\| `([a-z0-9-]+)` \|", section("## Capture-wide findings"), re.M)
+    levels = re.findall(r"^\| `([a-z0-9-]+)` \|", section("## Reset assessments"), re.M)
+    assert len(outcomes) > 25 and len(findings) >= 8 and len(levels) == 4
+    for field, tokens in (("tcpdiag.outcome", outcomes), ("tcpdiag.finding", findings),
+                          ("tcpdiag.reset_assessment", levels), ("tcpdiag.rst.assessment", levels)):
+        listed = blurb[field].split(": ", 1)[1]
+        assert all(re.search(rf"(^|, ){re.escape(t)}(,|$| \()", listed) for t in tokens), (field, listed)
+
+
 def test_preference_is_registered(tshark):
     out = tshark.run(["-G", "defaultprefs"]).stdout
     assert "#tcpdiag.answer_wait_ms: 3000" in out
