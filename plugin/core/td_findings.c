@@ -82,6 +82,7 @@ struct td_findings {
     member_list dropped;    /* attempts whose SYNs a full accept queue may have dropped */
     size_t      added;      /* members added: the next one's order */
     unsigned    started, oneway_clients;
+    bool        open;       /* between begin() and end() */
     bool        oom;        /* memory ran out since begin(): no findings */
     /* The findings. */
     result     *res;
@@ -308,7 +309,7 @@ static double queue_full_until(const td_conv *c)
 void td_findings_add(td_findings *f, uint32_t id, const td_conv *c, const td_addr addr[2],
                      const td_verdict *v)
 {
-    if (!(c->flags & TD_C_STARTED))
+    if (!f->open || !(c->flags & TD_C_STARTED))
         return;
     f->started++;
     const int sender = td_conv_one_way(c, NULL);
@@ -1008,12 +1009,25 @@ td_findings *td_findings_new(void)
     return f;
 }
 
+/* The members are only needed to decide: a capture's worth of them is
+ * not kept beside the findings. */
+static void free_members(td_findings *f)
+{
+    for (size_t k = 0; k < TD_FIND_COUNT; k++) {
+        free(f->kind[k].v);
+        memset(&f->kind[k], 0, sizeof f->kind[k]);
+    }
+    free(f->answers.v);
+    free(f->dropped.v);
+    memset(&f->answers, 0, sizeof f->answers);
+    memset(&f->dropped, 0, sizeof f->dropped);
+}
+
 void td_findings_begin(td_findings *f, const td_findings_prefs *p, double now)
 {
     free_results(f);
-    for (size_t k = 0; k < TD_FIND_COUNT; k++)
-        f->kind[k].n = 0;
-    f->answers.n = f->dropped.n = 0;
+    free_members(f);
+    f->open = true;
     f->added = 0;
     f->started = f->oneway_clients = 0;
     f->oom = false;
@@ -1023,9 +1037,14 @@ void td_findings_begin(td_findings *f, const td_findings_prefs *p, double now)
 
 void td_findings_end(td_findings *f)
 {
-    free_results(f);
-    if (f->oom)
+    if (!f->open)
         return;
+    f->open = false;
+    free_results(f);
+    if (f->oom) {
+        free_members(f);
+        return;
+    }
     sort_members(&f->answers, cmp_answer);
     sort_members(&f->dropped, cmp_member);
     for (size_t r = 0; r < sizeof group_rules / sizeof group_rules[0] && !f->oom; r++) {
@@ -1043,6 +1062,7 @@ void td_findings_end(td_findings *f)
         one_way_capture(f);
     if (f->oom || !index_findings(f))
         free_results(f);   /* all or nothing */
+    free_members(f);
 }
 
 void td_findings_free(td_findings *f)
@@ -1051,10 +1071,7 @@ void td_findings_free(td_findings *f)
         return;
     free_results(f);
     free(f->res);
-    for (size_t k = 0; k < TD_FIND_COUNT; k++)
-        free(f->kind[k].v);
-    free(f->answers.v);
-    free(f->dropped.v);
+    free_members(f);
     free(f->echo);
     free(f);
 }

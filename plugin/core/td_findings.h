@@ -96,15 +96,16 @@ void td_findings_begin(td_findings *f, const td_findings_prefs *p, double now);
 /*
  * One conversation: `id` is the caller's (tcp.stream), addr[i] endpoint
  * i's address, `v` its verdict at `now`.  Conversations whose flags lack
- * TD_C_STARTED are ignored.  What is needed is copied: c may be a scratch
+ * TD_C_STARTED are ignored, and so is every call outside begin() .. end().  What is needed is copied: c may be a scratch
  * copy that dies after the call.  Each id once: a conversation's findings
  * are looked up by it.
  */
 void td_findings_add(td_findings *f, uint32_t id, const td_conv *c, const td_addr addr[2],
                      const td_verdict *v);
 
-/* Decide.  The findings stay until the next begin().  If memory ran out
- * since begin(), there are none. */
+/* Decide, and forget the conversations.  The findings stay until the next
+ * begin() (another end() changes nothing).  If memory ran out since
+ * begin(), there are none. */
 void td_findings_end(td_findings *f);
 
 typedef struct {

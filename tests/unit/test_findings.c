@@ -893,6 +893,14 @@ static void test_order_and_keys(void)
     CHECK_EQ_INT(td_findings_of(F, 77, &idx), 0);
     CHECK(idx == NULL);
 
+    /* Outside begin() .. end(): nothing added, the findings stay. */
+    close_wait(40010, 0);
+    feed(6, "198.51.100.1", "192.0.2.77");
+    end();
+    CHECK_EQ_INT(td_findings_count(F), 5);
+    CHECK(found(TD_FIND_CLOSE_WAIT_LEAK, "192.0.2.77:80") == NULL);
+    CHECK_STR(key_at(1), "192.0.2.9:80");
+
     /* IPv4-mapped IPv6 addresses stay IPv6 (after every IPv4 address). */
     begin("keys: an IPv4-mapped IPv6 address", 100.0);
     close_wait(40000, 0);
