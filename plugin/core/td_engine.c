@@ -86,7 +86,7 @@ static bool acks_syn(const td_endpoint *p, uint32_t ack)
         return true;
     if (p->bytes == 0)
         return false;
-    return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
+    return td_seq_gt(ack, p->isn + 1) && td_seq_le(ack, p->snd_end + 1);
 }
 
 /* Who is in TIME_WAIT: 1 the client, 2 the server, 3 both, 0 neither. */
@@ -551,7 +551,7 @@ static bool on_rst(td_conv *c, const td_segment *s)
         c->rst_trigger_flags = p->last_flags;
         c->rst_trigger_len = p->last_len;
         c->rst_acks_less = (s->flags & TD_TH_ACK) && p->bytes > 0 &&
-                           (int32_t)(p->snd_end - s->ack) > 0;
+                           td_seq_gt(p->snd_end, s->ack);
         td_flow_on_rst(c, s);
     }
     /* A client in SYN-SENT answers an ACK that acknowledges something
@@ -616,7 +616,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         /* RFC 9293 3.10.7: a reset ends the connection for its sender. */
         st.event = TD_EV_AFTER_RST;
     } else if ((me->know & TD_K_SENT_FIN) && s->payload_len > 0 &&
-               (int32_t)(s->seq + s->payload_len - me->fin_seq) > 0) {
+               td_seq_gt(s->seq + s->payload_len, me->fin_seq)) {
         /* Payload past the FIN's sequence number (RFC 9293 3.10.7.4). */
         st.event = TD_EV_DATA_AFTER_FIN;
     }
@@ -674,7 +674,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
          * headers look like: the baseline its resets are judged by. */
         uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u) +
                        ((fl & TD_TH_FIN) ? 1u : 0u);
-        if (!me->have_nxt || (int32_t)(end - me->nxt) > 0) {
+        if (!me->have_nxt || td_seq_gt(end, me->nxt)) {
             me->nxt = end;
             me->nxt_ts = s->ts;
             me->have_nxt = true;
@@ -684,7 +684,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         } else if (fl & TD_TH_ACK) {
             /* Acknowledgements that jump by more than any window could
              * are not a peer's data (an ACK flood, random numbers). */
-            const int32_t d = (int32_t)(s->ack - me->acked);
+            const int32_t d = td_seq_diff(s->ack, me->acked);
             if (d > (int32_t)MAX_UNSEEN_BYTES || d < -(int32_t)MAX_UNSEEN_BYTES)
                 c->flags |= TD_C_ACKS_ERRATIC;
             else if (td_seq_lt(s->ack, me->first_acked))
@@ -696,7 +696,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             !(c->flags & TD_C_ACKS_ERRATIC) && td_seq_gt(s->ack, me->first_acked) &&
             silent(&c->ep[1 - s->sender]))
             c->one_way_frame = s->frame;
-        if ((fl & TD_TH_ACK) && (!me->have_acked || (int32_t)(s->ack - me->acked) > 0)) {
+        if ((fl & TD_TH_ACK) && (!me->have_acked || td_seq_gt(s->ack, me->acked))) {
             me->acked = s->ack;
             me->have_acked = true;
         }

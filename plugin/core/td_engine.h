@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "td_diag.h"
+#include "td_seq.h"
 #include "td_zeek.h"
 
 /* Endpoint states, named after what netstat prints on that host. */
@@ -503,12 +504,6 @@ bool td_rst_observe(td_conv *c, const td_segment *s);
  * within microseconds, alike but for nothing). */
 #define TD_DUPLICATE_S 0.0005
 bool td_captured_twice(const td_conv *c, const td_segment *s, bool proven);
-
-/* Sequence-number order modulo 2^32 (RFC 9293 3.4). */
-static inline bool td_seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool td_seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool td_seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool td_seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
 /* The words "client"/"server" for endpoint index i. */
 static inline const char *td_role_word(const td_conv *c, int i)

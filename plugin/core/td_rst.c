@@ -269,9 +269,9 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
             }
             uint32_t end = s->seq + s->payload_len;
             if (s->payload_len > 0 && s->ts - r->ts < REORDER_WINDOW &&
-                (int32_t)(end - r->seq) <= 0) {
+                td_seq_le(end, r->seq)) {
                 /* Sent before the reset, captured after it. */
-                if (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0) {
+                if (!r->have_snd || td_seq_gt(end, r->snd_nxt)) {
                     r->snd_nxt = end;
                     r->have_snd = true;
                     news = true;
@@ -287,15 +287,15 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
             if (r->cont_frame)
                 continue;
             const td_endpoint *p = &c->ep[1 - r->sender];
-            if (s->payload_len > 0 && (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0)) {
+            if (s->payload_len > 0 && (!r->have_snd || td_seq_gt(end, r->snd_nxt))) {
                 r->cont_kind = 1;
                 r->cont_frame = s->frame;
                 r->cont_ts = s->ts;
-                r->cont_bytes = r->have_snd && (int32_t)(s->seq - r->snd_nxt) < 0
+                r->cont_bytes = r->have_snd && td_seq_lt(s->seq, r->snd_nxt)
                                 ? end - r->snd_nxt : s->payload_len;
                 news = true;
             } else if ((s->flags & TD_TH_ACK) && r->have_peer && p->have_nxt &&
-                       (int32_t)(s->ack - r->peer_nxt) > 0 && (int32_t)(s->ack - p->nxt) <= 0) {
+                       td_seq_gt(s->ack, r->peer_nxt) && td_seq_le(s->ack, p->nxt)) {
                 /* It acknowledged what its peer sent after the reset. */
                 r->cont_kind = 2;
                 r->cont_frame = s->frame;
@@ -441,8 +441,8 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
      * this too, and falls silent (answering at most the receiver's
      * challenge ACK, RFC 5961 3.2): it counts only if the sender went on. */
     if (r->have_snd && !(!(r->flags & TD_TH_ACK) && r->seq == 0) && !r->follow_frame &&
-        r->sender_after && (int32_t)(r->seq - r->snd_nxt) > 0 &&
-        (!r->have_peer_acked || (int32_t)(r->seq - r->peer_acked) > 0)) {
+        r->sender_after && td_seq_gt(r->seq, r->snd_nxt) &&
+        (!r->have_peer_acked || td_seq_gt(r->seq, r->peer_acked))) {
         if (r->have_peer_acked)
             say(out, TD_RF_SEQ_BEYOND,
                 "sequence number %u is %u beyond the %s's next (%u) and %u beyond what the %s acknowledged (%u)",
@@ -455,8 +455,8 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
     }
     /* Data the sender had already acknowledged did exist: the capture
      * missed it. */
-    if ((r->flags & TD_TH_ACK) && r->have_peer && (int32_t)(r->ack - r->peer_nxt) > 0 &&
-        (!r->have_snd_acked || (int32_t)(r->ack - r->snd_acked) > 0))
+    if ((r->flags & TD_TH_ACK) && r->have_peer && td_seq_gt(r->ack, r->peer_nxt) &&
+        (!r->have_snd_acked || td_seq_gt(r->ack, r->snd_acked)))
         say(out, TD_RF_ACK_UNSENT,
             "acknowledges %u bytes the %s never sent (ack %u, the %s's next %u)",
             r->ack - r->peer_nxt, peer, rel(c, pr, r->ack), peer, rel(c, pr, r->peer_nxt));

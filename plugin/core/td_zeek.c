@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "td_count.h"
+#include "td_seq.h"
 #include "td_zeek.h"
 
 #define TH_FIN 0x01u
@@ -92,9 +93,9 @@ static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint
 /* The block past the hole, once the contiguous data reaches it. */
 static void take_ahead(td_zeek_ep *e)
 {
-    if (e->ahead_end == e->ahead_seq || (int32_t)(e->contig - e->ahead_seq) < 0)
+    if (e->ahead_end == e->ahead_seq || td_seq_lt(e->contig, e->ahead_seq))
         return;
-    if ((int32_t)(e->ahead_end - e->contig) > 0)
+    if (td_seq_gt(e->ahead_end, e->contig))
         e->contig = e->ahead_end;
     e->ahead_seq = e->ahead_end = e->contig;
 }
@@ -281,16 +282,16 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
      * when the hole fills: a reassembler would have had it all. */
     if (len > 0) {
         const uint32_t dseq = seq + ((flags & TH_SYN) ? 1u : 0u), dend = dseq + len;
-        if ((int32_t)(dseq - e->contig) <= 0 && (int32_t)(dend - e->contig) > 0) {
+        if (td_seq_le(dseq, e->contig) && td_seq_gt(dend, e->contig)) {
             e->contig = dend;
-        } else if ((int32_t)(dseq - e->contig) > 0) {
-            if (e->ahead_end == e->ahead_seq || (int32_t)(dend - e->ahead_seq) < 0) {
+        } else if (td_seq_gt(dseq, e->contig)) {
+            if (e->ahead_end == e->ahead_seq || td_seq_lt(dend, e->ahead_seq)) {
                 e->ahead_seq = dseq;   /* the first block, or one nearer the hole */
                 e->ahead_end = dend;
-            } else if ((int32_t)(dseq - e->ahead_end) <= 0) {
-                if ((int32_t)(dseq - e->ahead_seq) < 0)
+            } else if (td_seq_le(dseq, e->ahead_end)) {
+                if (td_seq_lt(dseq, e->ahead_seq))
                     e->ahead_seq = dseq;
-                if ((int32_t)(dend - e->ahead_end) > 0)
+                if (td_seq_gt(dend, e->ahead_end))
                     e->ahead_end = dend;
             }
         }
@@ -305,15 +306,15 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
 
     /* ACK bookkeeping: the highest acknowledgement of the peer's data. */
     if ((flags & TH_ACK) && !(flags & TH_RST) && p->init &&
-        (int32_t)(ack - p->ack_seq) > 0) {
+        td_seq_gt(ack, p->ack_seq)) {
         /* The peer's data acknowledged past a hole in what the capture
          * showed of it: a content gap in the peer's direction, recorded
          * once both ends are established or closing (TCP_Reassembler's
          * Gap; an acknowledgement of the FIN does not count). */
         uint32_t upto = ack;
-        if (p->fin_cnt > 0 && (int32_t)(ack - p->fin_seq) > 0)
+        if (p->fin_cnt > 0 && td_seq_gt(ack, p->fin_seq))
             upto = p->fin_seq;
-        if ((int32_t)(upto - p->contig) > 0) {
+        if (td_seq_gt(upto, p->contig)) {
             if ((e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
                 (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
                 scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_next);
@@ -327,7 +328,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
      * sequence number already seen. */
     {
         const uint32_t end = (flags & TH_RST) ? seq : end_all;
-        const int32_t delta = (int32_t)(end - e->last_seq);
+        const int32_t delta = td_seq_diff(end, e->last_seq);
         if ((flags & (TH_SYN | TH_RST)) && (delta > 1048576 || delta < -1048576))
             ;
         else if ((flags & TH_FIN) && e->last_seq == e->start_seq + 1)
@@ -350,7 +351,7 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
 /* TCP_Endpoint::Size() for the REJ test: bytes of sequence space used. */
 static uint64_t endpoint_size(const td_zeek_ep *e)
 {
-    uint32_t top = (int32_t)(e->ack_seq - e->last_seq) > 0 ? e->ack_seq : e->last_seq;
+    uint32_t top = td_seq_gt(e->ack_seq, e->last_seq) ? e->ack_seq : e->last_seq;
     uint64_t size = (uint32_t)(top - e->start_seq);
 
     if (size > 0)
