@@ -18,8 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td_baseline.h"
 #include "td_count.h"
 #include "td_engine.h"
+#include "td_rst.h"
+#include "td_seq.h"
 #include "td_words.h"
 
 #define TD_DIAG_ROW(id, tok, sev, grp, head) { tok, sev, grp, head },

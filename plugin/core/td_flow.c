@@ -22,6 +22,8 @@
 
 #include "td_count.h"
 #include "td_engine.h"
+#include "td_rst.h"
+#include "td_seq.h"
 #include "td_words.h"
 
 /* Silence before a flight after which data never answered reads as a
