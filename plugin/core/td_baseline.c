@@ -41,7 +41,7 @@ void td_baseline_add(td_baseline *b, const td_segment *s)
         uint16_t d = (uint16_t)(s->ip_id - b->id_last);
         if (d == 1)
             td_count32(&b->id_step1);
-        else if (d >= 2 && d <= 1024)
+        else if (d >= 2 && d <= TD_IPID_STEP_MAX)
             td_count32(&b->id_small);
     }
     b->id_last = s->ip_id;

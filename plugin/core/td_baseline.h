@@ -11,6 +11,11 @@
 
 #include "td_segment.h"
 
+/* The largest step between two IPv4 identifications still in line with
+ * one counter (a TSO burst moves a per-connection counter by a few
+ * hundred at most). */
+#define TD_IPID_STEP_MAX 1024u
+
 /* What one endpoint's packets look like, for telling its own resets from
  * forged ones.  Only packets other than resets count. */
 #define TD_TTL_SLOTS 4
@@ -21,7 +26,7 @@ typedef struct {
     uint8_t  ip;                  /* IP version of its packets (4 or 6), 0 unknown */
     uint16_t id_last;             /* last non-zero IPv4 identification */
     uint32_t id_n, id_zero;       /* IPv4 packets, of which with identification 0 */
-    uint32_t id_step1, id_small;  /* steps between non-zero ones: +1, +2..+1024 */
+    uint32_t id_step1, id_small;  /* steps between non-zero ones: +1, +2..+TD_IPID_STEP_MAX */
 } td_baseline;
 
 /* Learn from one of its segments (not a reset). */

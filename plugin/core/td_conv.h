@@ -176,6 +176,9 @@ typedef struct {
     uint16_t mtu;              /* fragmentation needed / packet too big: the MTU it names */
 } td_icmp;
 
+/* td_conv.rst_by and first_fin_by while there is none. */
+#define TD_NO_ENDPOINT 0xff
+
 /* One reset and what came after it: td_rst.h. */
 typedef struct td_rst td_rst;
 
@@ -198,7 +201,7 @@ typedef struct {
     uint32_t rst_trigger_len;          /* the peer's segment before the reset */
     uint8_t  rst_trigger_flags;
     bool     rst_acks_less;            /* the reset acknowledged less than the peer sent */
-    uint8_t  first_fin_by;             /* endpoint index, 0xff if none */
+    uint8_t  first_fin_by;             /* endpoint index, TD_NO_ENDPOINT if none */
     uint16_t port[2];                  /* ports of endpoints 0 and 1 */
     uint16_t flags;                    /* TD_C_* */
     uint16_t syn_retries_after_synack; /* client SYNs seen after a SYN-ACK */

@@ -24,6 +24,18 @@
 #include "td_segment.h"
 #include "td_seq.h"
 
+/* Linux's timers, as the engine and the glue's capture-wide findings read
+ * them.  TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s).  A first retransmission
+ * of a SYN or SYN-ACK comes 1 s after it (TCP_TIMEOUT_INIT), seen at the
+ * capture point between TD_FIRST_RTX_MIN_S and TD_FIRST_RTX_MAX_S.  A
+ * retransmission is overdue once its expected interval, times
+ * TD_TIMER_SLACK plus TD_TIMER_SLACK_S, has passed without it. */
+#define TD_TIME_WAIT_S 60.0
+#define TD_FIRST_RTX_MIN_S 0.8
+#define TD_FIRST_RTX_MAX_S 1.5
+#define TD_TIMER_SLACK 1.1
+#define TD_TIMER_SLACK_S 0.05
+
 /* The netstat name of a td_state ("ESTABLISHED"). */
 const char *td_state_name(td_state s);
 

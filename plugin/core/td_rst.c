@@ -39,8 +39,9 @@ const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT] = { TD_RST_FIND
 
 /* Two resets of one sender closer than this in time form a burst. */
 #define BURST_WINDOW 1.0
-/* IPv4 identification steps still "in line" with a counter. */
-#define ID_STEP_PER_CONNECTION 1024u
+/* An IPv4 identification more than half the 16-bit space ahead of a
+ * counter's is behind it. */
+#define IPID_HALF 32768u
 /* A segment of the sender captured this soon after its reset, and not
  * reaching past the reset's sequence number, was sent before it
  * (reordered on the way to the capture point). */
@@ -431,16 +432,16 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
             /* Only this connection moves the counter (a TSO burst by at
              * most a few hundred). */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
-            if (d == 0 || d > ID_STEP_PER_CONNECTION)
+            if (d == 0 || d > TD_IPID_STEP_MAX)
                 say(out, TD_RF_IPID,
                     "IP ID %u where the %s's per-connection counter stood at %u (expected %u to %u)",
                     r->ip_id, who, r->id_prev, (uint16_t)(r->id_prev + 1),
-                    (uint16_t)(r->id_prev + ID_STEP_PER_CONNECTION));
+                    (uint16_t)(r->id_prev + TD_IPID_STEP_MAX));
         } else if (k == TD_IPID_SHARED && r->have_id_prev && r->since_prev >= 0.0 && r->since_prev < 1.0) {
             /* A counter shared with the host's other traffic moves by any
              * amount over time; within a second it does not go back. */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
-            if (d == 0 || d > 32768)
+            if (d == 0 || d > IPID_HALF)
                 say(out, TD_RF_IPID,
                     "IP ID %u is behind the %s's incrementing counter, which stood at %u %.1f ms earlier",
                     r->ip_id, who, r->id_prev, r->since_prev * 1e3);
