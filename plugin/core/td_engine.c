@@ -18,9 +18,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td_baseline.h"
 #include "td_count.h"
 #include "td_engine.h"
+#include "td_rst.h"
+#include "td_seq.h"
 #include "td_words.h"
+
+/* Linux sends a SYN-ACK again after 1 s (TCP_TIMEOUT_INIT), then
+ * doubling: a copy sooner is the answer to a SYN sent again, or a
+ * duplicate. */
+#define SYNACK_TIMER_S 0.9
+/* Data the capture did not show counts as sent up to this much (a
+ * window's worth, 2^24 bytes with window scaling); a larger jump is
+ * rather a bogus sequence number. */
+#define MAX_UNSEEN_BYTES (1u << 24)
+/* No stack sends a segment again sooner than Linux's minimum RTO
+ * (TCP_RTO_MIN, 200 ms): a copy sooner was captured twice. */
+#define MIN_RTO_S 0.2
+/* The initial retransmission timeout (RFC 6298 2.1; Linux
+ * TCP_TIMEOUT_INIT): a single SYN is sent again after it. */
+#define INITIAL_RTO_S 1.0
+/* Linux's default connect(): 1 + net.ipv4.tcp_syn_retries (6) SYNs, each
+ * retransmission twice the previous interval (within these factors at
+ * the capture point). */
+#define LINUX_SYN_COUNT 7
+#define BACKOFF_MIN 1.7
+#define BACKOFF_MAX 2.3
+/* Ports below this are system ports (RFC 6335 6); Linux picks a client's
+ * port from its ephemeral range (net.ipv4.ip_local_port_range). */
+#define SYSTEM_PORT_END 1024
+#define EPHEMERAL_PORT_MIN 32768
+#define EPHEMERAL_PORT_MAX 60999
 
 #define TD_ERR_NAME(id, name, text) name,
 #define TD_ERR_TEXT(id, name, text) text,
@@ -55,15 +84,6 @@ void td_prefs_default(td_prefs *p)
     p->answer_wait = 3.0;
 }
 
-/* Linux sends a SYN-ACK again after 1 s (TCP_TIMEOUT_INIT), then
- * doubling: a copy sooner is the answer to a SYN sent again, or a
- * duplicate. */
-#define SYNACK_TIMER_S 0.9
-/* Data the capture did not show counts as sent up to this much (a
- * window's worth, 2^24 bytes with window scaling); a larger jump is
- * rather a bogus sequence number. */
-#define MAX_UNSEEN_BYTES (1u << 24)
-
 /* An acknowledgement `ack` covers sequence number `s` (it is s+1 or later,
  * but not absurdly far: a quarter of the sequence space). */
 static bool ack_covers(uint32_t ack, uint32_t s)
@@ -80,7 +100,7 @@ static bool acks_syn(const td_endpoint *p, uint32_t ack)
         return true;
     if (p->bytes == 0)
         return false;
-    return (int32_t)(ack - (p->isn + 1)) > 0 && (int32_t)(ack - (p->snd_end + 1)) <= 0;
+    return td_seq_gt(ack, p->isn + 1) && td_seq_le(ack, p->snd_end + 1);
 }
 
 /* Who is in TIME_WAIT: 1 the client, 2 the server, 3 both, 0 neither. */
@@ -120,8 +140,8 @@ void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
     memset(c, 0, sizeof *c);
     c->port[0] = port0;
     c->port[1] = port1;
-    c->rst_by = 0xff;
-    c->first_fin_by = 0xff;
+    c->rst_by = TD_NO_ENDPOINT;
+    c->first_fin_by = TD_NO_ENDPOINT;
     td_zeek_init(&c->zeek);
 }
 
@@ -133,8 +153,9 @@ void td_conv_init(td_conv *c, uint16_t port0, uint16_t port1)
  */
 static int server_by_port(uint16_t p0, uint16_t p1)
 {
-    bool w0 = p0 < 1024, w1 = p1 < 1024;
-    bool e0 = p0 >= 32768 && p0 <= 60999, e1 = p1 >= 32768 && p1 <= 60999;
+    bool w0 = p0 < SYSTEM_PORT_END, w1 = p1 < SYSTEM_PORT_END;
+    bool e0 = p0 >= EPHEMERAL_PORT_MIN && p0 <= EPHEMERAL_PORT_MAX;
+    bool e1 = p1 >= EPHEMERAL_PORT_MIN && p1 <= EPHEMERAL_PORT_MAX;
 
     if (w0 != w1)
         return w0 ? 0 : 1;
@@ -220,7 +241,7 @@ static void restart_handshake(td_conv *c)
             e->know &= (uint16_t)~(TD_K_SENT_SYN | TD_K_GOT_SYN | TD_K_SYN_ACKED);
     }
     c->rst_frame = 0;
-    c->rst_by = 0xff;
+    c->rst_by = TD_NO_ENDPOINT;
     c->synack_frame = 0; /* the answer to come is the new handshake's */
     /* The server's sequence space starts over with its next SYN-ACK. */
     c->ep[1 - c->client].have_nxt = false;
@@ -241,7 +262,7 @@ static void on_pure_syn(td_conv *c, const td_segment *s, td_step *st)
         /* A copy of the same SYN sooner than any stack retransmits (the
          * minimum RTO is 200 ms, the first SYN timeout 1 s): the packet was
          * captured twice, not sent twice. */
-        if (s->seq == e->isn && s->ts - prev_ts < 0.2 && s->ts >= prev_ts && is_client) {
+        if (s->seq == e->isn && s->ts - prev_ts < MIN_RTO_S && s->ts >= prev_ts && is_client) {
             st->event = TD_EV_NONE;
             return;
         }
@@ -493,7 +514,7 @@ static void on_fin(td_conv *c, const td_segment *s, td_step *st)
         e->fin_seq = fin_seq;
         e->fin_frame = s->frame;
         e->fin_ts = s->ts;
-        if (c->first_fin_by == 0xff)
+        if (c->first_fin_by == TD_NO_ENDPOINT)
             c->first_fin_by = s->sender;
         /* It had the peer's FIN before closing: the passive closer
          * (CLOSE_WAIT -> LAST_ACK, RFC 9293 3.6). */
@@ -545,7 +566,7 @@ static bool on_rst(td_conv *c, const td_segment *s)
         c->rst_trigger_flags = p->last_flags;
         c->rst_trigger_len = p->last_len;
         c->rst_acks_less = (s->flags & TD_TH_ACK) && p->bytes > 0 &&
-                           (int32_t)(p->snd_end - s->ack) > 0;
+                           td_seq_gt(p->snd_end, s->ack);
         td_flow_on_rst(c, s);
     }
     /* A client in SYN-SENT answers an ACK that acknowledges something
@@ -610,7 +631,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         /* RFC 9293 3.10.7: a reset ends the connection for its sender. */
         st.event = TD_EV_AFTER_RST;
     } else if ((me->know & TD_K_SENT_FIN) && s->payload_len > 0 &&
-               (int32_t)(s->seq + s->payload_len - me->fin_seq) > 0) {
+               td_seq_gt(s->seq + s->payload_len, me->fin_seq)) {
         /* Payload past the FIN's sequence number (RFC 9293 3.10.7.4). */
         st.event = TD_EV_DATA_AFTER_FIN;
     }
@@ -668,7 +689,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
          * headers look like: the baseline its resets are judged by. */
         uint32_t end = s->seq + s->payload_len + ((fl & TD_TH_SYN) ? 1u : 0u) +
                        ((fl & TD_TH_FIN) ? 1u : 0u);
-        if (!me->have_nxt || (int32_t)(end - me->nxt) > 0) {
+        if (!me->have_nxt || td_seq_gt(end, me->nxt)) {
             me->nxt = end;
             me->nxt_ts = s->ts;
             me->have_nxt = true;
@@ -678,7 +699,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
         } else if (fl & TD_TH_ACK) {
             /* Acknowledgements that jump by more than any window could
              * are not a peer's data (an ACK flood, random numbers). */
-            const int32_t d = (int32_t)(s->ack - me->acked);
+            const int32_t d = td_seq_diff(s->ack, me->acked);
             if (d > (int32_t)MAX_UNSEEN_BYTES || d < -(int32_t)MAX_UNSEEN_BYTES)
                 c->flags |= TD_C_ACKS_ERRATIC;
             else if (td_seq_lt(s->ack, me->first_acked))
@@ -690,7 +711,7 @@ td_step td_conv_on_segment(td_conv *c, const td_segment *s)
             !(c->flags & TD_C_ACKS_ERRATIC) && td_seq_gt(s->ack, me->first_acked) &&
             silent(&c->ep[1 - s->sender]))
             c->one_way_frame = s->frame;
-        if ((fl & TD_TH_ACK) && (!me->have_acked || (int32_t)(s->ack - me->acked) > 0)) {
+        if ((fl & TD_TH_ACK) && (!me->have_acked || td_seq_gt(s->ack, me->acked))) {
             me->acked = s->ack;
             me->have_acked = true;
         }
@@ -873,15 +894,15 @@ bool td_conv_syn_limit_reached(const td_conv *c)
 {
     const td_endpoint *cl = &c->ep[c->client];
 
-    if (cl->syn_count != 7)
+    if (cl->syn_count != LINUX_SYN_COUNT)
         return false;
     double first = td_conv_syn_ts(c, 1) - td_conv_syn_ts(c, 0);
-    if (first < 0.8 || first > 1.5)
+    if (first < TD_FIRST_RTX_MIN_S || first > TD_FIRST_RTX_MAX_S)
         return false;
-    for (unsigned i = 2; i < 7; i++) {
+    for (unsigned i = 2; i < LINUX_SYN_COUNT; i++) {
         double prev = td_conv_syn_ts(c, i - 1) - td_conv_syn_ts(c, i - 2);
         double cur = td_conv_syn_ts(c, i) - td_conv_syn_ts(c, i - 1);
-        if (cur < prev * 1.7 || cur > prev * 2.3)
+        if (cur < prev * BACKOFF_MIN || cur > prev * BACKOFF_MAX)
             return false;
     }
     return true;
@@ -893,8 +914,8 @@ static bool client_gave_up(const td_conv *c, double now, const td_prefs *p)
         return true;
 
     double interval = last_syn_interval(c);
-    double next = interval > 0.0 ? 2.0 * interval : 1.0;
-    double wait = next * 1.1 + 0.05;
+    double next = interval > 0.0 ? 2.0 * interval : INITIAL_RTO_S;
+    double wait = next * TD_TIMER_SLACK + TD_TIMER_SLACK_S;
 
     if (wait < p->answer_wait)
         wait = p->answer_wait;
@@ -1310,7 +1331,7 @@ static void put_reuse(td_text *t, const td_conv *c)
     td_put(t, "; same addresses and ports as stream %u, whose last packet was ", c->reuse_of - 1);
     td_put_duration(t, c->first_ts - c->reuse_prev_last_ts);
     td_put(t, " before this SYN");
-    if (c->reuse_time_wait && c->first_ts - c->reuse_prev_last_ts >= 60.0) {
+    if (c->reuse_time_wait && c->first_ts - c->reuse_prev_last_ts >= TD_TIME_WAIT_S) {
         td_put(t, "; %s had been in TIME_WAIT, which lasts 60 s on Linux", holder[c->reuse_time_wait & 3]);
     } else if (c->reuse_time_wait) {
         td_put(t, ", %s still in TIME_WAIT (Linux keeps it 60 s)", holder[c->reuse_time_wait & 3]);

@@ -22,6 +22,8 @@
 
 #include "td_count.h"
 #include "td_engine.h"
+#include "td_rst.h"
+#include "td_seq.h"
 #include "td_words.h"
 
 /* Silence before a flight after which data never answered reads as a
@@ -52,6 +54,10 @@
 /* Linux resets after its last keepalive probe one probe interval later
  * (tcp_keepalive_timer()); 0.8 of it allows for timer slack. */
 #define KEEPALIVE_GAP 0.8
+/* IP and TCP headers without options: what a segment adds to its payload
+ * against a path MTU. */
+#define HEADERS_V4 40u
+#define HEADERS_V6 60u
 
 static void open_flight(td_conv *c, td_flow *f, const td_segment *s, double prev_ts)
 {
@@ -258,10 +264,10 @@ void td_flow_on_segment(td_conv *c, const td_segment *s, td_step *st, double pre
     if (s->payload_len == 0)
         return;
     /* After an ICMP too-big: the largest segment that fits the MTU it
-     * named (IPv4 and TCP headers 40 bytes, IPv6 and TCP 60). */
+     * named. */
     td_more *m = c->more;
     if (m && m->too_big_frame && s->sender == m->too_big_about && s->payload_len > m->too_big_len_after &&
-        s->payload_len + (s->ip == 6 ? 60u : 40u) <= m->too_big_mtu)
+        s->payload_len + (s->ip == 6 ? HEADERS_V6 : HEADERS_V4) <= m->too_big_mtu)
         m->too_big_len_after = s->payload_len;
     const uint32_t end = s->seq + s->payload_len;
     if (e->have_nxt && td_seq_lt(s->seq, e->nxt)) {
@@ -400,7 +406,7 @@ static int stuck_sender(const td_conv *c, double now, const td_prefs *p)
 static bool rtx_gave_up(const td_flow_more *x, double now, const td_prefs *p)
 {
     double last = x->rtx_last_ts - x->rtx_prev_ts;
-    double wait = 2.0 * last * 1.1 + 0.05;
+    double wait = 2.0 * last * TD_TIMER_SLACK + TD_TIMER_SLACK_S;
 
     if (wait < p->answer_wait)
         wait = p->answer_wait;
@@ -433,7 +439,7 @@ static bool pmtu_suspect(const td_conv *c, int i)
         return false;
     /* An ICMP too-big about these segments that the sender did not heed. */
     if (m->too_big_frame && m->too_big_about == i && m->too_big_mtu &&
-        x->rtx_len + (v6 ? 60u : 40u) > m->too_big_mtu)
+        x->rtx_len + (v6 ? HEADERS_V6 : HEADERS_V4) > m->too_big_mtu)
         return true;
     /* A duplicate ACK after a smaller segment of the same flight: that one
      * arrived, the larger one before it did not. */

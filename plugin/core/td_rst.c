@@ -3,11 +3,12 @@
  * td_rst.c - RST forensics: did a reset come from the endpoint whose
  * address and port it carries?
  *
- * Each endpoint's own packets set a baseline (TTL or hop limit, IPv4
- * identification, sequence space used, acknowledgements sent, round trip
- * from the capture point).  Each reset is recorded with what was known when
- * it passed, and learns what came after it (did its claimed sender go on
- * sending?  did the peer answer with a challenge ACK?).  The assessment
+ * Each endpoint's own packets set a baseline (TTL or hop limit and IPv4
+ * identification, td_baseline.c; sequence space used, acknowledgements
+ * sent and round trip from the capture point, in the engine's record).
+ * Each reset is recorded with what was known when it passed, and learns
+ * what came after it (did its claimed sender go on sending?  did the peer
+ * answer with a challenge ACK?).  The assessment
  * weighs three kinds of evidence (td_diag.h, TD_RST_FINDINGS):
  *
  *   forgery  something the claimed sender's TCP cannot do;
@@ -22,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "td_baseline.h"
 #include "td_count.h"
-#include "td_engine.h"
+#include "td_rst.h"
+#include "td_seq.h"
 
 #define TD_RL_ROW(id, tok, sev, grp, head) { tok, sev, grp, 0, head },
 const td_diag_info td_rst_level_info[TD_RST_LEVEL_COUNT] = { TD_RST_LEVELS(TD_RL_ROW) };
@@ -36,111 +39,15 @@ const td_rst_finding_info td_rst_finding_info_table[TD_RF_COUNT] = { TD_RST_FIND
 
 /* Two resets of one sender closer than this in time form a burst. */
 #define BURST_WINDOW 1.0
-/* IPv4 identification steps still "in line" with a counter. */
-#define ID_STEP_PER_CONNECTION 1024u
+/* An IPv4 identification more than half the 16-bit space ahead of a
+ * counter's is behind it. */
+#define IPID_HALF 32768u
 /* A segment of the sender captured this soon after its reset, and not
  * reaching past the reset's sequence number, was sent before it
  * (reordered on the way to the capture point). */
 #define REORDER_WINDOW 0.010
 /* Below this round trip, capture timing is too coarse to judge. */
 #define MIN_RTT_FOR_TIMING 0.002
-
-/* ---- baseline ------------------------------------------------------- */
-
-void td_baseline_add(td_baseline *b, const td_segment *s)
-{
-    int k;
-
-    if (s->ip != 4 && s->ip != 6)
-        return;
-    if (b->ip && b->ip != s->ip)
-        return; /* one conversation, one IP version: an oddity, not a baseline */
-    b->ip = s->ip;
-    for (k = 0; k < b->ttl_distinct && k < TD_TTL_SLOTS; k++) {
-        if (b->ttl[k] == s->ttl) {
-            td_count32(&b->ttl_n[k]);
-            break;
-        }
-    }
-    if (k == b->ttl_distinct && k < TD_TTL_SLOTS) {
-        b->ttl[k] = s->ttl;
-        b->ttl_n[k] = 1;
-        b->ttl_distinct++;
-    } else if (k == TD_TTL_SLOTS) {
-        b->ttl_distinct = TD_TTL_SLOTS + 1;
-    }
-    if (s->ip != 4)
-        return;
-    td_count32(&b->id_n);
-    if (s->ip_id == 0) {
-        td_count32(&b->id_zero);
-        return;
-    }
-    if (b->id_n - b->id_zero > 1) {
-        uint16_t d = (uint16_t)(s->ip_id - b->id_last);
-        if (d == 1)
-            td_count32(&b->id_step1);
-        else if (d >= 2 && d <= 1024)
-            td_count32(&b->id_small);
-    }
-    b->id_last = s->ip_id;
-}
-
-uint8_t td_baseline_ttl(const td_baseline *b)
-{
-    uint8_t best = 0;
-    uint32_t n = 0;
-
-    for (int k = 0; k < b->ttl_distinct && k < TD_TTL_SLOTS; k++) {
-        if (b->ttl_n[k] > n) {
-            n = b->ttl_n[k];
-            best = b->ttl[k];
-        }
-    }
-    return best;
-}
-
-uint8_t td_initial_ttl(uint8_t ttl)
-{
-    if (ttl <= 32)
-        return 32;
-    if (ttl <= 64)
-        return 64;
-    if (ttl <= 128)
-        return 128;
-    return 255;
-}
-
-typedef enum { ID_UNKNOWN, ID_ZERO, ID_PER_CONN, ID_SHARED, ID_RANDOM } id_class;
-
-static id_class ipid_class(const td_baseline *b)
-{
-    uint32_t nz = b->id_n - b->id_zero;
-
-    if (b->id_n < 3)
-        return ID_UNKNOWN;
-    if (nz == 0)
-        return ID_ZERO;
-    if (nz < 3)
-        return ID_UNKNOWN;
-    uint32_t steps = nz - 1;
-    if (b->id_step1 * 5 >= steps * 4)
-        return ID_PER_CONN;
-    if ((b->id_step1 + b->id_small) * 5 >= steps * 4)
-        return ID_SHARED;
-    return ID_RANDOM;
-}
-
-const char *td_baseline_ipid(const td_baseline *b)
-{
-    switch (ipid_class(b)) {
-    case ID_ZERO:     return "zero";
-    case ID_PER_CONN: return "per-connection";
-    case ID_SHARED:   return "incrementing";
-    case ID_RANDOM:   return "random";
-    default:          return "";
-    }
-}
 
 double td_conv_rtt_via(const td_conv *c, int i)
 {
@@ -269,9 +176,9 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
             }
             uint32_t end = s->seq + s->payload_len;
             if (s->payload_len > 0 && s->ts - r->ts < REORDER_WINDOW &&
-                (int32_t)(end - r->seq) <= 0) {
+                td_seq_le(end, r->seq)) {
                 /* Sent before the reset, captured after it. */
-                if (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0) {
+                if (!r->have_snd || td_seq_gt(end, r->snd_nxt)) {
                     r->snd_nxt = end;
                     r->have_snd = true;
                     news = true;
@@ -287,15 +194,15 @@ bool td_rst_observe(td_conv *c, const td_segment *s)
             if (r->cont_frame)
                 continue;
             const td_endpoint *p = &c->ep[1 - r->sender];
-            if (s->payload_len > 0 && (!r->have_snd || (int32_t)(end - r->snd_nxt) > 0)) {
+            if (s->payload_len > 0 && (!r->have_snd || td_seq_gt(end, r->snd_nxt))) {
                 r->cont_kind = 1;
                 r->cont_frame = s->frame;
                 r->cont_ts = s->ts;
-                r->cont_bytes = r->have_snd && (int32_t)(s->seq - r->snd_nxt) < 0
+                r->cont_bytes = r->have_snd && td_seq_lt(s->seq, r->snd_nxt)
                                 ? end - r->snd_nxt : s->payload_len;
                 news = true;
             } else if ((s->flags & TD_TH_ACK) && r->have_peer && p->have_nxt &&
-                       (int32_t)(s->ack - r->peer_nxt) > 0 && (int32_t)(s->ack - p->nxt) <= 0) {
+                       td_seq_gt(s->ack, r->peer_nxt) && td_seq_le(s->ack, p->nxt)) {
                 /* It acknowledged what its peer sent after the reset. */
                 r->cont_kind = 2;
                 r->cont_frame = s->frame;
@@ -441,8 +348,8 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
      * this too, and falls silent (answering at most the receiver's
      * challenge ACK, RFC 5961 3.2): it counts only if the sender went on. */
     if (r->have_snd && !(!(r->flags & TD_TH_ACK) && r->seq == 0) && !r->follow_frame &&
-        r->sender_after && (int32_t)(r->seq - r->snd_nxt) > 0 &&
-        (!r->have_peer_acked || (int32_t)(r->seq - r->peer_acked) > 0)) {
+        r->sender_after && td_seq_gt(r->seq, r->snd_nxt) &&
+        (!r->have_peer_acked || td_seq_gt(r->seq, r->peer_acked))) {
         if (r->have_peer_acked)
             say(out, TD_RF_SEQ_BEYOND,
                 "sequence number %u is %u beyond the %s's next (%u) and %u beyond what the %s acknowledged (%u)",
@@ -455,8 +362,8 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
     }
     /* Data the sender had already acknowledged did exist: the capture
      * missed it. */
-    if ((r->flags & TD_TH_ACK) && r->have_peer && (int32_t)(r->ack - r->peer_nxt) > 0 &&
-        (!r->have_snd_acked || (int32_t)(r->ack - r->snd_acked) > 0))
+    if ((r->flags & TD_TH_ACK) && r->have_peer && td_seq_gt(r->ack, r->peer_nxt) &&
+        (!r->have_snd_acked || td_seq_gt(r->ack, r->snd_acked)))
         say(out, TD_RF_ACK_UNSENT,
             "acknowledges %u bytes the %s never sent (ack %u, the %s's next %u)",
             r->ack - r->peer_nxt, peer, rel(c, pr, r->ack), peer, rel(c, pr, r->peer_nxt));
@@ -485,8 +392,8 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
     /* Path: the packet was made elsewhere.  A reset from no socket goes
      * out with the host's default TTL, not the one the application set on
      * its socket (GTSM, eBGP): no TTL finding for those. */
-    const id_class idc = ipid_class(b);
-    const bool counts_up = idc == ID_PER_CONN || idc == ID_SHARED;
+    const td_ipid_class idc = td_baseline_ipid_class(b);
+    const bool counts_up = idc == TD_IPID_PER_CONN || idc == TD_IPID_SHARED;
     const bool answers = answers_segment(r);
     const bool from_no_socket = answers || (r->ip == 4 && r->df && r->ip_id == 0 && counts_up);
     /* ... unless its packets (three or more, all alike) start from that
@@ -516,29 +423,29 @@ static void forensic_findings(const td_conv *c, uint32_t i, findings_out *out)
             "IP ID %u is that of the %s's segment that triggered it (frame %u): an injector copied it",
             r->ip_id, peer, r->trig_frame);
     if (r->ip == 4) {
-        const id_class k = idc;
+        const td_ipid_class k = idc;
         if (counts_up && r->df && r->ip_id == 0) {
             say(out, TD_RF_NO_SOCKET,
                 "DF set and IP ID 0 where the %s's other packets count up (last %u before it): "
                 "how Linux sends a reset from no socket", who, r->id_prev);
-        } else if (k == ID_PER_CONN && r->have_id_prev) {
+        } else if (k == TD_IPID_PER_CONN && r->have_id_prev) {
             /* Only this connection moves the counter (a TSO burst by at
              * most a few hundred). */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
-            if (d == 0 || d > ID_STEP_PER_CONNECTION)
+            if (d == 0 || d > TD_IPID_STEP_MAX)
                 say(out, TD_RF_IPID,
                     "IP ID %u where the %s's per-connection counter stood at %u (expected %u to %u)",
                     r->ip_id, who, r->id_prev, (uint16_t)(r->id_prev + 1),
-                    (uint16_t)(r->id_prev + ID_STEP_PER_CONNECTION));
-        } else if (k == ID_SHARED && r->have_id_prev && r->since_prev >= 0.0 && r->since_prev < 1.0) {
+                    (uint16_t)(r->id_prev + TD_IPID_STEP_MAX));
+        } else if (k == TD_IPID_SHARED && r->have_id_prev && r->since_prev >= 0.0 && r->since_prev < 1.0) {
             /* A counter shared with the host's other traffic moves by any
              * amount over time; within a second it does not go back. */
             uint16_t d = (uint16_t)(r->ip_id - r->id_prev);
-            if (d == 0 || d > 32768)
+            if (d == 0 || d > IPID_HALF)
                 say(out, TD_RF_IPID,
                     "IP ID %u is behind the %s's incrementing counter, which stood at %u %.1f ms earlier",
                     r->ip_id, who, r->id_prev, r->since_prev * 1e3);
-        } else if (k == ID_ZERO && r->ip_id != 0) {
+        } else if (k == TD_IPID_ZERO && r->ip_id != 0) {
             say(out, TD_RF_IPID, "IP ID %u where the %s's %u other packets all carry 0",
                 r->ip_id, who, b->id_n);
         }

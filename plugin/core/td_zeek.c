@@ -15,12 +15,13 @@
 #include <string.h>
 
 #include "td_count.h"
+#include "td_segment.h"
+#include "td_seq.h"
 #include "td_zeek.h"
 
-#define TH_FIN 0x01u
-#define TH_SYN 0x02u
-#define TH_RST 0x04u
-#define TH_ACK 0x10u
+/* A SYN or RST this far from the highest sequence number seen does not
+ * move it (Zeek's TOO_LARGE_SEQ_DELTA). */
+#define SEQ_JUMP_MAX 1048576
 
 /* Session::CheckHistory masks; the responder's are shifted by 16. */
 enum {
@@ -92,9 +93,9 @@ static void scaled(td_zeek *z, uint8_t sender, char upper, uint32_t *count, uint
 /* The block past the hole, once the contiguous data reaches it. */
 static void take_ahead(td_zeek_ep *e)
 {
-    if (e->ahead_end == e->ahead_seq || (int32_t)(e->contig - e->ahead_seq) < 0)
+    if (e->ahead_end == e->ahead_seq || td_seq_lt(e->contig, e->ahead_seq))
         return;
-    if ((int32_t)(e->ahead_end - e->contig) > 0)
+    if (td_seq_gt(e->ahead_end, e->contig))
         e->contig = e->ahead_end;
     e->ahead_seq = e->ahead_end = e->contig;
 }
@@ -117,35 +118,35 @@ static void update_history(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t s
 {
     td_zeek_ep *e = &z->ep[sender];
     const uint32_t rel = seq - e->start_seq;
-    const int n = !!(flags & TH_SYN) + !!(flags & TH_FIN) + !!(flags & TH_RST);
+    const int n = !!(flags & TD_TH_SYN) + !!(flags & TD_TH_FIN) + !!(flags & TD_TH_RST);
 
     if (n > 1) {
-        if ((flags & TH_FIN) && (flags & TH_RST))
+        if ((flags & TD_TH_FIN) && (flags & TD_TH_RST))
             check_history(z, sender, HIST_FIN_RST, 'I');
         else
             check_history(z, sender, HIST_MULTI, 'Q');
         return;
     }
-    if (flags & TH_SYN) {
-        char c = (flags & TH_ACK) ? 'H' : 'S';
+    if (flags & TD_TH_SYN) {
+        char c = (flags & TD_TH_ACK) ? 'H' : 'S';
         if (check_history(z, sender, HIST_SYN, c) && rel != e->last_syn)
             append(z, role_case(z, sender, c));
         e->last_syn = rel;
         return;
     }
-    if (flags & TH_FIN) {
+    if (flags & TD_TH_FIN) {
         if (check_history(z, sender, HIST_FIN, 'F') && rel + len != e->last_fin)
             append(z, role_case(z, sender, 'F'));
         e->last_fin = rel + len;
         return;
     }
-    if (flags & TH_RST) {
+    if (flags & TD_TH_RST) {
         if (check_history(z, sender, HIST_RST, 'R') && rel != e->last_rst)
             append(z, role_case(z, sender, 'R'));
         e->last_rst = rel;
         return;
     }
-    if (len == 0 && !(flags & TH_ACK))
+    if (len == 0 && !(flags & TD_TH_ACK))
         return;
     /* A SYN-ACK seen first and then an ACK or data: the SYN-ACK's sender
      * was the responder after all (TCP_Endpoint::CheckHistory, Zeek 5.1). */
@@ -165,11 +166,11 @@ static void update_inactive(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t 
     td_zeek_ep *e = &z->ep[sender], *p = &z->ep[1 - sender];
     const bool is_orig = sender == z->orig;
 
-    if (flags & TH_SYN) {
+    if (flags & TD_TH_SYN) {
         if (is_orig) {
-            set_state(e, (flags & TH_ACK) ? TD_ZK_SYN_ACK_SENT : TD_ZK_SYN_SENT);
+            set_state(e, (flags & TD_TH_ACK) ? TD_ZK_SYN_ACK_SENT : TD_ZK_SYN_SENT);
         } else {
-            if (!(flags & TH_ACK) && p->state == TD_ZK_SYN_ACK_SENT && seq == e->start_seq) {
+            if (!(flags & TD_TH_ACK) && p->state == TD_ZK_SYN_ACK_SENT && seq == e->start_seq) {
                 /* The SYN-ACK came before the SYN it answers. */
                 flip_roles(z);
                 set_state(p, TD_ZK_ESTABLISHED);
@@ -179,15 +180,15 @@ static void update_inactive(td_zeek *z, uint8_t sender, uint8_t flags, uint32_t 
             set_state(e, TD_ZK_ESTABLISHED);
         }
     }
-    if (flags & TH_FIN)
+    if (flags & TD_TH_FIN)
         set_state(e, TD_ZK_CLOSED);
-    if (flags & TH_RST)
+    if (flags & TD_TH_RST)
         set_state(e, TD_ZK_RESET);
     if (e->state == TD_ZK_INACTIVE) {
         const td_zeek_ep *orig = &z->ep[z->orig];
         if (!is_orig && len == 0 && orig->state == TD_ZK_SYN_SENT)
             ; /* the responder's bare ACK before its SYN-ACK */
-        else if ((flags & TH_ACK) && p->state == TD_ZK_ESTABLISHED)
+        else if ((flags & TD_TH_ACK) && p->state == TD_ZK_ESTABLISHED)
             set_state(e, TD_ZK_ESTABLISHED);
         else
             set_state(e, TD_ZK_PARTIAL);
@@ -204,26 +205,26 @@ static void update_state_machine(td_zeek *z, uint8_t sender, uint8_t flags, uint
         break;
     case TD_ZK_SYN_SENT:
     case TD_ZK_SYN_ACK_SENT:
-        if (flags & TH_FIN)
+        if (flags & TD_TH_FIN)
             set_state(e, TD_ZK_CLOSED);
-        if (flags & TH_RST)
+        if (flags & TD_TH_RST)
             set_state(e, TD_ZK_RESET);
         break;
     case TD_ZK_ESTABLISHED:
     case TD_ZK_PARTIAL:
-        if ((flags & TH_SYN) && !(flags & TH_ACK) && e->state == TD_ZK_PARTIAL &&
+        if ((flags & TD_TH_SYN) && !(flags & TD_TH_ACK) && e->state == TD_ZK_PARTIAL &&
             p->state == TD_ZK_INACTIVE)
             set_state(e, TD_ZK_SYN_SENT);
-        if ((flags & TH_FIN) && !(flags & TH_RST)) {
+        if ((flags & TD_TH_FIN) && !(flags & TD_TH_RST)) {
             set_state(e, TD_ZK_CLOSED);
             if (p->state == TD_ZK_RESET && p->prev_state == TD_ZK_CLOSED)
                 set_state(p, TD_ZK_CLOSED);
         }
-        if (flags & TH_RST)
+        if (flags & TD_TH_RST)
             set_state(e, TD_ZK_RESET);
         break;
     case TD_ZK_CLOSED:
-        if ((flags & TH_RST) && p->state != TD_ZK_CLOSED)
+        if ((flags & TD_TH_RST) && p->state != TD_ZK_CLOSED)
             set_state(e, TD_ZK_RESET);
         break;
     default:
@@ -249,27 +250,29 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
          * (IPBasedAnalyzer::NewConn, TCPAnalyzer::WantConnection). */
         z->started = true;
         z->orig = sender;
-        if (!(flags & TH_SYN) || (flags & TH_ACK)) {
+        if (!(flags & TD_TH_SYN) || (flags & TD_TH_ACK)) {
             bool flip = false;
             if (td_zeek_likely_server_port(sport))
-                flip = td_zeek_likely_server_port(dport) ? (!(flags & TH_SYN) && sport < dport) : true;
+                flip = td_zeek_likely_server_port(dport) ? (!(flags & TD_TH_SYN) && sport < dport)
+                                                         : true;
             if (flip)
                 flip_roles(z);
         }
     }
 
     /* init_endpoint */
-    const uint32_t end_all = seq + len + ((flags & TH_SYN) ? 1u : 0u) + ((flags & TH_FIN) ? 1u : 0u);
+    const uint32_t end_all = seq + len + ((flags & TD_TH_SYN) ? 1u : 0u) +
+                             ((flags & TD_TH_FIN) ? 1u : 0u);
     if (e->state == TD_ZK_INACTIVE && !e->init) {
         e->init = true;
         first_of_endpoint = true;
-        e->start_seq = (flags & TH_SYN) ? seq : seq - 1;
+        e->start_seq = (flags & TD_TH_SYN) ? seq : seq - 1;
         e->ack_seq = e->start_seq;
         e->last_seq = end_all;
         e->contig = e->start_seq + 1;
         e->ahead_seq = e->ahead_end = e->contig;
     } else if ((e->state == TD_ZK_SYN_SENT || e->state == TD_ZK_SYN_ACK_SENT) &&
-               (flags & TH_SYN) && seq != e->start_seq) {
+               (flags & TD_TH_SYN) && seq != e->start_seq) {
         e->start_seq = seq;
         e->ack_seq = seq;
         e->last_seq = end_all;
@@ -280,17 +283,17 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
      * past a hole (reordered on the way to the capture point), taken in
      * when the hole fills: a reassembler would have had it all. */
     if (len > 0) {
-        const uint32_t dseq = seq + ((flags & TH_SYN) ? 1u : 0u), dend = dseq + len;
-        if ((int32_t)(dseq - e->contig) <= 0 && (int32_t)(dend - e->contig) > 0) {
+        const uint32_t dseq = seq + ((flags & TD_TH_SYN) ? 1u : 0u), dend = dseq + len;
+        if (td_seq_le(dseq, e->contig) && td_seq_gt(dend, e->contig)) {
             e->contig = dend;
-        } else if ((int32_t)(dseq - e->contig) > 0) {
-            if (e->ahead_end == e->ahead_seq || (int32_t)(dend - e->ahead_seq) < 0) {
+        } else if (td_seq_gt(dseq, e->contig)) {
+            if (e->ahead_end == e->ahead_seq || td_seq_lt(dend, e->ahead_seq)) {
                 e->ahead_seq = dseq;   /* the first block, or one nearer the hole */
                 e->ahead_end = dend;
-            } else if ((int32_t)(dseq - e->ahead_end) <= 0) {
-                if ((int32_t)(dseq - e->ahead_seq) < 0)
+            } else if (td_seq_le(dseq, e->ahead_end)) {
+                if (td_seq_lt(dseq, e->ahead_seq))
                     e->ahead_seq = dseq;
-                if ((int32_t)(dend - e->ahead_end) > 0)
+                if (td_seq_gt(dend, e->ahead_end))
                     e->ahead_end = dend;
             }
         }
@@ -300,20 +303,20 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
     update_history(z, sender, flags, seq, len);
 
     /* update_window: a zero window, not on a reset, the peer not closed. */
-    if (window == 0 && !(flags & TH_RST) && p->state != TD_ZK_CLOSED && e->state != TD_ZK_RESET)
+    if (window == 0 && !(flags & TD_TH_RST) && p->state != TD_ZK_CLOSED && e->state != TD_ZK_RESET)
         scaled(z, sender, 'W', &e->win0, &e->win0_next);
 
     /* ACK bookkeeping: the highest acknowledgement of the peer's data. */
-    if ((flags & TH_ACK) && !(flags & TH_RST) && p->init &&
-        (int32_t)(ack - p->ack_seq) > 0) {
+    if ((flags & TD_TH_ACK) && !(flags & TD_TH_RST) && p->init &&
+        td_seq_gt(ack, p->ack_seq)) {
         /* The peer's data acknowledged past a hole in what the capture
          * showed of it: a content gap in the peer's direction, recorded
          * once both ends are established or closing (TCP_Reassembler's
          * Gap; an acknowledgement of the FIN does not count). */
         uint32_t upto = ack;
-        if (p->fin_cnt > 0 && (int32_t)(ack - p->fin_seq) > 0)
+        if (p->fin_cnt > 0 && td_seq_gt(ack, p->fin_seq))
             upto = p->fin_seq;
-        if ((int32_t)(upto - p->contig) > 0) {
+        if (td_seq_gt(upto, p->contig)) {
             if ((e->state == TD_ZK_ESTABLISHED || e->state == TD_ZK_CLOSED) &&
                 (p->state == TD_ZK_ESTABLISHED || p->state == TD_ZK_CLOSED))
                 scaled(z, (uint8_t)(1 - sender), 'G', &p->gap, &p->gap_next);
@@ -326,31 +329,31 @@ void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dpo
     /* update_last_seq: 'T' for payload that does not go past the highest
      * sequence number already seen. */
     {
-        const uint32_t end = (flags & TH_RST) ? seq : end_all;
-        const int32_t delta = (int32_t)(end - e->last_seq);
-        if ((flags & (TH_SYN | TH_RST)) && (delta > 1048576 || delta < -1048576))
+        const uint32_t end = (flags & TD_TH_RST) ? seq : end_all;
+        const int32_t delta = td_seq_diff(end, e->last_seq);
+        if ((flags & (TD_TH_SYN | TD_TH_RST)) && (delta > SEQ_JUMP_MAX || delta < -SEQ_JUMP_MAX))
             ;
-        else if ((flags & TH_FIN) && e->last_seq == e->start_seq + 1)
+        else if ((flags & TD_TH_FIN) && e->last_seq == e->start_seq + 1)
             e->last_seq = end;
         else if (e->state == TD_ZK_RESET)
             ;
         else if (delta > 0)
             e->last_seq = end;
-        else if (len > 0 && (!first_of_endpoint || (flags & TH_SYN)))
+        else if (len > 0 && (!first_of_endpoint || (flags & TD_TH_SYN)))
             scaled(z, sender, 'T', &e->rxmit, &e->rxmit_next);
     }
 
     update_state_machine(z, sender, flags, seq, len);
-    if (flags & TH_FIN) {
+    if (flags & TD_TH_FIN) {
         td_count16(&e->fin_cnt);
-        e->fin_seq = seq + len + ((flags & TH_SYN) ? 1u : 0u);
+        e->fin_seq = seq + len + ((flags & TD_TH_SYN) ? 1u : 0u);
     }
 }
 
 /* TCP_Endpoint::Size() for the REJ test: bytes of sequence space used. */
 static uint64_t endpoint_size(const td_zeek_ep *e)
 {
-    uint32_t top = (int32_t)(e->ack_seq - e->last_seq) > 0 ? e->ack_seq : e->last_seq;
+    uint32_t top = td_seq_gt(e->ack_seq, e->last_seq) ? e->ack_seq : e->last_seq;
     uint64_t size = (uint32_t)(top - e->start_seq);
 
     if (size > 0)

@@ -56,7 +56,8 @@ typedef struct {
 void td_zeek_init(td_zeek *z);
 
 /* One segment: sender is the tcpdiag endpoint index (0 or 1); ports are
- * the segment's own (source, destination); flags as in the TCP header. */
+ * the segment's own (source, destination); flags as in the TCP header
+ * (TD_TH_*). */
 void td_zeek_on_segment(td_zeek *z, uint8_t sender, uint16_t sport, uint16_t dport,
                         uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len,
                         uint16_t window);
