@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tcpdiag-findings.h - capture-wide findings: patterns across many
- * conversations (floods, scans, leaks), computed once every conversation
- * has ended.
+ * conversations (floods, scans, leaks), decided by the core
+ * (core/td_findings.h) once every conversation has ended.
  */
 #ifndef TCPDIAG_FINDINGS_H
 #define TCPDIAG_FINDINGS_H
@@ -12,20 +12,14 @@
 #include <epan/wmem_scopes.h>
 
 #include "core/td_diag.h"
+#include "core/td_findings.h"
 #include "core/td_text.h"
 
+/* The lines of a finding's text, once a visible tree showed them. */
 typedef struct {
-    td_finding kind;
-    guint32    count;
-    char      *key;   /* listener, source, server or host */
-    char      *text;
-    td_span   *lines; /* of text, once a visible tree showed them */
-    size_t     nlines;
-    guint32   *streams; /* the count conversations involved */
-} finding;
-
-/* A conversation shows at most this many of the findings it is part of. */
-#define FINDINGS_SHOWN 8
+    td_span *lines;
+    size_t   nlines;
+} finding_lines;
 
 /* An ICMP echo reply in this frame's notes: its sender answers pings. */
 void findings_note_echo_reply(void);
@@ -34,8 +28,9 @@ void findings_compute(void);
 /* Computed at least once. */
 gboolean findings_known(void);
 gboolean findings_has(guint32 stream, td_finding kind);
-/* The findings conversation `stream` is part of (out: FINDINGS_SHOWN). */
-guint findings_of(guint32 stream, finding **out);
+/* The findings conversation `stream` is part of, and their lines (out and
+ * lines: TD_FINDINGS_SHOWN each). */
+guint findings_of(guint32 stream, const td_found **out, finding_lines **lines);
 
 /* The findings as the tables show them. */
 typedef struct {

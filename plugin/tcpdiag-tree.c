@@ -553,19 +553,21 @@ void tree_rst_escalation(packet_info *pinfo, proto_item *top, conv_state *cs, co
 void tree_show_findings(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, proto_item *top,
                         const conv_rec *cr, const td_conv *c, const td_wants *w)
 {
-    finding *found[FINDINGS_SHOWN];
-    const guint nfound = findings_of(cr->stream, found);
+    const td_found *found[TD_FINDINGS_SHOWN];
+    finding_lines *lines[TD_FINDINGS_SHOWN];
+    const guint nfound = findings_of(cr->stream, found, lines);
 
     for (guint i = 0; i < nfound; i++) {
-        finding *f = found[i];
+        const td_found *f = found[i];
+        finding_lines *fl = lines[i];
         proto_item *ti = NULL;
         if (w->items) {
             ti = proto_tree_add_string(dt, hf_finding, tvb, 0, 0, td_finding_info[f->kind].token);
             proto_item_set_generated(ti);
-            if (!f->lines && tcpdiag_tree_visible(dt) && strlen(f->text) > TEXT_LINE_MAX)
-                f->lines = text_lines(f->text, NULL, &f->nlines);  /* g_malloc'd */
+            if (!fl->lines && tcpdiag_tree_visible(dt) && strlen(f->text) > TEXT_LINE_MAX)
+                fl->lines = text_lines(f->text, NULL, &fl->nlines);  /* g_malloc'd */
             add_long_text(dt, hf_finding_text, tvb, pinfo, f->text, td_finding_info[f->kind].headline,
-                          f->lines, f->nlines);
+                          fl->lines, fl->nlines);
         }
         if (pinfo->num == c->first_frame) {
             if (w->experts)
