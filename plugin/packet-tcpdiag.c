@@ -163,7 +163,7 @@ static void first_pass(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     seg.seq = td_ntoh32(n->th + 4);
     seg.ack = td_ntoh32(n->th + 8);
     seg.payload_len = n->payload_len;
-    seg.flags = (guint8)(n->th[13] & 0x3f);  /* FIN SYN RST PSH ACK URG */
+    seg.flags = (guint8)(n->th[13] & (TD_TH_FIN | TD_TH_SYN | TD_TH_RST | TD_TH_PSH | TD_TH_ACK | TD_TH_URG));
     seg.window = td_ntoh16(n->th + 14);
     seg.sack_left = n->sack_left;
     seg.sack_right = n->sack_right;

@@ -19,6 +19,9 @@
 #include "core/td_engine.h"
 #include "tcpdiag-input.h"
 
+/* The Don't Fragment bit of the IPv4 flags and fragment offset (RFC 791 3.1). */
+#define IP_DF_BIT 0x4000
+
 layer_note tcp_note, icmp_note;
 static dissector_handle_t tcp_handle, icmp_handle, icmpv6_handle;
 static protocol_t *tcpdiag_protocol;
@@ -100,7 +103,7 @@ static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
     tvb_memcpy(tvb, n->th, 0, caplen < 20 ? caplen : 20);
     const guint hlen = (guint)(n->th[12] >> 4) * 4;
     n->sack_left = n->sack_right = 0;
-    if (hlen > 20 && (n->th[13] & 0x10) && caplen >= (gint)hlen)
+    if (hlen > 20 && (n->th[13] & TD_TH_ACK) && caplen >= (gint)hlen)
         note_sack(tvb, hlen, n);
     const guint reported = tvb_reported_length(tvb);
     /* As TCP computes tcp.len: also under a bogus header length (< 20),
@@ -114,7 +117,7 @@ static void note_tcp(tvbuff_t *tvb, packet_info *pinfo, void *data)
         n->ip = 4;
         n->ttl = ip4->ip_ttl;
         n->ip_id = ip4->ip_id;
-        n->df = (ip4->ip_off & 0x4000) != 0;
+        n->df = (ip4->ip_off & IP_DF_BIT) != 0;
     } else if (ip6 && pinfo->src.type == AT_IPv6) {
         n->ip = 6;
         n->ttl = ip6->ip6_hop;

@@ -286,10 +286,10 @@ static void show_rst(tvbuff_t *tvb, packet_info *pinfo, proto_tree *dt, conv_sta
         add_uint(rt, hf_rst_ip_id, tvb, r->ip_id);
     if (r->have_snd)
         proto_item_set_generated(proto_tree_add_int(rt, hf_rst_seq_offset, tvb, 0, 0,
-                                                    (gint32)(r->seq - r->snd_nxt)));
+                                                    td_seq_diff(r->seq, r->snd_nxt)));
     if ((r->flags & TD_TH_ACK) && r->have_peer)
         proto_item_set_generated(proto_tree_add_int(rt, hf_rst_ack_offset, tvb, 0, 0,
-                                                    (gint32)(r->ack - r->peer_nxt)));
+                                                    td_seq_diff(r->ack, r->peer_nxt)));
     wmem_strbuf_t *all = wmem_strbuf_new(pinfo->pool, "");
     for (int f = 0; f < TD_RF_COUNT; f++) {
         if (!(v->found & (1u << f)))

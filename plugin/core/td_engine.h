@@ -24,8 +24,8 @@
 #include "td_segment.h"
 #include "td_seq.h"
 
-/* Linux's timers, as the engine and the glue's capture-wide findings read
- * them.  TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s).  A first retransmission
+/* Linux's timers, as the engine and the capture-wide findings
+ * (td_findings.c) read them.  TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s).  A first retransmission
  * of a SYN or SYN-ACK comes 1 s after it (TCP_TIMEOUT_INIT), seen at the
  * capture point between TD_FIRST_RTX_MIN_S and TD_FIRST_RTX_MAX_S.  A
  * retransmission is overdue once its expected interval, times

@@ -20,14 +20,13 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-/* TIME_WAIT lasts 60 s on Linux (TCP_TIMEWAIT_LEN; 240 s elsewhere):
- * only those entered in the last 60 s of the capture still hold their
- * port at its end.  The finding's text says "60 s". */
-#define TIME_WAIT_S 60.0
-/* Linux retransmits an unanswered SYN-ACK first after 1 s (TCP_TIMEOUT_INIT):
- * one older than 1.5 s and never sent again was a SYN cookie (the server
- * kept no state to retransmit from).  The text says "1.5 s". */
-#define SYNACK_OLD_S 1.5
+/* TIME_WAIT lasts TD_TIME_WAIT_S on Linux (TCP_TIMEWAIT_LEN; 240 s
+ * elsewhere): only those entered that long before the end of the capture
+ * still hold their port at its end.  The finding's text says "60 s".
+ * Linux retransmits an unanswered SYN-ACK first after 1 s
+ * (TCP_TIMEOUT_INIT), seen at the capture point by TD_FIRST_RTX_MAX_S
+ * at the latest: one older and never sent again was a SYN cookie (the
+ * server kept no state to retransmit from).  The text says "1.5 s". */
 /* Accept queue: how far before and after another conversation's SYN-ACK
  * a dropped SYN still counts as dropped while the listener answered
  * others; and how far the queue is shown full around the conversations it
@@ -333,7 +332,7 @@ void td_findings_add(td_findings *f, uint32_t id, const td_conv *c, const td_add
         m.a = se->synack_count > 0;
         /* SYN-ACKs old enough that Linux would have retransmitted them
          * unless they were SYN cookies. */
-        if (se->synack_count > 0 && now - c->synack_ts >= SYNACK_OLD_S) {
+        if (se->synack_count > 0 && now - c->synack_ts >= TD_FIRST_RTX_MAX_S) {
             m.c = 1;
             m.b = se->synack_count > 1;
         }
@@ -348,7 +347,7 @@ void td_findings_add(td_findings *f, uint32_t id, const td_conv *c, const td_add
         m = member_of(id, &listener, &client, c->first_ts);
         push(f, &f->kind[TD_FIND_CLOSE_WAIT_LEAK], &m);
     }
-    const bool tw_now = ce->state == TD_TIME_WAIT && now - ce->state_ts < TIME_WAIT_S;
+    const bool tw_now = ce->state == TD_TIME_WAIT && now - ce->state_ts < TD_TIME_WAIT_S;
     const bool reused_tw = c->reuse_of && (c->reuse_time_wait & 1);
     if (tw_now || reused_tw) {
         m = member_of(id, &client, &no_key, c->last_ts);
