@@ -8,6 +8,7 @@
 #include <epan/address.h>
 #include <epan/to_str.h>
 
+#include "core/td_facts.h"
 #include "tcpdiag-findings.h"
 #include "tcpdiag-report.h"
 
@@ -95,6 +96,8 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     /* The tables are drawn once the capture has ended: final words. */
     report_of(&rep, cr, c, findings_known(), TRUE);
     const td_verdict *v = &rep.verdict;
+    td_facts f;
+    td_conv_facts(c, v, rep.now, &f);
     memset(row, 0, sizeof *row);
     row->handle = handle;
     row->stream = cr->stream;
@@ -104,17 +107,17 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     row->server_port = c->port[sv];
     row->outcome = td_outcome_info[v->outcome].token;
     row->problem = td_outcome_info[v->outcome].severity >= TD_SEV_WARN;
-    row->conn_state = c->zeek.started ? td_zeek_conn_state(&c->zeek) : "";
-    row->history = c->zeek.started ? wmem_strdup(scope, c->zeek.history) : "";
-    row->client_state = td_state_name((td_state)c->ep[cl].state);
-    row->server_state = td_state_name((td_state)c->ep[sv].state);
+    row->conn_state = f.conn_state ? f.conn_state : "";
+    row->history = f.history ? wmem_strdup(scope, f.history) : "";
+    row->client_state = f.client_state;
+    row->server_state = f.server_state;
     row->client_errno = v->client_error != TD_ERR_NONE ? td_client_error_name[v->client_error] : "";
     /* A kept summary lives with its conversation: copied into scope. */
     row->summary = with_summary ? wmem_strdup(scope, report_summary(&rep, scope)) : "";
-    row->reset_assessment = c->rsts_seen ? td_rst_level_info[rep.rst_worst].token : "";
-    row->syns = c->ep[cl].syn_count;
-    row->start = c->first_ts;
-    row->duration = c->last_ts - c->first_ts;
-    row->client_bytes = c->ep[cl].bytes;
-    row->server_bytes = c->ep[sv].bytes;
+    row->reset_assessment = f.rsts_seen ? td_rst_level_info[rep.rst_worst].token : "";
+    row->syns = f.syn_count;
+    row->start = f.start;
+    row->duration = f.duration;
+    row->client_bytes = f.client_bytes;
+    row->server_bytes = f.server_bytes;
 }

@@ -15,6 +15,7 @@
 #include <epan/value_string.h>
 #include "ws-compat.h"
 
+#include "core/td_facts.h"
 #include "tcpdiag-findings.h"
 #include "tcpdiag-report.h"
 #include "tcpdiag-tree.h"
@@ -112,6 +113,13 @@ static void add_reltime(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
         t.nsecs -= 1000000000;
     }
     proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &t));
+}
+
+/* A time of td_facts: shown unless negative ("not shown"). */
+static void add_time_if(proto_tree *tree, int hf, tvbuff_t *tvb, double secs)
+{
+    if (secs >= 0.0)
+        add_reltime(tree, hf, tvb, secs);
 }
 
 static void add_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *s)
@@ -372,101 +380,80 @@ proto_item *tree_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
             add_string(dt, hf_client_errno, tvb, td_client_error_name[v.client_error]);
             add_string(dt, hf_client_error, tvb, td_client_error_text[v.client_error]);
         }
-        add_string(dt, hf_role_basis, tvb, td_role_basis_name((td_role_basis)c->role_basis));
-        if (c->zeek.started) {
-            const char *zcs = td_zeek_conn_state(&c->zeek);
-            ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, zcs);
+        td_facts f;
+        td_conv_facts(c, &v, now, &f);
+        add_string(dt, hf_role_basis, tvb, f.role_basis);
+        if (f.conn_state) {
+            ti = proto_tree_add_string(dt, hf_conn_state, tvb, 0, 0, f.conn_state);
             proto_item_set_generated(ti);
-            proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(zcs));
-            add_string(dt, hf_history, tvb, c->zeek.history);
+            proto_item_append_text(ti, " (%s)", td_zeek_conn_state_meaning(f.conn_state));
+            add_string(dt, hf_history, tvb, f.history);
         }
 
-        const td_endpoint *cl = &c->ep[c->client], *sv = &c->ep[1 - c->client];
-        if (cl->syn_count)
-            add_uint(dt, hf_syn_count, tvb, cl->syn_count);
-        if (sv->synack_count)
-            add_uint(dt, hf_synack_count, tvb, sv->synack_count);
-        if (cl->syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
+        /* Opening. */
+        if (f.syn_count)
+            add_uint(dt, hf_syn_count, tvb, f.syn_count);
+        if (f.synack_count)
+            add_uint(dt, hf_synack_count, tvb, f.synack_count);
+        if (f.syn_count > 1 && proto_field_is_referenced(dt, hf_syn_schedule)) {
             char sched[128];
             td_conv_syn_schedule(c, sched, sizeof sched);
             add_string(dt, hf_syn_schedule, tvb, sched);
         }
-        if (c->syn_frame) {
-            ti = proto_tree_add_uint(dt, hf_syn_frame, tvb, 0, 0, c->syn_frame);
-            proto_item_set_generated(ti);
-        }
-        if (v.answer_frame) {
-            ti = proto_tree_add_uint(dt, hf_answer_frame, tvb, 0, 0, v.answer_frame);
-            proto_item_set_generated(ti);
-        }
-        if (c->synack_frame && c->syn_frame)
-            add_reltime(dt, hf_synack_delay, tvb, c->synack_ts - c->hs_syn_ts);
-        if ((c->flags & TD_C_HANDSHAKE) && c->syn_frame)
-            add_reltime(dt, hf_handshake_rtt, tvb, c->hs_ack_ts - c->hs_syn_ts);
-        if (oi->shown & TD_SHOWS_SYN_WAIT)
-            add_reltime(dt, hf_unanswered_for, tvb, now - c->last_syn_ts);
-        else if (oi->shown & TD_SHOWS_SYNACK_WAIT)
-            add_reltime(dt, hf_unanswered_for, tvb, now - c->last_synack_ts);
+        if (f.syn_frame)
+            add_uint(dt, hf_syn_frame, tvb, f.syn_frame);
+        if (f.answer_frame)
+            add_uint(dt, hf_answer_frame, tvb, f.answer_frame);
+        add_time_if(dt, hf_synack_delay, tvb, f.synack_delay);
+        add_time_if(dt, hf_handshake_rtt, tvb, f.handshake_rtt);
+        add_time_if(dt, hf_unanswered_for, tvb, f.unanswered_for);
 
         /* Teardown. */
-        if (cl->bytes || sv->bytes) {
-            proto_item_set_generated(proto_tree_add_uint64(dt, hf_client_bytes, tvb, 0, 0, cl->bytes));
-            proto_item_set_generated(proto_tree_add_uint64(dt, hf_server_bytes, tvb, 0, 0, sv->bytes));
+        if (f.has_bytes) {
+            proto_item_set_generated(proto_tree_add_uint64(dt, hf_client_bytes, tvb, 0, 0, f.client_bytes));
+            proto_item_set_generated(proto_tree_add_uint64(dt, hf_server_bytes, tvb, 0, 0, f.server_bytes));
         }
-        if (cl->fin_count)
-            add_uint(dt, hf_client_fins, tvb, cl->fin_count);
-        if (sv->fin_count)
-            add_uint(dt, hf_server_fins, tvb, sv->fin_count);
-        const char *closed_by = td_conv_closed_by(c), *close_type = td_conv_close_type(c);
-        const char *time_wait = td_conv_time_wait_side(c), *reset_by = td_conv_reset_by(c);
-        if (*closed_by)
-            add_string(dt, hf_closed_by, tvb, closed_by);
-        if (*close_type)
-            add_string(dt, hf_close_type, tvb, close_type);
-        if (*time_wait)
-            add_string(dt, hf_time_wait, tvb, time_wait);
-        if (*reset_by)
-            add_string(dt, hf_reset_by, tvb, reset_by);
-        if (oi->shown & TD_SHOWS_IDLE)
-            add_reltime(dt, hf_idle, tvb, now - c->last_ts);
-        if (c->reuse_of)
-            add_uint(dt, hf_reuse_of, tvb, c->reuse_of - 1);
+        if (f.client_fins)
+            add_uint(dt, hf_client_fins, tvb, f.client_fins);
+        if (f.server_fins)
+            add_uint(dt, hf_server_fins, tvb, f.server_fins);
+        if (*f.closed_by)
+            add_string(dt, hf_closed_by, tvb, f.closed_by);
+        if (*f.close_type)
+            add_string(dt, hf_close_type, tvb, f.close_type);
+        if (*f.time_wait)
+            add_string(dt, hf_time_wait, tvb, f.time_wait);
+        if (*f.reset_by)
+            add_string(dt, hf_reset_by, tvb, f.reset_by);
+        add_time_if(dt, hf_idle, tvb, f.idle);
+        if (f.reuse_of)
+            add_uint(dt, hf_reuse_of, tvb, f.reuse_of - 1);
 
         /* After the handshake. */
-        const td_more *more = td_more_of(c);
-        const td_flow_more *clm = &more->ep[c->client], *svm = &more->ep[1 - c->client];
-        if (clm->rtx_total)
-            add_uint(dt, hf_client_retransmissions, tvb, clm->rtx_total);
-        if (svm->rtx_total)
-            add_uint(dt, hf_server_retransmissions, tvb, svm->rtx_total);
-        if (v.subject >= 1 && v.subject <= 2 && v.outcome != TD_OUT_ZERO_WINDOW &&
-            more->ep[v.subject - 1].rtx_count && proto_field_is_referenced(dt, hf_retransmission_schedule)) {
+        if (f.client_rtx)
+            add_uint(dt, hf_client_retransmissions, tvb, f.client_rtx);
+        if (f.server_rtx)
+            add_uint(dt, hf_server_retransmissions, tvb, f.server_rtx);
+        if (f.rtx_schedule_of >= 0 && proto_field_is_referenced(dt, hf_retransmission_schedule)) {
             char sched[160];
-            td_flow_rtx_schedule(c, v.subject - 1, sched, sizeof sched);
+            td_flow_rtx_schedule(c, f.rtx_schedule_of, sched, sizeof sched);
             add_string(dt, hf_retransmission_schedule, tvb, sched);
         }
-        if (v.outcome == TD_OUT_ZERO_WINDOW && v.subject >= 1 && v.subject <= 2) {
-            bool recovered = false;
-            const td_flow_more *zf = &more->ep[v.subject - 1];
-            add_reltime(dt, hf_zero_window_for, tvb,
-                        td_flow_zero_window(c, v.subject - 1, now, &recovered));
-            add_uint(dt, hf_zero_window_probes, tvb, recovered ? zf->zw_longest_probes : zf->zw_probes);
+        if (f.zero_window_for >= 0.0) {
+            add_reltime(dt, hf_zero_window_for, tvb, f.zero_window_for);
+            add_uint(dt, hf_zero_window_probes, tvb, f.zero_window_probes);
         }
-        if (clm->ka_total + svm->ka_total)
-            add_uint(dt, hf_keepalives, tvb, (guint32)clm->ka_total + svm->ka_total);
-        if (v.outcome == TD_OUT_IDLE_TIMEOUT)
-            add_reltime(dt, hf_idle_before_cut, tvb,
-                        c->rst_frame && c->rst_frame == v.key_frame ? more->rst_trigger_idle
-                        : v.subject >= 1 && v.subject <= 2 ? more->ep[v.subject - 1].rtx_idle : 0.0);
-        if (more->too_big_frame)
-            add_uint(dt, hf_path_mtu, tvb, more->too_big_mtu);
-        if (v.outcome == TD_OUT_ACCEPT_QUEUE_FULL && c->late_open_frame)
-            add_reltime(dt, hf_opened_late_by, tvb, c->late_open_ts - c->hs_ack_ts);
+        if (f.keepalives)
+            add_uint(dt, hf_keepalives, tvb, f.keepalives);
+        add_time_if(dt, hf_idle_before_cut, tvb, f.idle_before_cut);
+        if (f.has_path_mtu)
+            add_uint(dt, hf_path_mtu, tvb, f.path_mtu);
+        add_time_if(dt, hf_opened_late_by, tvb, f.opened_late_by);
 
         /* Each endpoint's IP baseline, and the resets' forensics. */
         show_endpoint_ip(dt, tvb, c, c->client, hf_client_ttl, hf_client_hops, hf_client_ipid, hf_client_rtt);
         show_endpoint_ip(dt, tvb, c, 1 - c->client, hf_server_ttl, hf_server_hops, hf_server_ipid, hf_server_rtt);
-        if (c->rsts_seen)
+        if (f.rsts_seen)
             add_string(dt, hf_reset_assessment, tvb, td_rst_level_info[rst_worst].token);
     }
     if (!is_icmp && cs)
