@@ -24,10 +24,12 @@ typedef struct {
     float   interval;
 } frame_rec;
 
-/* The end-of-capture verdict of a conversation, kept for later passes
- * (allocated on the first of them: a single pass has none). */
+/* A conversation's report at the end of the capture, kept by its packets'
+ * later passes (tcpdiag-report.c; a single pass has none).  Valid while no
+ * packet has been read since it was made: a live capture in the GUI goes
+ * on reading. */
 typedef struct {
-    double     now;
+    guint64    at;              /* conv_packets_read() when made; 0: never */
     td_verdict verdict;
     char      *summary;
     td_span   *lines;           /* its lines, once a visible tree showed them */

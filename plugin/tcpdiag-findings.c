@@ -63,9 +63,10 @@ void findings_note_echo_reply(void)
     td_findings_echo_reply(findings, &host);
 }
 
-gboolean findings_has(guint32 stream, td_finding kind)
+void findings_refine(guint32 stream, td_verdict *v)
 {
-    return findings_done && td_findings_has(findings, stream, kind);
+    if (findings_done && findings)
+        td_findings_refine(findings, stream, v);
 }
 
 static td_findings_prefs findings_prefs(void)
@@ -97,8 +98,8 @@ void findings_compute(void)
     const td_findings_prefs fprefs = findings_prefs();
     const double now = conv_capture_end();
 
-    if (findings_done && findings_at == conv_packets_read())
-        return;
+    if (!findings || (findings_done && findings_at == conv_packets_read()))
+        return;   /* no file (no findings), or nothing read since */
     findings_done = TRUE;
     findings_at = conv_packets_read();
     find_lines_free();
@@ -124,7 +125,7 @@ void findings_compute(void)
 guint findings_of(guint32 stream, const td_found **out, finding_lines **lines)
 {
     const guint32 *idx;
-    const size_t n = findings_done ? td_findings_of(findings, stream, &idx) : 0;
+    const size_t n = findings_done && findings ? td_findings_of(findings, stream, &idx) : 0;
 
     for (size_t i = 0; i < n; i++) {
         out[i] = td_findings_get(findings, idx[i]);
@@ -136,7 +137,7 @@ guint findings_of(guint32 stream, const td_found **out, finding_lines **lines)
 guint tcpdiag_findings(const tcpdiag_finding_row **out, wmem_allocator_t *scope)
 {
     findings_compute();
-    const size_t n = td_findings_count(findings);
+    const size_t n = findings ? td_findings_count(findings) : 0;   /* none without a file */
     tcpdiag_finding_row *rows = wmem_alloc0_array(scope, tcpdiag_finding_row, n + 1);
     for (size_t i = 0; i < n; i++) {
         const td_found *f = td_findings_get(findings, i);

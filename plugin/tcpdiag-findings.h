@@ -27,7 +27,8 @@ void findings_note_echo_reply(void);
 void findings_compute(void);
 /* Computed at least once. */
 gboolean findings_known(void);
-gboolean findings_has(guint32 stream, td_finding kind);
+/* What the findings add to conversation `stream`'s verdict (once known). */
+void findings_refine(guint32 stream, td_verdict *v);
 /* The findings conversation `stream` is part of, and their lines (out and
  * lines: TD_FINDINGS_SHOWN each). */
 guint findings_of(guint32 stream, const td_found **out, finding_lines **lines);

@@ -19,51 +19,51 @@ static td_verdict shown_verdict(const conv_rec *cr, const td_conv *c, double now
     const td_prefs prefs = tcpdiag_engine_prefs();
     td_verdict v = td_conv_verdict(c, now, &prefs);
 
-    if (final && v.outcome == TD_OUT_SYN_UNANSWERED && findings_has(cr->stream, TD_FIND_ACCEPT_QUEUE))
-        v.listener_busy = true;
+    if (final)
+        findings_refine(cr->stream, &v);
     return v;
 }
 
 void report_of(tcpdiag_report *r, const conv_rec *cr, const td_conv *c, gboolean final_verdict,
-               gboolean final_words)
+               gboolean final_words, gboolean keep)
 {
     conv_state *cs = cr->full ? cr->u.state : NULL;
-    verdict_cache *vc = NULL;
+    const guint64 at = conv_packets_read();
+    /* Kept once the capture has ended, for the conversations past their
+     * opening (the others are rebuilt from a few segments, cheaply). */
+    const gboolean keepable = final_verdict && final_words && cs;
+    verdict_cache *vc = keepable ? cs->cache : NULL;
 
     memset(r, 0, sizeof *r);
     r->cr = cr;
     r->c = c;
     r->now = conv_capture_end();
     r->final = final_words;
-    /* Kept once the capture has ended, for the conversations past their
-     * opening (the others are rebuilt from a few segments, cheaply). */
-    if (final_verdict && final_words && cs) {
-        if (!cs->cache) {
-            cs->cache = g_new0(verdict_cache, 1);
-            cs->cache->now = -1.0;
-        }
-        vc = cs->cache;
-    }
-    r->cache = vc;
-    if (vc && vc->now == r->now) {
+    if (vc && vc->at == at) {
         r->verdict = vc->verdict;
         r->summary = vc->summary;
         r->rst_worst = vc->rst_worst;
+        r->cache = keep ? vc : NULL;
         return;
     }
     r->verdict = shown_verdict(cr, c, r->now, final_verdict);
     r->rst_worst = c->nrsts ? td_conv_rst_worst(c, NULL) : TD_RST_GENUINE;
-    if (vc) {
-        /* The capture went on (a live capture in the GUI): made again. */
-        vc->now = r->now;
-        vc->verdict = r->verdict;
-        vc->rst_worst = r->rst_worst;
+    if (!keepable || !keep)
+        return;
+    if (!vc) {
+        vc = cs->cache = g_new0(verdict_cache, 1);
+    } else {
+        /* Packets were read since (a live capture in the GUI): made again. */
         g_free(vc->summary);
         vc->summary = NULL;
         g_free(vc->lines);
         vc->lines = NULL;
         vc->nlines = 0;
     }
+    vc->at = at;
+    vc->verdict = r->verdict;
+    vc->rst_worst = r->rst_worst;
+    r->cache = vc;
 }
 
 const char *report_summary(tcpdiag_report *r, wmem_allocator_t *scope)
@@ -93,8 +93,9 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     const int cl = c->client, sv = 1 - c->client;
     tcpdiag_report rep;
 
-    /* The tables are drawn once the capture has ended: final words. */
-    report_of(&rep, cr, c, findings_known(), TRUE);
+    /* The tables are drawn once the capture has ended: final words.  Read
+     * from the tree's kept report, never kept here. */
+    report_of(&rep, cr, c, findings_known(), TRUE, FALSE);
     const td_verdict *v = &rep.verdict;
     td_facts f;
     td_conv_facts(c, v, rep.now, &f);
@@ -113,7 +114,10 @@ void tcpdiag_row_get(const void *handle, tcpdiag_row *row, gboolean with_summary
     row->server_state = f.server_state;
     row->client_errno = v->client_error != TD_ERR_NONE ? td_client_error_name[v->client_error] : "";
     /* A kept summary lives with its conversation: copied into scope. */
-    row->summary = with_summary ? wmem_strdup(scope, report_summary(&rep, scope)) : "";
+    if (with_summary)
+        row->summary = rep.summary ? wmem_strdup(scope, rep.summary) : report_summary(&rep, scope);
+    else
+        row->summary = "";
     row->reset_assessment = f.rsts_seen ? td_rst_level_info[rep.rst_worst].token : "";
     row->syns = f.syn_count;
     row->start = f.start;

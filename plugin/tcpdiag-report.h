@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tcpdiag-report.h - one report per conversation: its verdict, its worst
- * reset and its summary, as the packet tree, the tables and the findings
- * show them.  At the end of the capture (later passes) a conversation's
- * report is kept and read by every packet of it and every table row.
+ * tcpdiag-report.h - one report per conversation: its verdict (with what
+ * the capture-wide findings add), its worst reset and its summary, as the
+ * packet tree and the tables show them.  At the end of the capture (later
+ * passes) the tree keeps a conversation's report, and every packet of it
+ * and every table row reads it; a table row never keeps one (a table of a
+ * million conversations is not held whole).
  */
 #ifndef TCPDIAG_REPORT_H
 #define TCPDIAG_REPORT_H
@@ -21,17 +23,19 @@ typedef struct {
     td_verdict      verdict;       /* with what the capture-wide findings add */
     td_rst_level    rst_worst;     /* TD_RST_GENUINE without resets */
     const char     *summary;       /* NULL until report_summary() */
-    verdict_cache  *cache;         /* where it is kept (final, full records) */
+    verdict_cache  *cache;         /* where it is kept (NULL: not kept) */
 } tcpdiag_report;
 
 /* The report of conversation cr (c: conv_view of it).  final_verdict: add
  * what the capture-wide findings say (known after the first pass);
- * final_words: word the summary as of the end of the capture. */
+ * final_words: word the summary as of the end of the capture; keep: keep
+ * it with the conversation (the tree's later passes), else it is only
+ * read from there when kept and still valid. */
 void report_of(tcpdiag_report *r, const conv_rec *cr, const td_conv *c, gboolean final_verdict,
-               gboolean final_words);
+               gboolean final_words, gboolean keep);
 
 /* The summary (the costly part), made once per report and kept with it
- * when the report is kept; else in `scope`. */
+ * when the report is kept; else made in `scope`. */
 const char *report_summary(tcpdiag_report *r, wmem_allocator_t *scope);
 
 /* One conversation as the tables show it: final at the end of the capture

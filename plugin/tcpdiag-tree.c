@@ -329,7 +329,7 @@ proto_item *tree_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const
     proto_tree *dt = NULL;
     tcpdiag_report rep;
 
-    report_of(&rep, cr, c, final, final);
+    report_of(&rep, cr, c, final, final, TRUE);
     const td_verdict v = rep.verdict;
     const double now = rep.now;
     const td_rst_level rst_worst = rep.rst_worst;
@@ -642,7 +642,7 @@ static void describe_from_table(hf_register_info *hf, size_t n)
     for (size_t i = 0; i < n; i++) {
         header_field_info *h = &hf[i].hfinfo;
         if (hf[i].p_id == &hf_outcome)
-            h->blurb = tokens_blurb("What became of the conversation", td_outcome_info, 0, TD_OUT_COUNT,
+            h->blurb = tokens_blurb("What became of the conversation", td_outcome_info, 1, TD_OUT_COUNT,
                                     " (final in the GUI and tshark -2, best known so far in one pass)");
         else if (hf[i].p_id == &hf_reset_assessment)
             h->blurb = tokens_blurb("The worst assessment of the conversation's resets",

@@ -3,9 +3,10 @@
  * td_diag.h - the single table of tcpdiag's diagnoses.
  *
  * Every outcome token, its expert-info severity and group, and its one-line
- * headline live here and only here.  The Wireshark glue derives its expert
- * fields from this table, the summary code derives its wording from it, and
- * tools/td-reference prints the README reference from it.
+ * headline live here and only here, with how it is shown.  The Wireshark
+ * glue derives its expert fields and field descriptions from this table,
+ * the summary code derives its wording from it, and tools/td-reference
+ * prints doc/reference.md from it.
  *
  * This header is plain C: no epan includes.
  */

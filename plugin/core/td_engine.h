@@ -4,8 +4,8 @@
  * followed segment by segment as seen at the capture point.
  *
  * Plain C, no epan includes: plain structs in, plain structs out.  The
- * Wireshark glue (packet-tcpdiag.c) feeds it segments and ICMP errors and
- * turns its answers into fields and expert items.
+ * Wireshark glue feeds it segments and ICMP errors (packet-tcpdiag.c) and
+ * turns its answers into fields and expert items (tcpdiag-tree.c).
  *
  * The record it keeps is td_conv (td_conv.h); it hands resets to the
  * forensics (td_rst.h) and the rest after the handshake to td_flow.c.

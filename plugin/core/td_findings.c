@@ -20,13 +20,17 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-/* TIME_WAIT lasts TD_TIME_WAIT_S on Linux (TCP_TIMEWAIT_LEN; 240 s
- * elsewhere): only those entered that long before the end of the capture
- * still hold their port at its end.  The finding's text says "60 s".
- * Linux retransmits an unanswered SYN-ACK first after 1 s
- * (TCP_TIMEOUT_INIT), seen at the capture point by TD_FIRST_RTX_MAX_S
- * at the latest: one older and never sent again was a SYN cookie (the
- * server kept no state to retransmit from).  The text says "1.5 s". */
+/*
+ * The Linux timers these rules rely on are the engine's (td_engine.h):
+ * TIME_WAIT lasts TD_TIME_WAIT_S (TCP_TIMEWAIT_LEN; 240 s elsewhere), so
+ * only connections that entered it within that time before the end of
+ * the capture still hold their port at its end; an unanswered SYN-ACK is
+ * sent again first after 1 s (TCP_TIMEOUT_INIT), seen at the capture
+ * point by TD_FIRST_RTX_MAX_S at the latest, so one older and never sent
+ * again was a SYN cookie (the server kept no state to retransmit from).
+ * The findings' texts print both numbers.
+ */
+
 /* Accept queue: how far before and after another conversation's SYN-ACK
  * a dropped SYN still counts as dropped while the listener answered
  * others; and how far the queue is shown full around the conversations it
@@ -719,7 +723,7 @@ static void syn_flood(td_findings *f, const member *m, size_t n, const char *key
              "answered with SYN-ACK, %u never answered",
              key, len, w.all, w.most, w.span, g.a, len - g.a);
     if (g.c > 0)
-        text_add(&t, "; of %u SYN-ACKs older than 1.5 s, %u were retransmitted", g.c, g.b);
+        text_add(&t, "; of %u SYN-ACKs older than %.1f s, %u were retransmitted", g.c, TD_FIRST_RTX_MAX_S, g.b);
     if (g.c > 0 && g.b * 2 < g.c)
         text_add(&t, "%s", ": most never were, so the server answered with SYN cookies and "
                  "kept no state for them (net.ipv4.tcp_syncookies)");
@@ -776,8 +780,8 @@ static void time_wait_churn(td_findings *f, const member *m, size_t n, const cha
         return;
     text_buf t = { 0 };
     text_add(&t, "Client %s ends the capture holding %u connections in TIME_WAIT (closed by it first "
-             "in the last 60 s); %u of its new connections reused a port it still held in TIME_WAIT",
-             key, g.a, g.b);
+             "in the last %.0f s); %u of its new connections reused a port it still held in TIME_WAIT",
+             key, g.a, TD_TIME_WAIT_S, g.b);
     add_result(f, TD_FIND_TIME_WAIT_CHURN, key, &t, m, n, NULL, 0);
 }
 
@@ -1116,4 +1120,10 @@ bool td_findings_has(const td_findings *f, uint32_t id, td_finding kind)
         if (f->res[idx[i]].pub.kind == kind)
             return true;
     return false;
+}
+
+void td_findings_refine(const td_findings *f, uint32_t id, td_verdict *v)
+{
+    if (v->outcome == TD_OUT_SYN_UNANSWERED && td_findings_has(f, id, TD_FIND_ACCEPT_QUEUE))
+        v->listener_busy = true;
 }

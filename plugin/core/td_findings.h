@@ -129,4 +129,9 @@ size_t td_findings_of(const td_findings *f, uint32_t id, const uint32_t **found_
 /* Conversation `id` is in a finding of this kind (among those it shows). */
 bool td_findings_has(const td_findings *f, uint32_t id, td_finding kind);
 
+/* What the findings add to conversation `id`'s verdict: a SYN that went
+ * unanswered while its listener's accept queue was shown full was dropped
+ * by a busy listener (v->listener_busy), not by a firewall. */
+void td_findings_refine(const td_findings *f, uint32_t id, td_verdict *v);
+
 #endif /* TD_FINDINGS_H */

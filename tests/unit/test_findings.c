@@ -741,6 +741,19 @@ static void test_accept_queue(void)
     feed(3, "198.51.100.3", "192.0.2.1");
     end();
     CHECK(td_findings_has(F, 2, TD_FIND_ACCEPT_QUEUE));
+    /* What it adds to a verdict: an unanswered SYN of a member was dropped
+     * by a busy listener; nothing for another outcome or a non-member. */
+    td_verdict rv;
+    memset(&rv, 0, sizeof rv);
+    rv.outcome = TD_OUT_SYN_UNANSWERED;
+    td_findings_refine(F, 2, &rv);
+    CHECK(rv.listener_busy);
+    rv.listener_busy = false;
+    td_findings_refine(F, 9, &rv);
+    CHECK(!rv.listener_busy);
+    rv.outcome = TD_OUT_REFUSED;
+    td_findings_refine(F, 2, &rv);
+    CHECK(!rv.listener_busy);
 
     /* The conversation's own SYN-ACK is no other client's answer. */
     begin("accept queue: its own late SYN-ACK", 100.0);
