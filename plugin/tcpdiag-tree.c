@@ -12,7 +12,6 @@
 #include <epan/expert.h>
 #include <epan/proto.h>
 #include <epan/column-info.h>
-#include <epan/value_string.h>
 #include "ws-compat.h"
 
 #include "core/td_facts.h"
