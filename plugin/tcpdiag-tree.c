@@ -5,6 +5,7 @@
  * severity and group come from the table (td_diag.h).
  */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <wireshark.h>
@@ -608,56 +609,53 @@ static void register_expert_table(expert_module_t *em, expert_field *fields,
     expert_register_field_array(em, ei, n);
 }
 
-/* "prefix: a, b, c suffix", of the tokens of rows [from, count): a field's
- * description made from the table, so that it lists every value the field
- * can take.  Allocated once and kept: Wireshark keeps the pointer. */
-static const char *tokens_blurb(const char *prefix, const td_diag_info *info, int from, int count,
-                                const char *suffix)
+/* "prefix: a, b, c suffix", of the names of rows [from, count) of a table
+ * whose rows start with their name (td_diag_info, td_rst_finding_info, an
+ * array of names): a field's description made from the table, so that it
+ * lists every value the field can take.  Allocated once and kept:
+ * Wireshark keeps the pointer. */
+G_STATIC_ASSERT(offsetof(td_diag_info, token) == 0);
+G_STATIC_ASSERT(offsetof(td_rst_finding_info, token) == 0);
+
+static const char *names_blurb(const char *prefix, const void *rows, size_t row_size, int from,
+                               int count, const char *suffix)
 {
     GString *b = g_string_new(prefix);
 
-    for (int i = from; i < count; i++)
-        g_string_append_printf(b, "%s%s", i > from ? ", " : ": ", info[i].token);
+    for (int i = from; i < count; i++) {
+        const char *name = *(const char *const *)((const char *)rows + (size_t)i * row_size);
+        g_string_append_printf(b, "%s%s", i > from ? ", " : ": ", name);
+    }
     g_string_append(b, suffix);
-    return g_string_free(b, FALSE);
-}
-
-static const char *names_blurb(const char *prefix, const char *const *names, int from, int count)
-{
-    GString *b = g_string_new(prefix);
-
-    for (int i = from; i < count; i++)
-        g_string_append_printf(b, "%s%s", i > from ? ", " : ": ", names[i]);
     return g_string_free(b, FALSE);
 }
 
 /* The descriptions of the fields whose values are the table's tokens. */
 static void describe_from_table(hf_register_info *hf, size_t n)
 {
-    static td_diag_info rst_findings[TD_RF_COUNT];
-
-    for (int i = 0; i < TD_RF_COUNT; i++)
-        rst_findings[i].token = td_rst_finding_info_table[i].token;
     for (size_t i = 0; i < n; i++) {
         header_field_info *h = &hf[i].hfinfo;
         if (hf[i].p_id == &hf_outcome)
-            h->blurb = tokens_blurb("What became of the conversation", td_outcome_info, 1, TD_OUT_COUNT,
-                                    " (final in the GUI and tshark -2, best known so far in one pass)");
+            h->blurb = names_blurb("What became of the conversation", td_outcome_info, sizeof *td_outcome_info,
+                                   1, TD_OUT_COUNT,
+                                   " (final in the GUI and tshark -2, best known so far in one pass)");
         else if (hf[i].p_id == &hf_reset_assessment)
-            h->blurb = tokens_blurb("The worst assessment of the conversation's resets",
-                                    td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
+            h->blurb = names_blurb("The worst assessment of the conversation's resets", td_rst_level_info,
+                                   sizeof *td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
         else if (hf[i].p_id == &hf_rst_assessment)
-            h->blurb = tokens_blurb("Whether this reset came from the endpoint it claims",
-                                    td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
+            h->blurb = names_blurb("Whether this reset came from the endpoint it claims", td_rst_level_info,
+                                   sizeof *td_rst_level_info, 0, TD_RST_LEVEL_COUNT, "");
         else if (hf[i].p_id == &hf_rst_finding)
-            h->blurb = tokens_blurb("Token of each piece of evidence about this reset", rst_findings, 0,
-                                    TD_RF_COUNT, "");
+            h->blurb = names_blurb("Token of each piece of evidence about this reset",
+                                   td_rst_finding_info_table, sizeof *td_rst_finding_info_table, 0,
+                                   TD_RF_COUNT, "");
         else if (hf[i].p_id == &hf_finding)
-            h->blurb = tokens_blurb("A pattern across conversations this one is part of", td_finding_info,
-                                    1, TD_FIND_COUNT, " (GUI and tshark -2)");
+            h->blurb = names_blurb("A pattern across conversations this one is part of", td_finding_info,
+                                   sizeof *td_finding_info, 1, TD_FIND_COUNT, " (GUI and tshark -2)");
         else if (hf[i].p_id == &hf_client_errno)
             h->blurb = names_blurb("The errno the client application was given (Linux), where the "
-                                   "capture shows it", td_client_error_name, 1, TD_ERR_COUNT);
+                                   "capture shows it", td_client_error_name, sizeof *td_client_error_name,
+                                   1, TD_ERR_COUNT, "");
     }
 }
 
