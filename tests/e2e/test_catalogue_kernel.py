@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import test_tables
+
 from conftest import BOOL_VALUE, CAPTURES, ws_version
 
 CAT = os.path.join(CAPTURES, "catalogue")
@@ -175,16 +177,10 @@ def read(tshark, capture, two_pass, extra=()):
     return _runs[(capture, two_pass, tuple(extra))]
 
 
-CONV_COLS = ["Stream", "Client", "Server", "Outcome", "Zeek", "History", "SYNs", "Start",
-             "Duration", "Bytes C>S", "Bytes S>C", "Client end", "Server end", "Summary"]
-
-
 def conv_rows(conv):
-    lines = conv.splitlines()
-    head = next(i for i, l in enumerate(lines) if l.lstrip().startswith("Stream  "))
-    assert re.split(r"\s{2,}", lines[head].strip()) == CONV_COLS
-    return [dict(zip(CONV_COLS, re.split(r"\s{2,}", l.strip(), maxsplit=len(CONV_COLS) - 1)))
-            for l in lines[head + 1:] if l.strip()]
+    """The conv table's rows, parsed as test_tables parses them (one list of
+    columns for the tests too)."""
+    return [r for r in test_tables.conv_rows(conv) if r.get("Stream")]
 
 
 def no_rtt(summary):
