@@ -49,7 +49,8 @@ def expert_names(tshark):
 def raised_experts(tshark, capture):
     """(expert field, severity, group) of every tcpdiag expert item tshark
     raises on a capture (-2, JSON), the numbers as Wireshark registered them."""
-    out = tshark.run(["-r", capture, "-2", "-T", "json", "-J", "tcpdiag"]).stdout
+    # A copy the unprivileged tshark can read (the clone may be in /root).
+    out = tshark.run(["-r", tshark.path(capture), "-2", "-T", "json", "-J", "tcpdiag"]).stdout
     found = []
 
     def walk(node):
