@@ -15,18 +15,21 @@
 #include "tcpdiag-findings.h"
 #include "tcpdiag-input.h"
 
-/* Preferences (thresholds): the core's defaults. */
-static guint pref_flood_min = TD_FLOOD_MIN_DEFAULT;
-static guint pref_flood_sources = TD_FLOOD_SOURCES_DEFAULT;
-static guint pref_flood_window = TD_FLOOD_WINDOW_S_DEFAULT;
-static guint pref_scan_min = TD_SCAN_MIN_DEFAULT;
-static guint pref_scan_window = TD_SCAN_WINDOW_S_DEFAULT;
-static guint pref_scan_failed_pct = TD_SCAN_FAILED_PCT_DEFAULT;
-static guint pref_leak_min = TD_LEAK_MIN_DEFAULT;
-static guint pref_tw_min = TD_TW_MIN_DEFAULT;
-static guint pref_tw_reuse_min = TD_TW_REUSE_MIN_DEFAULT;
-static guint pref_burst_min = TD_BURST_MIN_DEFAULT;
-static guint pref_burst_window_ms = TD_BURST_WINDOW_MS_DEFAULT;
+/* Preferences (thresholds), registered straight into the core's settings
+ * (guint is the core's unsigned): the core's defaults until changed. */
+static td_findings_prefs thresholds = {
+    .flood_min = TD_FLOOD_MIN_DEFAULT,
+    .flood_sources = TD_FLOOD_SOURCES_DEFAULT,
+    .flood_window_s = TD_FLOOD_WINDOW_S_DEFAULT,
+    .scan_min = TD_SCAN_MIN_DEFAULT,
+    .scan_window_s = TD_SCAN_WINDOW_S_DEFAULT,
+    .scan_failed_pct = TD_SCAN_FAILED_PCT_DEFAULT,
+    .leak_min = TD_LEAK_MIN_DEFAULT,
+    .tw_min = TD_TW_MIN_DEFAULT,
+    .tw_reuse_min = TD_TW_REUSE_MIN_DEFAULT,
+    .burst_min = TD_BURST_MIN_DEFAULT,
+    .burst_window_ms = TD_BURST_WINDOW_MS_DEFAULT,
+};
 
 static td_findings *findings;   /* made at init: keeps the echo replies */
 static gboolean findings_done;
@@ -69,24 +72,6 @@ void findings_refine(guint32 stream, td_verdict *v)
         td_findings_refine(findings, stream, v);
 }
 
-static td_findings_prefs findings_prefs(void)
-{
-    td_findings_prefs p;
-
-    p.flood_min = pref_flood_min;
-    p.flood_sources = pref_flood_sources;
-    p.flood_window_s = pref_flood_window;
-    p.scan_min = pref_scan_min;
-    p.scan_window_s = pref_scan_window;
-    p.scan_failed_pct = pref_scan_failed_pct;
-    p.leak_min = pref_leak_min;
-    p.tw_min = pref_tw_min;
-    p.tw_reuse_min = pref_tw_reuse_min;
-    p.burst_min = pref_burst_min;
-    p.burst_window_ms = pref_burst_window_ms;
-    return p;
-}
-
 /*
  * Every conversation to the core, with its verdict at the end of the
  * capture.  Needs every conversation's end: done once, after the first
@@ -95,7 +80,6 @@ static td_findings_prefs findings_prefs(void)
 void findings_compute(void)
 {
     const td_prefs prefs = tcpdiag_engine_prefs();
-    const td_findings_prefs fprefs = findings_prefs();
     const double now = conv_capture_end();
 
     if (!findings || (findings_done && findings_at == conv_packets_read()))
@@ -103,7 +87,7 @@ void findings_compute(void)
     findings_done = TRUE;
     findings_at = conv_packets_read();
     find_lines_free();
-    td_findings_begin(findings, &fprefs, now);
+    td_findings_begin(findings, &thresholds, now);
     for (guint32 i = 0; i < conv_slots(); i++) {
         const conv_rec *cr = conv_lookup(i);
         td_conv scratch;
@@ -177,27 +161,27 @@ void findings_register_prefs(module_t *module)
 {
     prefs_register_uint_preference(module, "flood_min", "SYN flood: attempts",
         "Half-open or unanswered connection attempts toward one listener within the window "
-        "that make a SYN flood", 10, &pref_flood_min);
+        "that make a SYN flood", 10, &thresholds.flood_min);
     prefs_register_uint_preference(module, "flood_sources", "SYN flood: source addresses",
-        "...coming from at least this many source addresses", 10, &pref_flood_sources);
+        "...coming from at least this many source addresses", 10, &thresholds.flood_sources);
     prefs_register_uint_preference(module, "flood_window_s", "SYN flood: window (s)",
-        "The time window for the SYN flood count", 10, &pref_flood_window);
+        "The time window for the SYN flood count", 10, &thresholds.flood_window_s);
     prefs_register_uint_preference(module, "scan_min", "Scan: targets",
         "Distinct targets (address and port) one source sends SYNs to within the window", 10,
-        &pref_scan_min);
+        &thresholds.scan_min);
     prefs_register_uint_preference(module, "scan_window_s", "Scan: window (s)",
-        "The time window for the scan count", 10, &pref_scan_window);
+        "The time window for the scan count", 10, &thresholds.scan_window_s);
     prefs_register_uint_preference(module, "scan_failed_pct", "Scan: failed (%)",
         "Share of the source's attempts that were refused, rejected or unanswered", 10,
-        &pref_scan_failed_pct);
+        &thresholds.scan_failed_pct);
     prefs_register_uint_preference(module, "close_wait_min", "CLOSE_WAIT leak: connections",
-        "Connections one server (address and port) leaves in CLOSE_WAIT", 10, &pref_leak_min);
+        "Connections one server (address and port) leaves in CLOSE_WAIT", 10, &thresholds.leak_min);
     prefs_register_uint_preference(module, "time_wait_min", "TIME_WAIT churn: connections",
-        "Connections one client address leaves in TIME_WAIT", 10, &pref_tw_min);
+        "Connections one client address leaves in TIME_WAIT", 10, &thresholds.tw_min);
     prefs_register_uint_preference(module, "time_wait_reuse_min", "TIME_WAIT churn: port reuses",
-        "...or new connections reusing a port it still holds in TIME_WAIT", 10, &pref_tw_reuse_min);
+        "...or new connections reusing a port it still holds in TIME_WAIT", 10, &thresholds.tw_reuse_min);
     prefs_register_uint_preference(module, "burst_min", "Shutdown burst: connections",
-        "Connections one server closes or resets within the window", 10, &pref_burst_min);
+        "Connections one server closes or resets within the window", 10, &thresholds.burst_min);
     prefs_register_uint_preference(module, "burst_window_ms", "Shutdown burst: window (ms)",
-        "The time window for the shutdown burst count", 10, &pref_burst_window_ms);
+        "The time window for the shutdown burst count", 10, &thresholds.burst_window_ms);
 }
